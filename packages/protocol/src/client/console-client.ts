@@ -1,0 +1,64 @@
+/**
+ * A client for the console protocol's Instrument service, over real HTTP/2
+ * via Connect's gRPC transport.
+ *
+ * Unlike tonic's default, the message limit is large (256 MiB) and
+ * configurable: a busy runtime's first snapshot can be far past 4 MiB, and a
+ * console that refuses it shows nothing at all.
+ */
+import { createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { create } from "@bufbuild/protobuf";
+import { Instrument, type State, type Update } from "../gen/console/instrument_pb.js";
+import { IdSchema } from "../gen/console/common_pb.js";
+import type { TaskDetails } from "../gen/console/tasks_pb.js";
+import { formatTarget } from "./target.js";
+
+export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+export interface ConsoleClientOptions {
+  /** Largest message accepted from the target. */
+  readonly maxMessageBytes?: number;
+}
+
+export class ConsoleClient {
+  readonly target: URL;
+  readonly #client: Client<typeof Instrument>;
+
+  constructor(target: URL, options: ConsoleClientOptions = {}) {
+    this.target = target;
+    const transport = createGrpcTransport({
+      baseUrl: formatTarget(target),
+      readMaxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      // A stalled target should surface as a broken stream, not hang forever.
+      pingIntervalMs: 10_000,
+      pingTimeoutMs: 10_000,
+    });
+    this.#client = createClient(Instrument, transport);
+  }
+
+  get label(): string {
+    return formatTarget(this.target);
+  }
+
+  watchUpdates(signal: AbortSignal): AsyncIterable<Update> {
+    return this.#client.watchUpdates({}, { signal });
+  }
+
+  watchState(signal: AbortSignal): AsyncIterable<State> {
+    return this.#client.watchState({}, { signal });
+  }
+
+  /** Details of one task; `taskId` is the protocol id (a span id on tokio). */
+  watchTaskDetails(taskId: bigint, signal: AbortSignal): AsyncIterable<TaskDetails> {
+    return this.#client.watchTaskDetails({ id: create(IdSchema, { id: taskId }) }, { signal });
+  }
+
+  async pause(signal?: AbortSignal): Promise<void> {
+    await this.#client.pause({}, signal ? { signal } : {});
+  }
+
+  async resume(signal?: AbortSignal): Promise<void> {
+    await this.#client.resume({}, signal ? { signal } : {});
+  }
+}
