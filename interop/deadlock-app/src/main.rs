@@ -3,10 +3,15 @@
 //! taking two mutexes in opposite order. It runs until killed.
 //!
 //! TOKIO_CONSOLE_BIND picks the address (default 127.0.0.1:6669).
+//!
+//! The deadlock starts on SIGUSR1, or after DEADLOCK_DELAY_MS (default 2000).
+//! console-subscriber records poll ops only while a console watches, so a test
+//! attaches first and then triggers the deadlock to see which task waits where.
 
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{oneshot, Barrier, Mutex, RwLock, Semaphore};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::{oneshot, watch, Barrier, Mutex, RwLock, Semaphore};
 use tokio::time::sleep;
 
 fn spawn_named<F>(name: &str, fut: F)
@@ -16,10 +21,28 @@ where
     tokio::task::Builder::new().name(name).spawn(fut).expect("spawn");
 }
 
+/// Fires once, on SIGUSR1 or when the delay runs out, whichever comes first.
+fn deadlock_trigger() -> watch::Receiver<bool> {
+    let (fire, started) = watch::channel(false);
+    let delay_ms: u64 = std::env::var("DEADLOCK_DELAY_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let mut usr1 = signal(SignalKind::user_defined1()).expect("install SIGUSR1 handler");
+    spawn_named("deadlock-trigger", async move {
+        tokio::select! {
+            _ = usr1.recv() => {}
+            _ = sleep(Duration::from_millis(delay_ms)) => {}
+        }
+        fire.send_replace(true);
+        // Keep the sender alive so late waiters still see the value.
+        std::future::pending::<()>().await;
+    });
+    started
+}
+
 #[tokio::main]
 async fn main() {
     console_subscriber::init();
 
+    let trigger = deadlock_trigger();
     let ledger = Arc::new(Mutex::new(0u64));
     let audit = Arc::new(Mutex::new(0u64));
 
@@ -28,7 +51,9 @@ async fn main() {
     let both_hold_one = Arc::new(Barrier::new(2));
     {
         let (ledger, audit, gate) = (ledger.clone(), audit.clone(), both_hold_one.clone());
+        let mut trigger = trigger.clone();
         spawn_named("transfer-ledger-then-audit", async move {
+            let _ = trigger.wait_for(|go| *go).await;
             let _l = ledger.lock().await;
             gate.wait().await;
             let _a = audit.lock().await;
@@ -37,7 +62,9 @@ async fn main() {
     }
     {
         let (ledger, audit, gate) = (ledger.clone(), audit.clone(), both_hold_one.clone());
+        let mut trigger = trigger.clone();
         spawn_named("audit-audit-then-ledger", async move {
+            let _ = trigger.wait_for(|go| *go).await;
             let _a = audit.lock().await;
             gate.wait().await;
             let _l = ledger.lock().await;

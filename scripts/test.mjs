@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `npm test`: installs prerequisites, builds, runs every test on the system
+// Node, runs the library's tests again on Node 24, and ends with the line
+// "N passed, N failed" that CI reads.
+import { readFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { cacheDir, cargoTargetDir, node24Bin, repoRoot, rustBinDir, tokioConsoleBin } from "./lib/paths.mjs";
+import { log, run } from "./lib/run.mjs";
+
+const started = Date.now();
+const extraArgs = process.argv.slice(2);
+run(process.execPath, [join(repoRoot, "scripts", "ensure-prereqs.mjs")]);
+log("building TypeScript (tsc -b)");
+run(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: repoRoot });
+
+const reportDir = join(repoRoot, "artifacts", "test-reports");
+mkdirSync(reportDir, { recursive: true });
+const env = {
+  ...process.env,
+  INSIGHT_RUST_BIN_DIR: rustBinDir,
+  INSIGHT_TOKIO_CONSOLE: tokioConsoleBin,
+  INSIGHT_CACHE_DIR: cacheDir,
+  CARGO_TARGET_DIR: cargoTargetDir,
+};
+const vitest = join(repoRoot, "node_modules", "vitest", "vitest.mjs");
+
+function vitestRun(label, node, args) {
+  const report = join(reportDir, `${label}.json`);
+  log(`running tests: ${label} (${node === process.execPath ? `node ${process.version}` : "node 24"})`);
+  const { status } = run(node, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args], {
+    cwd: repoRoot,
+    env,
+    allowFailure: true,
+  });
+  try {
+    const result = JSON.parse(readFileSync(report, "utf8"));
+    return { passed: result.numPassedTests, failed: result.numFailedTests + (status !== 0 && result.numFailedTests === 0 ? 1 : 0) };
+  } catch {
+    return { passed: 0, failed: 1 };
+  }
+}
+
+const results = [vitestRun("node-system", process.execPath, extraArgs)];
+if (extraArgs.length === 0) {
+  results.push(vitestRun("node24-library", node24Bin, ["packages/insight", "packages/protocol"]));
+}
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+log(`total time ${((Date.now() - started) / 1000).toFixed(0)}s`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
