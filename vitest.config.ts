@@ -1,6 +1,13 @@
 import { defineConfig } from "vitest/config";
 
+// Tests import workspace packages from their TypeScript sources (the
+// "insight-source" export condition), so a test run never depends on a stale
+// dist/. The CLI e2e suite still runs the built binary, after `tsc -b`.
+const conditions = ["insight-source", "node", "import", "default"];
+
 export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     // Interop tests start real Rust processes and browsers; two cores are shared.

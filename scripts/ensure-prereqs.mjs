@@ -23,6 +23,7 @@ const want = (what) => wanted.size === 0 || wanted.has(what);
 const APT_PACKAGES = [
   ["tmux", "tmux"],
   ["dot", "graphviz"],
+  ["chromium", "chromium"],
 ];
 
 if (want("apt")) {

@@ -14,6 +14,7 @@ use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::{oneshot, watch, Barrier, Mutex, RwLock, Semaphore};
 use tokio::time::sleep;
 
+#[track_caller]
 fn spawn_named<F>(name: &str, fut: F)
 where
     F: std::future::Future<Output = ()> + Send + 'static,

@@ -29,7 +29,10 @@ export function parseTarget(input: string | undefined, port?: number): URL {
     }
     url.port = String(port);
   }
-  if (!url.port) url.port = url.protocol === "https:" ? "443" : "6669";
+  // URL drops a port equal to the scheme's default, so only fill in 6669 when
+  // the text named no port at all.
+  const namedPort = /^[a-z][a-z0-9+.-]*:\/\/[^/]*:\d+(?:\/|$)/i.test(text);
+  if (!url.port && !namedPort) url.port = "6669";
   return url;
 }
 

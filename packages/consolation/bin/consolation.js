@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Thin launcher: the CLI is compiled to dist/ by `tsc -b` (run by `npm ci`'s prepare step).
+import { main } from "../dist/cli/main.js";
+
+// `consolation dump | head` closes the pipe early; that is not an error.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    console.error(`consolation: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,1 @@
+export const INSIGHT_VERSION = "0.1.0";
