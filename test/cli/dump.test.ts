@@ -8,10 +8,12 @@ import { createServer as createHttp2Server, type Http2Server } from "node:http2"
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
-import { UpdateSchema } from "@insight/protocol";
 import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
 import { expectOneLineError, runCli } from "./run-cli.js";
-import { nowTimestamp, staticSource } from "./static-source.js";
+import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
+import { scriptedSource } from "../support/scripted-source.js";
+
+const nowTimestamp = () => nanosToTimestamp(BigInt(Date.now()) * 1_000_000n);
 
 const BIG_TASK_SPAN = 2n ** 60n + 7n;
 
@@ -56,7 +58,7 @@ let http2: Http2Server;
 const portOf = (s: Server | Http2Server) => (s.address() as AddressInfo).port;
 
 beforeAll(async () => {
-  server = await startInstrumentServer(staticSource(fixtureSnapshot()), { host: "127.0.0.1", port: 0 });
+  server = await startInstrumentServer(scriptedSource({ updates: [fixtureSnapshot()] }), { host: "127.0.0.1", port: 0 });
   http1 = createHttp1Server((_req, res) => res.end("hello"));
   http2 = createHttp2Server((_req, res) => {
     res.statusCode = 404;
