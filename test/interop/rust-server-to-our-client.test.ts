@@ -15,6 +15,7 @@ import { decodeHdrHistogram, StateSchema, Temporality, UpdateSchema, tasks, trac
 import { ConsoleClient, parseTarget } from "@insight/protocol/client";
 import { runPeer, rustBin, startFixtureServer, type Peer } from "../support/rust-peers.js";
 import { StreamReader, take } from "../support/streams.js";
+import { waitFor } from "../support/wait-for.js";
 
 interface Expected {
   updates: JsonValue[];
@@ -150,7 +151,8 @@ describe("our client against the console-api crate's server", () => {
     } finally {
       states.close();
     }
-    expect(fixture!.peer.stderr).toMatch(/paused\nresumed/);
+    // The peer logs each call to stderr; the pipe may deliver the last line after the RPC returned.
+    await waitFor(() => /paused\nresumed/.test(fixture!.peer.stderr), { description: "the fixture server to log pause then resume", detail: peerContext });
   });
 
   it("decodes the Trace service's events exactly", async () => {
