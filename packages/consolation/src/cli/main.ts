@@ -5,10 +5,26 @@
  */
 import { Command, CommanderError } from "commander";
 import { registerDump } from "../dump/register-dump.js";
+import { registerCheck } from "../check/register-check.js";
+import { registerRecord } from "../record/register-record.js";
+import { registerReplay } from "../replay/register-replay.js";
+import { registerTimeline } from "../timeline/register-timeline.js";
+import { registerTrace } from "../trace/register-trace.js";
+import { registerWakes } from "../wakes/register-wakes.js";
+import { registerTui } from "../tui/register-tui.js";
 import { CliError } from "./cli-error.js";
 import type { CommandContext } from "./command-context.js";
 
-const COMMANDS: ReadonlyArray<(program: Command, context: CommandContext) => void> = [registerDump];
+const COMMANDS: ReadonlyArray<(program: Command, context: CommandContext) => void> = [
+  registerDump,
+  registerRecord,
+  registerReplay,
+  registerCheck,
+  registerTrace,
+  registerWakes,
+  registerTimeline,
+  registerTui,
+];
 
 function buildProgram(context: CommandContext): Command {
   const program = new Command("consolation")

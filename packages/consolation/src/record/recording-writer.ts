@@ -1,0 +1,46 @@
+/**
+ * Appends to a recording. Each message is written as one complete line in a
+ * single write, so a crash can only leave the last line short, which readers
+ * report and skip.
+ */
+import { createWriteStream, type WriteStream } from "node:fs";
+import type { State, Update } from "@insight/protocol";
+import { headerLine, stateLine, updateLine } from "./recording-format.js";
+
+export class RecordingWriter {
+  readonly #stream: WriteStream;
+  #messages = 0;
+  #failure: Error | undefined;
+
+  constructor(path: string, target: string | undefined, producer = "consolation") {
+    this.#stream = createWriteStream(path, { flags: "w" });
+    this.#stream.on("error", (error) => (this.#failure = error));
+    this.#stream.write(headerLine(target, producer));
+  }
+
+  get messages(): number {
+    return this.#messages;
+  }
+
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
+  update(update: Update, atNs = nowNs()): void {
+    this.#messages++;
+    this.#stream.write(updateLine(update, atNs));
+  }
+
+  state(state: State, atNs = nowNs()): void {
+    this.#messages++;
+    this.#stream.write(stateLine(state, atNs));
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => this.#stream.end((error?: Error | null) => (error ?? this.#failure ? reject(error ?? this.#failure) : resolve())));
+  }
+}
+
+export function nowNs(): bigint {
+  return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+}

@@ -1,0 +1,71 @@
+import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Update } from "@insight/protocol";
+import { foldSnapshot } from "../dump/snapshot.js";
+import { readTraceText } from "../readers/collect.js";
+import { decodeRecordingLine, headerLine, updateLine } from "../record/recording-format.js";
+import { EventsToUpdates } from "./events-to-updates.js";
+import { ReplaySource } from "./replay-source.js";
+
+const seed = readFileSync(new URL("../readers/testdata/seed-001-multiline.txt", import.meta.url), "utf8");
+
+function seedUpdates(intervalNs?: bigint): Update[] {
+  const updates: Update[] = [];
+  const convert = new EventsToUpdates((u) => updates.push(u), intervalNs);
+  for (const e of readTraceText(seed).events) convert.event(e);
+  convert.flush();
+  return updates;
+}
+
+describe("events to protocol Updates", () => {
+  it("gives the store the seed's tasks with console-style stats", () => {
+    const snapshot = foldSnapshot(seedUpdates());
+    const receiver = snapshot.tasks.find((t) => t.name === "receiver")!;
+    // console-subscriber counts every enter, including the one that drops the task.
+    expect(receiver).toMatchObject({ id: "3", state: "completed", polls: 5n });
+    expect(snapshot.tasks.map((t) => t.name).sort()).toEqual(["dummy", "receiver", "sender-task"]);
+  });
+
+  it("cuts Updates by trace time and sends only what changed", () => {
+    const updates = seedUpdates(5_000_000n);
+    expect(updates.length).toBeGreaterThan(2);
+    expect(updates.flatMap((u) => u.taskUpdate?.newTasks ?? [])).toHaveLength(3);
+  });
+});
+
+describe("recordings and replay", () => {
+  it("round-trips Updates through the recording format and replays with seek", async () => {
+    const updates = seedUpdates(5_000_000n);
+    const dir = mkdtempSync(join(tmpdir(), "insight-replay-"));
+    const file = join(dir, "seed.jsonl");
+    writeFileSync(file, headerLine("http://127.0.0.1:6669", "test") + updates.map((u, i) => updateLine(u, 1_000_000_000n * BigInt(i + 1))).join(""));
+    expect(decodeRecordingLine(readFileSync(file, "utf8").split("\n")[0]!, true)).toMatchObject({ header: { format: "insight-recording", version: 1 } });
+
+    const source = await ReplaySource.open(file);
+    expect(source.format).toBe("insight-recording");
+    expect(source.frames).toHaveLength(updates.length);
+    const seen: number[] = [];
+    let resets = 0;
+    source.subscribe({ reset: () => resets++, update: (_u, _f, i) => seen.push(i) });
+    source.step();
+    source.step();
+    source.seek(1_000_000_000n); // back to the first frame: reset, then replay it
+    expect(resets).toBe(1);
+    expect(seen).toEqual([0, 1, 0]);
+    source.seekIndex(source.frames.length);
+    expect(source.position).toBe(updates.length);
+  });
+
+  it("uses the rest of a recording whose last line was cut by a crash", async () => {
+    const updates = seedUpdates();
+    const dir = mkdtempSync(join(tmpdir(), "insight-replay-"));
+    const file = join(dir, "cut.jsonl");
+    const whole = headerLine(undefined, "test") + updateLine(updates[0]!, 1n) + updateLine(updates[0]!, 2n);
+    writeFileSync(file, whole.slice(0, whole.length - 20));
+    const source = await ReplaySource.open(file);
+    expect(source.frames).toHaveLength(1);
+    expect(source.problems).toEqual([{ line: 3, message: expect.stringContaining("truncated"), truncated: true }]);
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * The live console: connects, feeds the store, draws frames at most 30 times
+ * a second, and turns keys into state changes and effects.
+ */
+import { Temporality } from "@insight/protocol";
+import { watchTarget, type ConsoleClient } from "@insight/protocol/client";
+import { writeExport } from "./conn/export-file.js";
+import { TaskDetailsFeed } from "./conn/task-details-feed.js";
+import { handleKey, type Effect } from "./input/keymap.js";
+import { summarizeTaskDetails } from "./state/histogram-summary.js";
+import type { RuntimeSource } from "./state/runtime-source.js";
+import { currentScreen, initialUiState, type UiState } from "./state/ui-state.js";
+import type { TaskHistograms } from "./state/view-model.js";
+import { decodeKeys } from "./term/key-decoder.js";
+import { ScreenWriter } from "./term/screen-writer.js";
+import type { TerminalSession } from "./term/terminal-session.js";
+import { renderFrame } from "./view/frame.js";
+import type { ConnectionInfo } from "./view/render-input.js";
+
+const FRAME_MS = 1000 / 30;
+/** Rows taken by the header, the table title and column headers, and the help line. */
+const CHROME_ROWS = 6;
+
+export interface AppOptions {
+  readonly client: ConsoleClient;
+  readonly source: RuntimeSource;
+  readonly terminal: TerminalSession;
+  /** Where D and M write files. */
+  readonly outDir: string;
+}
+
+export function runApp(options: AppOptions): { done: Promise<void>; quit: () => void } {
+  const { client, source, terminal } = options;
+  const writer = new ScreenWriter({ write: (text) => terminal.write(text) });
+  let ui: UiState = initialUiState();
+  let connection: ConnectionInfo = { target: client.label, state: { status: "connecting" }, temporality: "live" };
+  let histograms: TaskHistograms | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let lastDraw = 0;
+  let finished = false;
+  let resolveDone = () => {};
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+
+  const draw = () => {
+    timer = undefined;
+    if (finished) return;
+    lastDraw = Date.now();
+    const size = { columns: terminal.columns(), rows: terminal.rows() };
+    const lines = renderFrame({ data: source.view(), ui, connection, histograms, size, nowMs: lastDraw });
+    writer.draw(lines, size.columns, size.rows);
+  };
+  // Updates can arrive far faster than a terminal can show them; coalesce into one frame.
+  const schedule = () => {
+    if (timer !== undefined || finished) return;
+    timer = setTimeout(draw, Math.max(0, lastDraw + FRAME_MS - Date.now()));
+  };
+
+  const details = new TaskDetailsFeed(client, (message) => {
+    source.applyTaskDetails?.(message);
+    histograms = summarizeTaskDetails(message) ?? histograms;
+    schedule();
+  });
+  const followDetails = () => {
+    const screen = currentScreen(ui);
+    const id = screen.kind === "task" ? source.view().task(screen.key)?.row.protocolId : undefined;
+    if (id === undefined) histograms = undefined;
+    details.follow(id);
+  };
+
+  const watch = watchTarget(client, {
+    onUpdate: (update) => {
+      source.applyUpdate(update);
+      schedule();
+    },
+    onState: (state) => {
+      connection = { ...connection, temporality: state.temporality === Temporality.PAUSED ? "paused" : "live" };
+      schedule();
+    },
+    onConnection: (state) => {
+      connection = { ...connection, state };
+      schedule();
+    },
+    onNotice: (message) => {
+      connection = { ...connection, notice: message };
+      schedule();
+    },
+  });
+
+  const quit = () => {
+    if (finished) return;
+    finished = true;
+    if (timer) clearTimeout(timer);
+    clearInterval(ticker);
+    details.stop();
+    watch.stop();
+    terminal.restore();
+    resolveDone();
+  };
+
+  const perform = (effect: Effect) => {
+    switch (effect.type) {
+      case "quit":
+        quit();
+        return;
+      case "toggle-pause": {
+        const pausing = connection.temporality === "live" || connection.temporality === "resuming";
+        connection = { ...connection, temporality: pausing ? "pausing" : "resuming" };
+        (pausing ? client.pause() : client.resume()).then(
+          () => {
+            // WatchState confirms; targets without it never will, so settle here too.
+            connection = { ...connection, temporality: pausing ? "paused" : "live" };
+            schedule();
+          },
+          (error: unknown) => {
+            connection = { ...connection, temporality: pausing ? "live" : "paused" };
+            ui = { ...ui, notice: `could not ${pausing ? "pause" : "resume"}: ${error instanceof Error ? error.message : String(error)}` };
+            schedule();
+          },
+        );
+        return;
+      }
+      case "export": {
+        const problems = source.view().problems();
+        const chosen = problems[effect.problem]?.dot ? problems[effect.problem] : problems.find((p) => p.dot);
+        if (!chosen?.dot || !chosen.mermaid) {
+          ui = { ...ui, notice: "no cycle to export: only deadlock cycles have a graph" };
+          return;
+        }
+        try {
+          const path =
+            effect.format === "dot"
+              ? writeExport(options.outDir, chosen.lint, "dot", chosen.dot())
+              : writeExport(options.outDir, chosen.lint, "mmd", chosen.mermaid());
+          ui = { ...ui, notice: `wrote ${path}` };
+        } catch (error) {
+          ui = { ...ui, notice: `could not write the file: ${error instanceof Error ? error.message : String(error)}` };
+        }
+        return;
+      }
+    }
+  };
+
+  terminal.onKeys((data) => {
+    for (const key of decodeKeys(data)) {
+      const pageRows = Math.max(1, terminal.rows() - CHROME_ROWS);
+      const result = handleKey(ui, key, { data: source.view(), pageRows });
+      ui = result.ui;
+      for (const effect of result.effects) perform(effect);
+      if (finished) return;
+    }
+    followDetails();
+    schedule();
+  });
+  terminal.onResize(() => {
+    writer.invalidate();
+    schedule();
+  });
+  // Durations grow and "reconnecting in Ns" counts down even when no update arrives.
+  const ticker = setInterval(schedule, 1000);
+  draw();
+  void watch.done;
+  return { done, quit };
+}

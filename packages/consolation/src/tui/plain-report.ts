@@ -1,0 +1,84 @@
+/**
+ * When stdout is not a terminal (piped, CI, a file), the console prints a
+ * plain report instead of drawing: the tasks, then the problems found, and
+ * exits. It watches for a few updates first, because a deadlock is only
+ * confirmed once it has held across two of them.
+ */
+import { watchTarget, type ConsoleClient } from "@insight/protocol/client";
+import { formatDuration } from "../format/duration.js";
+import { renderTable } from "../format/table.js";
+import { CliError } from "../cli/cli-error.js";
+import type { RuntimeSource } from "./state/runtime-source.js";
+import { arrangeTasks, TASK_SORT_ID } from "./state/task-columns.js";
+import type { Problem } from "./state/view-model.js";
+import { HELP_LINE } from "./view/frame.js";
+
+export interface PlainReportOptions {
+  /** Updates to wait for before reporting. */
+  readonly updates: number;
+  readonly timeoutMs: number;
+}
+
+/** Resolves with the number of updates seen and the last connection error, if any. */
+function collect(client: ConsoleClient, source: RuntimeSource, options: PlainReportOptions): Promise<{ seen: number; error: string }> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    let error = "";
+    const finish = () => {
+      clearTimeout(timer);
+      watch.stop();
+      resolve({ seen, error });
+    };
+    const timer = setTimeout(finish, options.timeoutMs);
+    const watch = watchTarget(client, {
+      onUpdate: (update) => {
+        source.applyUpdate(update);
+        if (++seen >= options.updates) finish();
+      },
+      onConnection: (state) => {
+        if (state.status === "reconnecting") error = state.reason;
+      },
+    });
+  });
+}
+
+export function formatProblems(problems: readonly Problem[]): string[] {
+  if (problems.length === 0) return ["Problems: none found"];
+  const lines = [`Problems (${problems.length})`];
+  for (const p of problems) {
+    lines.push(`  [${p.severity}] ${p.summary}  (${p.lint}; see ${p.docsPage})`);
+    for (const t of p.tasks) {
+      lines.push(`    ${t.kind} ${t.id}${t.name ? ` "${t.name}"` : ""}${t.attributes ? `  ${t.attributes}` : ""}`);
+      for (const w of t.waits) lines.push(`      awaits ${w.resourceLabel} (${w.resourceType}): ${w.reason}${w.awaitLocation ? ` at ${w.awaitLocation}` : ""}`);
+    }
+  }
+  return lines;
+}
+
+export async function printPlainReport(client: ConsoleClient, source: RuntimeSource, options: PlainReportOptions, write: (text: string) => void): Promise<void> {
+  const { seen, error } = await collect(client, source, options);
+  if (seen === 0) throw new CliError(error || `no data from ${client.label} within ${options.timeoutMs / 1000}s`);
+  const view = source.view();
+  const rows = arrangeTasks(
+    view.tasks().filter((t) => t.state !== "completed"),
+    TASK_SORT_ID,
+    false,
+    "",
+  );
+  const table = renderTable(
+    [
+      { header: "ID", cell: (r) => r.id, align: "right" },
+      { header: "NAME", cell: (r) => r.name },
+      { header: "KIND", cell: (r) => r.kind },
+      { header: "STATE", cell: (r) => r.state },
+      { header: "RUN/RDY/BLK %", cell: (r) => [r.share.running, r.share.ready, r.share.blocked].map((s) => Math.round(s * 100)).join("/") },
+      { header: "TOTAL", cell: (r) => formatDuration(r.totalNs), align: "right" },
+      { header: "BUSY", cell: (r) => formatDuration(r.busyNs), align: "right" },
+      { header: "POLLS", cell: (r) => String(r.polls), align: "right" },
+      { header: "LOCATION", cell: (r) => r.location },
+    ],
+    rows,
+  );
+  const lines = [`target: ${client.label}`, "", `Tasks (${rows.length} live)`, ...table, "", ...formatProblems(view.problems()), "", `(stdout is not a terminal, so this is a one-off report; run in a terminal for the live console. ${HELP_LINE} there.)`];
+  write(`${lines.join("\n")}\n`);
+}

@@ -1,0 +1,42 @@
+/** Turns a WatchTaskDetails histogram (HdrHistogram bytes, nanoseconds) into what the task view draws. */
+import { decodeHdrHistogram, type tasks } from "@insight/protocol";
+import { inflateSync } from "node:zlib";
+import type { HistogramSummary, TaskHistograms } from "./view-model.js";
+
+const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
+const BUCKETS = 48;
+
+export function summarizeHistogram(histogram: tasks.DurationHistogram | undefined): HistogramSummary | undefined {
+  if (!histogram || histogram.rawHistogram.length === 0) return undefined;
+  let decoded;
+  try {
+    decoded = decodeHdrHistogram(histogram.rawHistogram, { inflate: (b) => inflateSync(b) });
+  } catch {
+    // A histogram we cannot read only costs the panel; the rest of the view still works.
+    return undefined;
+  }
+  const minNs = decoded.min();
+  const maxNs = decoded.max();
+  const buckets = new Array<number>(BUCKETS).fill(0);
+  const span = maxNs - minNs;
+  for (const { value, count } of decoded.recorded()) {
+    const index = span === 0n ? 0 : Math.min(BUCKETS - 1, Number(((value - minNs) * BigInt(BUCKETS)) / (span + 1n)));
+    buckets[Math.max(0, index)]! += Number(count);
+  }
+  return {
+    count: decoded.totalCount,
+    minNs,
+    // max_value is the histogram's configured ceiling, not a sample; the decoded max is what was seen.
+    maxNs,
+    highOutliers: histogram.highOutliers,
+    percentiles: PERCENTILES.map((p) => [p, decoded.valueAtQuantile(p / 100)] as const),
+    buckets,
+  };
+}
+
+export function summarizeTaskDetails(details: tasks.TaskDetails): TaskHistograms | undefined {
+  const id = details.taskId?.id;
+  if (id === undefined) return undefined;
+  const poll = details.pollTimesHistogram.case === "histogram" ? details.pollTimesHistogram.value : undefined;
+  return { protocolId: id, poll: summarizeHistogram(poll), scheduled: summarizeHistogram(details.scheduledTimesHistogram) };
+}

@@ -1,0 +1,10 @@
+/** What the live app needs from a store: feed it protocol messages, read it through the view model. */
+import type { Update, tasks } from "@insight/protocol";
+import type { RuntimeView } from "./view-model.js";
+
+export interface RuntimeSource {
+  applyUpdate(update: Update): void;
+  applyTaskDetails?(details: tasks.TaskDetails): void;
+  /** A view of the current state; cheap to call once per frame. */
+  view(): RuntimeView;
+}

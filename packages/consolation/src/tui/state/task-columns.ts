@@ -1,0 +1,61 @@
+/** The task list's columns: header, width and sort order, shared by the view and the keymap. */
+import type { TaskRow, TaskState } from "./view-model.js";
+
+export interface TaskColumn {
+  readonly header: string;
+  /** Fixed width in cells; 0 means "takes the remaining space". */
+  readonly width: number;
+  readonly align: "left" | "right";
+  readonly compare: (a: TaskRow, b: TaskRow) => number;
+}
+
+const STATE_ORDER: Readonly<Record<TaskState, number>> = { running: 0, ready: 1, blocked: 2, completed: 3 };
+const big = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const numericId = (a: string, b: string) => {
+  const x = Number(a);
+  const y = Number(b);
+  return Number.isFinite(x) && Number.isFinite(y) ? x - y : text(a, b);
+};
+
+/** Hidden first, in this order, when the terminal is narrow. */
+export const TASK_DROP_ORDER: readonly number[] = [8, 7, 2, 9, 6, 10];
+
+export const TASK_SORT_ID = 0;
+
+export const TASK_COLUMNS: readonly TaskColumn[] = [
+  { header: "ID", width: 5, align: "right", compare: (a, b) => numericId(a.id, b.id) },
+  { header: "Name", width: 20, align: "left", compare: (a, b) => text(a.name, b.name) },
+  { header: "Kind", width: 6, align: "left", compare: (a, b) => text(a.kind, b.kind) },
+  { header: "State", width: 7, align: "left", compare: (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] },
+  { header: "Run/Rdy/Blk Recent", width: 18, align: "left", compare: (a, b) => a.share.blocked - b.share.blocked },
+  { header: "Total", width: 6, align: "right", compare: (a, b) => big(a.totalNs, b.totalNs) },
+  { header: "Busy", width: 6, align: "right", compare: (a, b) => big(a.busyNs, b.busyNs) },
+  { header: "Sched", width: 6, align: "right", compare: (a, b) => big(a.scheduledNs, b.scheduledNs) },
+  { header: "Idle", width: 6, align: "right", compare: (a, b) => big(a.idleNs, b.idleNs) },
+  { header: "Polls", width: 6, align: "right", compare: (a, b) => big(a.polls, b.polls) },
+  { header: "Warn", width: 4, align: "right", compare: (a, b) => a.warnings - b.warnings },
+  { header: "Location", width: 0, align: "left", compare: (a, b) => text(a.location, b.location) },
+];
+
+function matches(row: TaskRow, needle: string): boolean {
+  return (
+    row.name.toLowerCase().includes(needle) ||
+    row.location.toLowerCase().includes(needle) ||
+    row.fields.toLowerCase().includes(needle) ||
+    row.kind.toLowerCase().includes(needle) ||
+    row.state.includes(needle) ||
+    row.id === needle
+  );
+}
+
+/** The rows as the list shows them: filtered, then sorted (ties broken by id so the order is stable). */
+export function arrangeTasks(rows: readonly TaskRow[], sortColumn: number, descending: boolean, filter: string): TaskRow[] {
+  const needle = filter.trim().toLowerCase();
+  const kept = needle ? rows.filter((r) => matches(r, needle)) : rows.slice();
+  const column = TASK_COLUMNS[sortColumn] ?? TASK_COLUMNS[0]!;
+  const sign = descending ? -1 : 1;
+  const byId = TASK_COLUMNS[0]!.compare;
+  kept.sort((a, b) => column.compare(a, b) * sign || byId(a, b));
+  return kept;
+}

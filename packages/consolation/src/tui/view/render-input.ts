@@ -1,0 +1,28 @@
+/** Everything one frame is drawn from. */
+import type { ConnectionState } from "@insight/protocol/client";
+import type { UiState } from "../state/ui-state.js";
+import type { RuntimeView, TaskHistograms } from "../state/view-model.js";
+
+export interface ConnectionInfo {
+  readonly target: string;
+  readonly state: ConnectionState;
+  /** From WatchState; `pausing`/`resuming` while the RPC is in flight. */
+  readonly temporality: "live" | "paused" | "pausing" | "resuming";
+  readonly notice?: string | undefined;
+}
+
+export interface Size {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export interface RenderInput {
+  readonly data: RuntimeView;
+  readonly ui: UiState;
+  readonly connection: ConnectionInfo;
+  /** Histograms for the open task view, when WatchTaskDetails has sent some. */
+  readonly histograms?: TaskHistograms | undefined;
+  readonly size: Size;
+  /** Wall clock in ms, for "reconnecting in Ns". */
+  readonly nowMs: number;
+}
