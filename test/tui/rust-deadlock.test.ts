@@ -38,8 +38,10 @@ describe("consolation against the Rust mutex-deadlock app", () => {
   });
 
   it("walks from the task list to the deadlock's problem view and writes a .dot", async () => {
-    await tmux.waitForScreen((s) => s.includes("CONNECTED") && s.includes("transfer-ledger-then-audit"), { description: "the task list" });
-    expect(await tmux.capture()).toMatch(/For help, hit \? key/);
+    const first = await tmux.waitForScreen((s) => s.includes("CONNECTED") && s.includes("transfer-ledger"), { description: "the task list" });
+    expect(first).toMatch(/For help, hit \? key/);
+    // One more update after attaching, so the subscriber is surely recording poll ops when the deadlock starts.
+    await tmux.waitForScreen((s) => s !== first, { description: "a second update" });
     app.signal("SIGUSR1");
     await tmux.waitForScreen((s) => s.includes("deadlock cycle was detected. hit P for more info."), { description: "the deadlock warning" });
 

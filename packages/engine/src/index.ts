@@ -1,1 +1,67 @@
+/**
+ * @insight/engine: the pure analysis engine. Feed a {@link RuntimeStore}
+ * with protocol messages; read tasks, resources, waits, freers, deadlock
+ * cycles and problems back; export graphs and traces. No I/O anywhere.
+ */
 export const ENGINE_VERSION = "0.1.0";
+
+export type {
+  AsyncOpRecord,
+  AttributeEntry,
+  CycleResource,
+  CycleTask,
+  DeadlockCycle,
+  DisplayId,
+  DroppedEvents,
+  DurationHistogramView,
+  FieldEntry,
+  Freer,
+  FreerRole,
+  GraphNodeRef,
+  LintConfig,
+  LintDefinition,
+  LintLevel,
+  LintThresholds,
+  LongPoll,
+  Nanos,
+  Problem,
+  ResourceRecord,
+  Severity,
+  StateShare,
+  StoreOptions,
+  TaskHistograms,
+  TaskRecord,
+  TaskState,
+  TaskTimes,
+  TimelineEntry,
+  Visibility,
+  Wait,
+  WaitDirection,
+  WaitEdge,
+  WakeEdge,
+  WakerStats,
+} from "./model.js";
+
+// State
+export { RuntimeStore } from "./state/store.js";
+export { mergeUpdates } from "./state/merge.js";
+export { applyAttributeOp, type AttributeOp } from "./state/attributes.js";
+export { percentiles, DEFAULT_PERCENTILES, type Percentile } from "./state/histograms.js";
+export { formatFieldValue } from "./state/fields.js";
+
+// Relations
+export { reasonForSource, directionForSource } from "./relations/reasons.js";
+export { parseOwnersText, roleLabel, primitiveName } from "./relations/owner-text.js";
+
+// Graph
+export { IncrementalSccs, type Component } from "./graph/incremental-scc.js";
+
+// Exports
+export { cycleView, neighbourhoodView, wholeGraphView, type GraphView, type GraphViewEdge, type GraphViewNode } from "./export/graph-view.js";
+export { toDot, escapeDot, type DotOptions } from "./export/dot.js";
+export { toMermaid, escapeMermaid } from "./export/mermaid.js";
+export { toChromeTrace, type ChromeTrace, type TraceEvent, type TraceOptions } from "./export/perfetto.js";
+
+// Lints
+export { runLints, lintDefinitions, lintDefinition, resolveLintLevels, countByLint, LintConfigError, TOKIO_CONSOLE_LINTS } from "./lints/registry.js";
+export { DEFAULT_THRESHOLDS } from "./lints/lint.js";

@@ -214,6 +214,7 @@ export interface WakeEdge {
   readonly waker: DisplayId;
   readonly task: DisplayId;
   readonly count: number;
+  /** The woken task's last wake as of when the edge was observed. */
   readonly lastAt: Nanos | undefined;
 }
 

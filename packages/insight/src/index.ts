@@ -1,1 +1,14 @@
+/**
+ * insight: instruments a Node.js program and serves it on the console wire
+ * protocol (console-api 0.9), so tokio-console and consolation can look inside.
+ *
+ *   import * as insight from "insight";
+ *   insight.init();                      // console on 127.0.0.1:6669
+ *   insight.spawn("worker", async () => { ... });
+ *
+ * Primitives (Channel, Mutex, ...) are at `insight/sync`; `node --import
+ * insight/register app.js` starts insight without code changes.
+ */
+export { init, shutdown, instance, type Insight, type InsightOptions, type ServerAddress } from "./insight.js";
+export { spawn, currentTask, TaskHandle, type SpawnOptions, type TaskInfo } from "./spawn.js";
 export const INSIGHT_VERSION = "0.1.0";

@@ -12,6 +12,7 @@ import { registerTimeline } from "../timeline/register-timeline.js";
 import { registerTrace } from "../trace/register-trace.js";
 import { registerWakes } from "../wakes/register-wakes.js";
 import { registerTui } from "../tui/register-tui.js";
+import { registerWeb } from "../web/register-web.js";
 import { CliError } from "./cli-error.js";
 import type { CommandContext } from "./command-context.js";
 
@@ -23,6 +24,7 @@ const COMMANDS: ReadonlyArray<(program: Command, context: CommandContext) => voi
   registerTrace,
   registerWakes,
   registerTimeline,
+  registerWeb,
   registerTui,
 ];
 

@@ -5,7 +5,11 @@
  * Every string in here may come from the target and must be treated as text.
  */
 
-export type TaskStateName = "running" | "ready" | "blocked" | "completed";
+/**
+ * The engine's states (running, scheduled, idle, completed), with "blocked"
+ * for an idle task that waits on a resource: the word the story uses.
+ */
+export type TaskStateName = "running" | "scheduled" | "idle" | "blocked" | "completed";
 
 export interface WebWait {
   readonly resourceKey: string | null;
@@ -14,6 +18,14 @@ export interface WebWait {
   readonly reason: string;
   readonly awaitLocation: string | null;
   readonly awaitSource: string | null;
+  /**
+   * True when the await location is inside the runtime (tokio's trace.rs, say):
+   * console-subscriber sends no user await site, so the page points at the
+   * resource's creation site and the task's spawn site instead.
+   */
+  readonly awaitInternal: boolean;
+  /** Where the resource was created, when known. */
+  readonly resourceLocation: string | null;
 }
 
 /** One row of the task table; the snapshot carries every task this way. */

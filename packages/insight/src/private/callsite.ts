@@ -28,7 +28,8 @@ type Frame = NodeJS.CallSite;
 
 /** This package's source or dist folder: everything under it is ours. */
 const OUR_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const STACK_DEPTH = 12;
+/** Enough to get past insight's own frames and a wrapper or two. */
+const STACK_DEPTH = 8;
 
 /** Captures the current stack, excluding `below` and everything it called. */
 export function captureSite(below: Function): Site {
@@ -67,7 +68,7 @@ function isOurs(file: string): boolean {
     file.startsWith("node:") ||
     file.startsWith("internal/") ||
     !file.includes("/") ||
-    file.startsWith(OUR_ROOT) ||
+    (file.startsWith(OUR_ROOT) && !file.endsWith(".test.ts")) ||
     file.includes("/node_modules/insight/")
   );
 }

@@ -29,6 +29,20 @@ export interface InsightOptions {
   readonly httpTasks?: boolean;
   /** Print pending tasks and their waits at exit. Default: INSIGHT_EXIT_REPORT=1. */
   readonly exitReport?: boolean;
+  /**
+   * Deep mode (INSIGHT_DEEP=1): capture the spawn site of every task, and
+   * record poll/scheduled histograms even while no console is connected. Off,
+   * a stack is captured once per task name (tasks spawned under one name
+   * share the first one's location) and histograms are recorded only while a
+   * console watches.
+   */
+  readonly deep?: boolean;
+  /**
+   * Tasks and waits that began and ended within one publish interval, never
+   * seen by a console, published per interval at most (beyond that they are
+   * counted in dropped_events). Default 200; deep mode publishes all.
+   */
+  readonly shortLivedPerInterval?: number;
 }
 
 export interface ResolvedOptions {
@@ -40,6 +54,8 @@ export interface ResolvedOptions {
   readonly polls: "promise-hooks" | "off";
   readonly httpTasks: boolean;
   readonly exitReport: boolean;
+  readonly deep: boolean;
+  readonly shortLivedPerInterval: number;
 }
 
 export const DEFAULTS: ResolvedOptions = {
@@ -51,6 +67,8 @@ export const DEFAULTS: ResolvedOptions = {
   polls: "promise-hooks",
   httpTasks: true,
   exitReport: false,
+  deep: false,
+  shortLivedPerInterval: 200,
 };
 
 const UNIT_MS: Record<string, number> = {
@@ -129,6 +147,8 @@ export function resolveOptions(options: InsightOptions = {}, environment: NodeJS
     polls,
     httpTasks: options.httpTasks ?? DEFAULTS.httpTasks,
     exitReport: options.exitReport ?? environment.INSIGHT_EXIT_REPORT === "1",
+    deep: options.deep ?? environment.INSIGHT_DEEP === "1",
+    shortLivedPerInterval: options.shortLivedPerInterval ?? DEFAULTS.shortLivedPerInterval,
   };
 }
 

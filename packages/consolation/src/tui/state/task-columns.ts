@@ -25,7 +25,7 @@ export const TASK_SORT_ID = 0;
 
 export const TASK_COLUMNS: readonly TaskColumn[] = [
   { header: "ID", width: 5, align: "right", compare: (a, b) => numericId(a.id, b.id) },
-  { header: "Name", width: 20, align: "left", compare: (a, b) => text(a.name, b.name) },
+  { header: "Name", width: 26, align: "left", compare: (a, b) => text(a.name, b.name) },
   { header: "Kind", width: 6, align: "left", compare: (a, b) => text(a.kind, b.kind) },
   { header: "State", width: 7, align: "left", compare: (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] },
   { header: "Run/Rdy/Blk Recent", width: 18, align: "left", compare: (a, b) => a.share.blocked - b.share.blocked },

@@ -139,8 +139,12 @@ export function tokioDeadlockUpdates(): Update[] {
   return [first, second];
 }
 
-/** `count` live tasks with varied names, states and times, for list and benchmark tests. */
-export function manyTasksUpdate(count: number): Update {
+/**
+ * `count` live tasks with varied names, states and times, for list and
+ * benchmark tests. With `statsOnly`, only their stats: what a target sends
+ * on each publish after the first snapshot.
+ */
+export function manyTasksUpdate(count: number, statsOnly = false, second = 20n): Update {
   const specs: TaskSpec[] = Array.from({ length: count }, (_, i) => ({
     span: BigInt(i + 1),
     id: BigInt(i + 1),
@@ -150,9 +154,10 @@ export function manyTasksUpdate(count: number): Update {
     busyMs: i % 500,
     polls: BigInt(i * 3),
   }));
+  const full = taskUpdate(specs, T0 + second * NS);
   return create(UpdateSchema, {
-    now: ts(T0 + 20n * NS),
-    newMetadata: { metadata: [{ id: { id: 1n }, metadata: { name: "runtime.spawn", target: "tokio::task" } }] },
-    taskUpdate: taskUpdate(specs, T0 + 20n * NS),
+    now: ts(T0 + second * NS),
+    newMetadata: statsOnly ? undefined : { metadata: [{ id: { id: 1n }, metadata: { name: "runtime.spawn", target: "tokio::task" } }] },
+    taskUpdate: statsOnly ? { statsUpdate: full.statsUpdate } : full,
   });
 }

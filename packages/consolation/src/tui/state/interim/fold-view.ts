@@ -20,6 +20,10 @@ function locationText(location: Location | undefined): string {
   return shortenLocation([location.file, location.line, location.column].filter((p) => p !== undefined).join(":"));
 }
 
+function num(t: { seconds: bigint; nanos: number } | undefined): number | undefined {
+  return t ? Number(t.seconds) * 1e9 + t.nanos : undefined;
+}
+
 export class FoldView implements RuntimeView {
   readonly #store: FoldStore;
   readonly #confirmer = new CycleConfirmer();
@@ -51,44 +55,65 @@ export class FoldView implements RuntimeView {
     this.#problems = this.#findProblems(pending);
   }
 
+  /** Name, location and fields never change after a task appears; formatting them every frame is the list's main cost at 10k tasks. */
+  readonly #static = new WeakMap<TaskEntry, { name: string; kind: string; location: string; fields: string }>();
+
+  #staticOf(entry: TaskEntry) {
+    let cached = this.#static.get(entry);
+    if (!cached) {
+      const meta = this.#store.metaOf(entry.task.metadata);
+      cached = {
+        name: entry.fields.get("task.name") ?? "",
+        kind: entry.fields.get("kind") ?? "task",
+        location: locationText(entry.task.location) || locationText(meta?.location),
+        fields: [...entry.fields].filter(([k]) => !HIDDEN_FIELDS.has(k)).map(([k, v]) => `${k}=${v}`).join(" "),
+      };
+      this.#static.set(entry, cached);
+    }
+    return cached;
+  }
+
   #row(entry: TaskEntry): TaskRow {
-    const now = this.#store.nowNs;
+    // Float nanoseconds: bigint arithmetic made this loop the main cost of a frame at 10k tasks,
+    // and sub-microsecond error does not show in a duration printed to three digits.
+    const now = Number(this.#store.nowNs);
     const stats = entry.stats;
     const poll = stats?.pollStats;
-    const created = timestampToNanos(stats?.createdAt) ?? now;
-    const droppedAt = timestampToNanos(stats?.droppedAt);
-    const started = timestampToNanos(poll?.lastPollStarted);
-    const ended = timestampToNanos(poll?.lastPollEnded);
-    const woke = timestampToNanos(stats?.lastWake);
+    const created = num(stats?.createdAt) ?? now;
+    const droppedAt = num(stats?.droppedAt);
+    const started = num(poll?.lastPollStarted);
+    const ended = num(poll?.lastPollEnded);
+    const woke = num(stats?.lastWake);
     let state: TaskState = "blocked";
     if (droppedAt !== undefined) state = "completed";
     else if (started !== undefined && (ended === undefined || started > ended)) state = "running";
     else if (woke !== undefined && (started === undefined || woke > started)) state = "ready";
     const end = droppedAt ?? now;
-    const total = end > created ? end - created : 0n;
-    let busy = durationToNanos(poll?.busyTime);
+    const total = Math.max(0, end - created);
+    let busy = num(poll?.busyTime) ?? 0;
     if (state === "running" && started !== undefined && now > started) busy += now - started;
-    let sched = durationToNanos(stats?.scheduledTime);
+    let sched = num(stats?.scheduledTime) ?? 0;
     if (state === "ready" && woke !== undefined && now > woke) sched += now - woke;
-    const idle = total > busy + sched ? total - busy - sched : 0n;
-    const share = (n: bigint) => (total > 0n ? Number(n) / Number(total) : 0);
-    const meta = this.#store.metaOf(entry.task.metadata);
+    const idle = Math.max(0, total - busy - sched);
+    const share = (n: number) => (total > 0 ? n / total : 0);
+    const ns = (n: number) => BigInt(Math.round(n));
+    const fixed = this.#staticOf(entry);
     return {
       key: String(entry.spanId),
       protocolId: entry.spanId,
       id: entry.displayId,
-      name: entry.fields.get("task.name") ?? "",
-      kind: entry.fields.get("kind") ?? "task",
+      name: fixed.name,
+      kind: fixed.kind,
       state,
       share: { running: share(busy), ready: share(sched), blocked: share(idle) },
       recent: entry.recent,
-      totalNs: total,
-      busyNs: busy,
-      scheduledNs: sched,
-      idleNs: idle,
+      totalNs: ns(total),
+      busyNs: ns(busy),
+      scheduledNs: ns(sched),
+      idleNs: ns(idle),
       polls: poll?.polls ?? 0n,
-      location: locationText(entry.task.location) || locationText(meta?.location),
-      fields: [...entry.fields].filter(([k]) => !HIDDEN_FIELDS.has(k)).map(([k, v]) => `${k}=${v}`).join(" "),
+      location: fixed.location,
+      fields: fixed.fields,
       warnings: this.#warnings(entry, state).length,
     };
   }

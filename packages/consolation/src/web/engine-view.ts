@@ -1,0 +1,185 @@
+/**
+ * Reads @insight/engine's RuntimeStore into the web snapshot's plain JSON:
+ * task and resource rows, detail panes, and problems. Keys are the engine's
+ * display ids (tokio's / insight's `task.id`), as decimal strings.
+ */
+import { formatFieldValue, lintDefinition, runLints, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
+import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "./web-snapshot.js";
+
+export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
+
+/** Fields the row already shows in its own columns. */
+const SHOWN_ELSEWHERE = new Set(["task.name", "task.id", "kind", "spawn.location", "loc.file", "loc.line", "loc.col"]);
+
+export function taskLabel(task: Pick<TaskRecord, "id" | "name">): string {
+  return task.name ? `task ${task.id} ${task.name}` : `task ${task.id}`;
+}
+
+/** An idle task with a pending wait is blocked on it, which is what people want to see. */
+export function displayState(task: TaskRecord, waiting: boolean): TaskStateName {
+  return task.state === "idle" && waiting ? "blocked" : task.state;
+}
+
+function fieldPairs(task: TaskRecord): Array<[string, string]> {
+  return task.fields.filter((f) => !SHOWN_ELSEWHERE.has(f.name)).map((f) => [f.name, formatFieldValue(f.value)]);
+}
+
+/**
+ * Every current wait, by task and by resource, gathered once per snapshot:
+ * asking the store per resource would scan all waits for each one.
+ */
+export class WaitIndex {
+  readonly byTask = new Map<bigint, Wait[]>();
+  readonly byResource = new Map<bigint, Wait[]>();
+
+  constructor(store: RuntimeStore, tasks: readonly TaskRecord[] = store.tasks()) {
+    for (const task of tasks) {
+      if (task.state === "completed") continue;
+      const waits = store.waitsOf(task.id);
+      if (waits.length === 0) continue;
+      this.byTask.set(task.id, waits);
+      for (const wait of waits) {
+        if (!wait.resource) continue;
+        const list = this.byResource.get(wait.resource.id);
+        if (list) list.push(wait);
+        else this.byResource.set(wait.resource.id, [wait]);
+      }
+    }
+  }
+
+  waitsOf(task: bigint): readonly Wait[] {
+    return this.byTask.get(task) ?? [];
+  }
+
+  waitersOf(resource: bigint): readonly Wait[] {
+    return this.byResource.get(resource) ?? [];
+  }
+}
+
+export function taskRow(store: RuntimeStore, task: TaskRecord, warnings = 0, waits?: WaitIndex): WebTaskRow {
+  const waiting = task.state === "idle" && (waits ? waits.waitsOf(task.id).length > 0 : store.waitsOf(task.id).length > 0);
+  return {
+    key: String(task.id),
+    id: String(task.id),
+    name: task.name ?? "",
+    kind: task.kind,
+    state: displayState(task, waiting),
+    location: task.location ?? "",
+    fields: fieldPairs(task)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" "),
+    totalMs: nsToMs(task.times.total),
+    busyMs: nsToMs(task.times.busy),
+    scheduledMs: nsToMs(task.times.scheduled),
+    idleMs: nsToMs(task.times.idle),
+    polls: Number(task.polls),
+    warnings,
+  };
+}
+
+/** Locations inside a runtime or its dependencies, rather than in the user's code. */
+const RUNTIME_INTERNAL = /[\\/]\.cargo[\\/]registry[\\/]|[\\/]tokio-\d[^\\/]*[\\/]|^node:internal|[\\/]node_modules[\\/]/;
+
+export function isRuntimeInternal(location: string | undefined): boolean {
+  return location !== undefined && RUNTIME_INTERNAL.test(location);
+}
+
+function webWait(wait: Wait): WebWait {
+  return {
+    awaitInternal: isRuntimeInternal(wait.awaitLocation),
+    resourceLocation: wait.resource?.location ?? null,
+    resourceKey: wait.resource ? String(wait.resource.id) : null,
+    resourceLabel: wait.resource?.label ?? "unknown resource",
+    resourceType: wait.resource?.concreteType ?? "?",
+    reason: wait.reason,
+    awaitLocation: wait.awaitLocation ?? null,
+    awaitSource: wait.awaitLine ?? null,
+  };
+}
+
+function wokenByText(store: RuntimeStore, task: TaskRecord): string | null {
+  const edges = store.wokenBy(task.id);
+  if (edges.length === 0) return null;
+  const latest = edges.reduce((a, b) => ((b.lastAt ?? 0n) > (a.lastAt ?? 0n) ? b : a));
+  if (latest.waker === 0n) return "outside the runtime (I/O, a timer, another thread)";
+  const waker = store.task(latest.waker);
+  return waker ? taskLabel(waker) : `task ${latest.waker}`;
+}
+
+export function taskDetail(store: RuntimeStore, id: bigint, warnings: readonly string[]): WebTaskDetail | undefined {
+  const task = store.task(id);
+  if (!task) return undefined;
+  const parentId = task.parents[0];
+  const parent = parentId !== undefined ? store.task(parentId) : undefined;
+  const now = store.now;
+  const lastWake = task.wakers.lastWake;
+  return {
+    row: taskRow(store, task, warnings.length),
+    fields: fieldPairs(task),
+    parent: parentId !== undefined ? { key: String(parentId), label: parent ? taskLabel(parent) : `task ${parentId}` } : null,
+    waits: store.waitsOf(task.id).map(webWait),
+    wakers: {
+      clones: Number(task.wakers.clones),
+      drops: Number(task.wakers.drops),
+      wakes: Number(task.wakers.wakes),
+      selfWakes: Number(task.wakers.selfWakes),
+      wokenBy: wokenByText(store, task),
+      lastWokenAgoMs: lastWake !== undefined && now !== undefined && now >= lastWake ? nsToMs(now - lastWake) : null,
+    },
+    warnings,
+  };
+}
+
+function attributeText(resource: ResourceRecord): Array<[string, string]> {
+  return resource.attributes.map((a) => [a.name, `${formatFieldValue(a.value)}${a.unit ?? ""}`]);
+}
+
+export function resourceRow(store: RuntimeStore, resource: ResourceRecord, waits?: WaitIndex): WebResourceRow {
+  return {
+    key: String(resource.id),
+    id: String(resource.id),
+    name: resource.name ?? "",
+    type: resource.concreteType,
+    kind: resource.kind,
+    location: resource.location ?? "",
+    attributes: attributeText(resource)
+      .filter(([k]) => !k.startsWith("insight."))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" "),
+    internal: resource.visibility === "internal",
+    dropped: resource.dropped,
+    waitingCount: (waits ? waits.waitersOf(resource.id) : store.waitersOf(resource.id)).length,
+  };
+}
+
+export function resourceDetail(store: RuntimeStore, id: bigint): WebResourceDetail | undefined {
+  const resource = store.resource(id);
+  if (!resource) return undefined;
+  const label = (task: bigint) => {
+    const record = store.task(task);
+    return record ? taskLabel(record) : `task ${task}`;
+  };
+  return {
+    row: resourceRow(store, resource),
+    attributes: attributeText(resource),
+    waiting: store.waitersOf(resource.id).map((w) => ({ taskKey: String(w.task), taskLabel: label(w.task), reason: w.reason })),
+    freers: store.freersOf(resource.id).map((f: Freer) => ({
+      taskKey: String(f.task),
+      taskLabel: label(f.task),
+      role: f.count > 1 ? `${f.label} ×${f.count}` : f.label,
+      inferred: f.inferred,
+    })),
+  };
+}
+
+/** Every lint's findings, most severe first, with the lint's explanation for the panel. */
+export function lintProblems(store: RuntimeStore): WebProblem[] {
+  return runLints(store).map((problem) => ({
+    lint: problem.lint,
+    severity: problem.severity,
+    summary: problem.message,
+    explanation: lintDefinition(problem.lint)?.explanation ?? "",
+    docsPage: problem.docsPath,
+    taskKeys: problem.tasks.map(String),
+  }));
+}

@@ -1,0 +1,59 @@
+/** Wires `consolation web` into the command line. */
+import { existsSync, statSync } from "node:fs";
+import { Option, type Command } from "commander";
+import type { CommandContext } from "../cli/command-context.js";
+import { CliError } from "../cli/cli-error.js";
+import { portOption, resolveTarget } from "../cli/target-option.js";
+import { isLoopbackHost } from "./security-headers.js";
+import { startLiveWebConsole, startRecordingWebConsole, type RunningWebConsole } from "./web-command.js";
+
+export const DEFAULT_WEB_PORT = 6670;
+
+interface WebOptions {
+  port?: number;
+  host: string;
+  listenPort: number;
+}
+
+function parseListenPort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new CliError(`--listen-port expects a port number, got "${value}"`);
+  return Number(value);
+}
+
+/** A path to an existing file is a recording to replay; anything else is a live target. */
+function isRecording(target: string | undefined, port: number | undefined): target is string {
+  return target !== undefined && port === undefined && existsSync(target) && statSync(target).isFile();
+}
+
+export function registerWeb(program: Command, context: CommandContext): void {
+  program
+    .command("web")
+    .description("serve the browser console: live task table, dependency graph, timelines, problems and downloads")
+    .argument("[target]", "console server to watch (default http://127.0.0.1:6669), or a recording file")
+    .addOption(portOption())
+    .addOption(new Option("--host <address>", "address to serve the page on; anything but loopback exposes the target to your network").default("127.0.0.1"))
+    .addOption(new Option("--listen-port <N>", "port to serve the page on (0 picks a free one)").default(DEFAULT_WEB_PORT).argParser(parseListenPort))
+    .action(async (target: string | undefined, opts: WebOptions) => {
+      const serveOptions = { host: opts.host, port: opts.listenPort };
+      let running: RunningWebConsole;
+      if (isRecording(target, opts.port)) {
+        running = await startRecordingWebConsole(target, serveOptions);
+        context.out(`consolation web: serving ${running.url} (recording ${target})\n`);
+      } else {
+        const url = resolveTarget(target, opts.port);
+        running = await startLiveWebConsole(url, serveOptions);
+        context.out(`consolation web: serving ${running.url} (watching ${running.feed.snapshot().target})\n`);
+      }
+      if (!isLoopbackHost(opts.host)) {
+        context.err(`consolation web: warning: listening on ${opts.host}; anyone who can reach it can see the target's tasks and pause it\n`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      await running.stop();
+      // Open HTTP/2 sessions to the target would otherwise keep the process alive.
+      process.exit(0);
+    });
+}

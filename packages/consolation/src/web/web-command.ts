@@ -1,0 +1,107 @@
+/**
+ * `consolation web [TARGET|RECORDING]`: watch a live target (or load a
+ * recording) and serve the browser console until interrupted.
+ */
+import { ConsoleClient, watchTarget, type TargetWatch } from "@insight/protocol/client";
+import { CliError } from "../cli/cli-error.js";
+import { ReplaySource } from "../replay/replay-source.js";
+import { fetchHistograms } from "./task-histograms.js";
+import { defaultDocsRoot, defaultWebRoot, webRootReady } from "./static-files.js";
+import { WebFeed } from "./web-feed.js";
+import { startWebServer, type RunningWebServer } from "./web-server.js";
+
+export interface WebCommandOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly webRoot?: string;
+  readonly docsRoot?: string;
+}
+
+export interface RunningWebConsole {
+  readonly url: string;
+  readonly feed: WebFeed;
+  readonly server: RunningWebServer;
+  stop(): Promise<void>;
+}
+
+function checkedWebRoot(options: WebCommandOptions): string {
+  const root = options.webRoot ?? defaultWebRoot();
+  if (!webRootReady(root)) throw new CliError(`the web page is not built (no ${root}/index.html); run: npm run build -w @insight/web`);
+  return root;
+}
+
+async function serve(feed: WebFeed, options: WebCommandOptions, controls?: Parameters<typeof startWebServer>[0]["controls"]): Promise<RunningWebServer> {
+  try {
+    return await startWebServer({
+      feed,
+      webRoot: checkedWebRoot(options),
+      docsRoot: options.docsRoot ?? defaultDocsRoot(),
+      host: options.host,
+      port: options.port,
+      ...(controls ? { controls } : {}),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") throw new CliError(`port ${options.port} on ${options.host} is already in use; pick another with --listen-port`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new CliError(`cannot listen on ${options.host}: no such local address`);
+    throw error;
+  }
+}
+
+/** Live: keeps a client attached (reconnecting when the target restarts) and feeds the page. */
+export async function startLiveWebConsole(target: URL, options: WebCommandOptions): Promise<RunningWebConsole> {
+  const client = new ConsoleClient(target);
+  const feed = new WebFeed({ target: client.label, controllable: true });
+  const server = await serve(feed, options, {
+    pause: () => client.pause(),
+    resume: () => client.resume(),
+    histograms: async (key) => {
+      const span = feed.spanIdOf(key);
+      return span === undefined ? undefined : fetchHistograms(client, span, key);
+    },
+  });
+  const watch: TargetWatch = watchTarget(client, {
+    onUpdate: (update) => feed.applyUpdate(update),
+    onState: (state) => feed.applyState(state),
+    onConnection: (state) => feed.setConnection(state),
+    onNotice: (message) => feed.setNotice(message),
+  });
+  return {
+    url: server.url,
+    feed,
+    server,
+    stop: async () => {
+      watch.stop();
+      feed.close();
+      await server.close();
+      await watch.done;
+    },
+  };
+}
+
+/**
+ * A recording or trace file: replayed to its end at once, so the page shows
+ * the final state (the post-mortem view). Playback controls in the page are
+ * the natural next step; ReplaySource already supports play, step and seek.
+ */
+export async function startRecordingWebConsole(path: string, options: WebCommandOptions): Promise<RunningWebConsole> {
+  let replay: ReplaySource;
+  try {
+    replay = await ReplaySource.open(path);
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const feed = new WebFeed({ target: path, controllable: false });
+  for (const frame of replay.frames) feed.applyUpdate(frame.update);
+  if (replay.problems.length > 0) feed.setNotice(`${replay.problems.length} line(s) of the recording could not be read`);
+  const server = await serve(feed, options);
+  return {
+    url: server.url,
+    feed,
+    server,
+    stop: async () => {
+      feed.close();
+      await server.close();
+    },
+  };
+}

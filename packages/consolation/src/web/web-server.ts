@@ -1,0 +1,145 @@
+/**
+ * The web console's HTTP server (plain node:http): the built page, a
+ * Server-Sent-Events stream of snapshots, read-only JSON for details, docs and
+ * downloads, and exactly two commands, pause and resume. Nothing else a
+ * request can do reaches the target.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { commandAllowed, hostAllowed, isLoopbackHost, setSecurityHeaders } from "./security-headers.js";
+import { readProblemDoc, readStaticFile } from "./static-files.js";
+import { SseClients } from "./sse-clients.js";
+import type { WebFeed } from "./web-feed.js";
+import type { WebHistograms } from "./web-snapshot.js";
+
+export interface WebControls {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  histograms?(taskKey: string): Promise<WebHistograms | undefined>;
+}
+
+export interface WebServerOptions {
+  readonly feed: WebFeed;
+  readonly controls?: WebControls;
+  readonly webRoot: string;
+  readonly docsRoot: string;
+  readonly host?: string;
+  readonly port?: number;
+  /** SSE comment lines keep proxies and idle timers from closing the stream. */
+  readonly heartbeatMs?: number;
+}
+
+export interface RunningWebServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+function sendText(res: ServerResponse, status: number, text: string, type = "text/plain; charset=utf-8", extra: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": type, "Cache-Control": "no-store", ...extra });
+  res.end(text);
+}
+
+const EXPORTS = {
+  dot: { file: "insight-graph.dot", type: "text/vnd.graphviz; charset=utf-8" },
+  mermaid: { file: "insight-graph.mmd", type: "text/plain; charset=utf-8" },
+  perfetto: { file: "insight-timeline.json", type: "application/json; charset=utf-8" },
+} as const;
+
+export function startWebServer(options: WebServerOptions): Promise<RunningWebServer> {
+  const host = options.host ?? "127.0.0.1";
+  const loopback = isLoopbackHost(host);
+  const sse = new SseClients(options.feed, options.heartbeatMs ?? 15_000);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    setSecurityHeaders(res);
+    if (!hostAllowed(req, loopback)) return sendText(res, 421, "this console only answers requests addressed to loopback\n");
+    const url = new URL(req.url ?? "/", "http://local");
+    const path = url.pathname;
+    const method = req.method ?? "GET";
+
+    if (method === "POST") {
+      if (path !== "/api/pause" && path !== "/api/resume") return sendText(res, 404, "not found\n");
+      if (!commandAllowed(req)) return sendText(res, 403, "commands must come from the console page\n");
+      if (!options.controls || !options.feed.controllable) return sendJson(res, 409, { error: "a recording cannot be paused or resumed" });
+      const pausing = path === "/api/pause";
+      options.feed.setTemporality(pausing ? "pausing" : "resuming");
+      try {
+        await (pausing ? options.controls.pause() : options.controls.resume());
+        // WatchState confirms later; targets without it never will, so settle here too.
+        options.feed.setTemporality(pausing ? "paused" : "live");
+        return sendJson(res, 200, { ok: true });
+      } catch (error) {
+        options.feed.setTemporality(pausing ? "live" : "paused");
+        return sendJson(res, 502, { error: `could not ${pausing ? "pause" : "resume"}: ${error instanceof Error ? error.message : String(error)}` });
+      }
+    }
+    if (method !== "GET" && method !== "HEAD") return sendText(res, 405, "method not allowed\n", undefined, { Allow: "GET, HEAD, POST" });
+
+    switch (path) {
+      case "/api/events":
+        return sse.add(req, res);
+      case "/api/snapshot":
+        return sendJson(res, 200, options.feed.snapshot());
+      case "/api/task": {
+        const detail = options.feed.taskDetail(url.searchParams.get("key") ?? "");
+        return detail ? sendJson(res, 200, detail) : sendJson(res, 404, { error: "no such task" });
+      }
+      case "/api/resource": {
+        const detail = options.feed.resourceDetail(url.searchParams.get("key") ?? "");
+        return detail ? sendJson(res, 200, detail) : sendJson(res, 404, { error: "no such resource" });
+      }
+      case "/api/histograms": {
+        const key = url.searchParams.get("task") ?? "";
+        const found = /^\d+$/.test(key) && options.controls?.histograms ? await options.controls.histograms(key) : undefined;
+        return found ? sendJson(res, 200, found) : sendJson(res, 404, { error: "no histograms for this task" });
+      }
+      case "/api/docs": {
+        const text = readProblemDoc(options.docsRoot, url.searchParams.get("lint") ?? "");
+        return text === undefined ? sendText(res, 404, "no docs page for this lint\n") : sendText(res, 200, text, "text/markdown; charset=utf-8");
+      }
+    }
+    if (path.startsWith("/api/export/")) {
+      const kind = path.slice("/api/export/".length);
+      if (kind !== "dot" && kind !== "mermaid" && kind !== "perfetto") return sendText(res, 404, "not found\n");
+      const text = kind === "dot" ? options.feed.dot() : kind === "mermaid" ? options.feed.mermaid() : options.feed.perfetto();
+      return sendText(res, 200, text, EXPORTS[kind].type, { "Content-Disposition": `attachment; filename="${EXPORTS[kind].file}"` });
+    }
+    if (path.startsWith("/api/")) return sendText(res, 404, "not found\n");
+    const file = readStaticFile(options.webRoot, path) ?? (path.includes(".") ? undefined : readStaticFile(options.webRoot, "/"));
+    if (!file) return sendText(res, 404, "not found\n");
+    res.writeHead(200, { "Content-Type": file.type, "Cache-Control": file.immutable ? "public, max-age=31536000, immutable" : "no-cache" });
+    res.end(method === "HEAD" ? undefined : file.body);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendText(res, 500, `internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+      else res.end();
+    });
+  });
+
+  return new Promise((resolvePromise, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      resolvePromise({
+        url: `http://${shownHost}:${address.port}/`,
+        server,
+        close: () =>
+          new Promise<void>((done) => {
+            sse.closeAll();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * The wait-for graph between tasks and resources, and deadlock confirmation.
+ *
+ * Nodes: `t<id>` for a task; `r<id>><roles>` for one side of a resource (a
+ * full channel's send side is freed by receivers, its receive side by
+ * senders, so they are different nodes). Edges: an idle task points at each
+ * resource side it waits on; a resource side points at every task holding a
+ * role that can free it. Only idle tasks have out-edges: a running or
+ * scheduled task is making progress. A deadlock is a closed SCC (see
+ * incremental-scc.ts) that survives two consecutive updates.
+ */
+import type { CycleResource, CycleTask, DeadlockCycle, DisplayId, FreerRole, Nanos, WaitEdge } from "../model.js";
+import { rolesThatFree } from "../relations/owners.js";
+import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
+import type { ResourceEntity } from "../state/resource-entity.js";
+import type { TaskEntity } from "../state/task-entity.js";
+import { IncrementalSccs, type Component } from "./incremental-scc.js";
+
+const ROLE_SETS = ["receiver", "sender", "party", "holder", "holder+reader+permit", "all"] as const;
+
+function roleSetName(roles: ReadonlySet<FreerRole>): string {
+  return roles.size >= 6 ? "all" : [...roles].join("+");
+}
+
+export function taskKey(id: DisplayId): string {
+  return `t${id}`;
+}
+
+function resourceKey(id: DisplayId, roles: string): string {
+  return `r${id}>${roles}`;
+}
+
+interface Candidate {
+  readonly generation: number;
+  readonly at: Nanos | undefined;
+}
+
+export class WaitForGraph {
+  readonly sccs = new IncrementalSccs();
+  readonly #index: EntityIndex;
+  readonly #candidates = new Map<string, Candidate>();
+  #confirmed: Component[] = [];
+  #cycleCache: { generation: number; cycles: DeadlockCycle[] } | undefined;
+
+  constructor(index: EntityIndex) {
+    this.#index = index;
+  }
+
+  /** Recomputes a task's out-edges from its state and waits. */
+  refreshTask(task: TaskEntity): void {
+    const key = taskKey(task.id);
+    if (task.state !== "idle" || !task.ops || task.ops.size === 0) {
+      this.sccs.setEdges(key, []);
+      return;
+    }
+    const targets: string[] = [];
+    const fresh: Array<[ResourceEntity, string]> = [];
+    for (const wait of waitsOf(this.#index, task)) {
+      const resource = wait.resource ? this.#index.resourceEntity(wait.resource.id) : undefined;
+      if (!resource) continue;
+      const roles = roleSetName(rolesThatFree(wait.direction, wait.asyncOp.source));
+      const target = resourceKey(resource.id, roles);
+      if (!targets.includes(target)) targets.push(target);
+      if (!this.sccs.has(target)) fresh.push([resource, roles]);
+    }
+    this.sccs.setEdges(key, targets);
+    for (const [resource, roles] of fresh) this.#refreshSide(resource, roles);
+  }
+
+  removeTask(id: DisplayId): void {
+    this.sccs.remove(taskKey(id));
+  }
+
+  /** Recomputes every side of a resource that some task waits on. */
+  refreshResource(resource: ResourceEntity): void {
+    for (const roles of ROLE_SETS) if (this.sccs.has(resourceKey(resource.id, roles))) this.#refreshSide(resource, roles);
+  }
+
+  removeResource(id: DisplayId): void {
+    for (const roles of ROLE_SETS) this.sccs.remove(resourceKey(id, roles));
+  }
+
+  #refreshSide(resource: ResourceEntity, roles: string): void {
+    const allowed = roles === "all" ? undefined : new Set(roles.split("+"));
+    const targets: string[] = [];
+    for (const freer of freersOf(resource)) {
+      if (allowed && !allowed.has(freer.role)) continue;
+      const key = taskKey(freer.task);
+      if (!targets.includes(key)) targets.push(key);
+    }
+    // A side nobody can free keeps no out-edges: it is a sink, so no deadlock runs through it.
+    this.sccs.setEdges(resourceKey(resource.id, roles), targets);
+  }
+
+  /**
+   * Runs detection after an update. A closed component becomes a deadlock
+   * only when it was already there at an earlier generation.
+   */
+  afterUpdate(generation: number, now: Nanos | undefined): void {
+    this.sccs.update();
+    const present = new Set<string>();
+    const confirmed: Component[] = [];
+    for (const component of this.sccs.components()) {
+      if (!component.closed) continue;
+      present.add(component.signature);
+      const candidate = this.#candidates.get(component.signature);
+      if (!candidate) this.#candidates.set(component.signature, { generation, at: now });
+      else if (candidate.generation < generation) confirmed.push(component);
+    }
+    for (const signature of this.#candidates.keys()) if (!present.has(signature)) this.#candidates.delete(signature);
+    this.#confirmed = confirmed;
+  }
+
+  /** Confirmed deadlocks, built into structured cycles (cached per generation). */
+  cycles(generation: number): DeadlockCycle[] {
+    if (this.#cycleCache?.generation === generation) return this.#cycleCache.cycles;
+    const cycles = this.#confirmed.map((c) => this.#build(c)).sort((a, b) => (a.id < b.id ? -1 : 1));
+    this.#cycleCache = { generation, cycles };
+    return cycles;
+  }
+
+  /** Closed components seen but not yet confirmed (for tests and diagnostics). */
+  pendingCount(): number {
+    return this.#candidates.size - this.#confirmed.length;
+  }
+
+  #build(component: Component): DeadlockCycle {
+    const members = new Set(component.members);
+    const tasks: CycleTask[] = [];
+    const resources = new Map<DisplayId, CycleResource>();
+    const edges: WaitEdge[] = [];
+    const awaitLocations: string[] = [];
+    for (const key of component.members) {
+      if (key[0] !== "t") continue;
+      const task = this.#index.taskEntity(BigInt(key.slice(1)));
+      if (!task) continue;
+      const waits = waitsOf(this.#index, task).filter((w) => {
+        if (!w.resource) return false;
+        const roles = roleSetName(rolesThatFree(w.direction, w.asyncOp.source));
+        return members.has(resourceKey(w.resource.id, roles));
+      });
+      tasks.push({ id: task.id, kind: task.kind, name: task.name, fields: task.fields, location: task.location, waits });
+      for (const wait of waits) {
+        const r = wait.resource!;
+        edges.push({ from: { kind: "task", id: task.id }, to: { kind: "resource", id: r.id }, label: wait.reason, inferred: wait.asyncOp.reasonInferred });
+        if (wait.awaitLocation && !awaitLocations.includes(wait.awaitLocation)) awaitLocations.push(wait.awaitLocation);
+      }
+    }
+    for (const key of component.members) {
+      if (key[0] !== "r") continue;
+      const sep = key.indexOf(">");
+      const resource = this.#index.resourceEntity(BigInt(key.slice(1, sep)));
+      if (!resource) continue;
+      const roles = key.slice(sep + 1);
+      const allowed = roles === "all" ? undefined : new Set(roles.split("+"));
+      resources.set(resource.id, {
+        id: resource.id,
+        concreteType: resource.concreteType,
+        kind: resource.kind,
+        label: resource.label,
+        location: resource.location,
+      });
+      for (const freer of freersOf(resource)) {
+        if (allowed && !allowed.has(freer.role)) continue;
+        if (!members.has(taskKey(freer.task))) continue;
+        edges.push({ from: { kind: "resource", id: resource.id }, to: { kind: "task", id: freer.task }, label: freer.label, inferred: freer.inferred });
+      }
+    }
+    const candidate = this.#candidates.get(component.signature);
+    return {
+      id: `cycle:${component.members.join(",")}`,
+      tasks: tasks.sort((a, b) => (a.id < b.id ? -1 : 1)),
+      resources: [...resources.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
+      awaitLocations,
+      edges,
+      firstSeenGeneration: candidate?.generation ?? 0,
+      firstSeenAt: candidate?.at,
+    };
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * `insight.owners` parsing and the words for each role, e.g.
+ * "sole receiver (mpsc channel)". The label depends on how many tasks share
+ * the role, because "sole" is what tells a reader nobody else can help.
+ */
+import type { DisplayId, FreerRole, Nanos, WaitDirection } from "../model.js";
+import type { OwnerEntry } from "../state/resource-entity.js";
+
+const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party"]);
+
+/**
+ * Parses `role:taskId,...`. Repeated `permit` pairs count permits; other
+ * repeats collapse. `since` comes from the previous parse so a holder keeps
+ * the time it was first seen.
+ */
+export function parseOwners(text: string, previous: readonly OwnerEntry[] | undefined, now: Nanos | undefined): OwnerEntry[] {
+  const counts = new Map<string, { task: DisplayId; role: FreerRole; count: number }>();
+  for (const part of text.split(",")) {
+    const colon = part.indexOf(":");
+    if (colon < 0) continue;
+    const role = part.slice(0, colon).trim();
+    const id = part.slice(colon + 1).trim();
+    if (!ROLES.has(role) || !/^\d+$/.test(id)) continue;
+    const key = `${role}:${id}`;
+    const entry = counts.get(key);
+    if (entry) entry.count++;
+    else counts.set(key, { task: BigInt(id), role: role as FreerRole, count: 1 });
+  }
+  const out: OwnerEntry[] = [];
+  for (const entry of counts.values()) {
+    const before = previous?.find((p) => p.task === entry.task && p.role === entry.role);
+    out.push({ ...entry, since: before ? before.since : now });
+  }
+  return out;
+}
+
+/** "mpsc channel", "mutex"...: how a role label names the primitive. */
+export function primitiveName(concreteType: string): string {
+  switch (concreteType) {
+    case "Channel":
+    case "Mpsc":
+      return "mpsc channel";
+    case "Oneshot":
+    case "Sender|Receiver":
+      return "oneshot channel";
+    case "RwLock":
+      return "rwlock";
+    default:
+      return concreteType.toLowerCase() || "resource";
+  }
+}
+
+export function roleLabel(role: FreerRole, concreteType: string, sharing: number, count: number): string {
+  const what = primitiveName(concreteType);
+  switch (role) {
+    case "receiver":
+      return sharing <= 1 ? `sole receiver (${what})` : `one of ${sharing} receivers (${what})`;
+    case "sender":
+      return sharing <= 1 ? `sole sender (${what})` : `one of ${sharing} senders (${what})`;
+    case "holder":
+      return concreteType === "RwLock" ? `write lock holder (${what})` : `lock holder (${what})`;
+    case "reader":
+      return `read lock holder (${what})`;
+    case "permit":
+      return `holds ${count} permit${count === 1 ? "" : "s"} (${what})`;
+    case "party":
+      return `participant not yet arrived (${what})`;
+  }
+}
+
+/** Which roles can end a wait on the given side of a resource. */
+export function rolesThatFree(direction: WaitDirection, source: string): ReadonlySet<FreerRole> {
+  switch (direction) {
+    case "send":
+      return RECEIVERS;
+    case "recv":
+      return source.startsWith("Barrier::") ? PARTIES : SENDERS;
+    case "acquire":
+      // Readers never block readers: only a writer can hold up a read.
+      return /::read/.test(source) ? HOLDERS : LOCKERS;
+    case "other":
+      if (source.startsWith("Barrier::")) return PARTIES;
+      if (source.startsWith("Sender::closed")) return RECEIVERS;
+      return ALL;
+  }
+}
+
+const RECEIVERS: ReadonlySet<FreerRole> = new Set(["receiver"]);
+const SENDERS: ReadonlySet<FreerRole> = new Set(["sender"]);
+const PARTIES: ReadonlySet<FreerRole> = new Set(["party"]);
+const HOLDERS: ReadonlySet<FreerRole> = new Set(["holder"]);
+const LOCKERS: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit"]);
+const ALL: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit", "receiver", "sender", "party"]);

@@ -1,0 +1,36 @@
+/**
+ * Reasons in words for tokio's async-op sources (insight sends its own in
+ * `insight.reason`), and which side of a resource a wait is on.
+ */
+import type { WaitDirection } from "../model.js";
+
+const REASONS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^Mutex::lock/, "waiting for lock"],
+  [/^RwLock::read/, "waiting for read lock"],
+  [/^RwLock::write/, "waiting for write lock"],
+  [/^Semaphore::acquire/, "waiting for permits"],
+  [/^Acquire::new/, "waiting for permits"],
+  [/^Barrier::wait/, "waiting at barrier"],
+  [/^Receiver::await/, "waiting for a value"],
+  [/^Sender::closed/, "waiting for the receiver to close"],
+  [/^Sleep::/, "waiting for timer"],
+  [/^Interval::tick/, "waiting for the next tick"],
+  [/^Notify::notified/, "waiting for a notification"],
+  [/^(Channel|Sender)::(send|reserve)/, "send: waiting on channel capacity"],
+  [/^(Channel|Receiver)::recv/, "waiting for a message"],
+  [/^Oneshot::recv/, "waiting for a value"],
+];
+
+export function reasonForSource(source: string): string {
+  for (const [pattern, reason] of REASONS) if (pattern.test(source)) return reason;
+  return source ? `waiting on ${source}` : "waiting";
+}
+
+/** send waits are freed by receivers, recv waits by senders, acquires by holders. */
+export function directionForSource(source: string): WaitDirection {
+  const method = source.slice(source.lastIndexOf("::") + 2);
+  if (/^(send|reserve|try_send|send_timeout)/.test(method)) return "send";
+  if (/^(recv|await|changed|notified)/.test(method) || source.startsWith("Receiver::")) return "recv";
+  if (/^(lock|read|write|acquire)/.test(method) || source.startsWith("Acquire::")) return "acquire";
+  return "other";
+}

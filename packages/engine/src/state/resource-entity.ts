@@ -1,0 +1,59 @@
+/** A resource's mutable record, with its owners (stated or inferred). */
+import type { AttributeEntry, DisplayId, FreerRole, Nanos, ResourceRecord, Visibility } from "../model.js";
+import { AttributeMap } from "./attributes.js";
+
+/** One stated or inferred role of a task towards a resource. */
+export interface OwnerEntry {
+  readonly task: DisplayId;
+  readonly role: FreerRole;
+  readonly count: number;
+  readonly since: Nanos | undefined;
+}
+
+export class ResourceEntity implements ResourceRecord {
+  id: DisplayId;
+  spanId: bigint;
+  concreteType = "";
+  kind = "";
+  location: string | undefined = undefined;
+  target: string | undefined = undefined;
+  parent: DisplayId | undefined = undefined;
+  visibility: Visibility = "public";
+  createdAt: Nanos | undefined = undefined;
+  droppedAt: Nanos | undefined = undefined;
+  readonly attrs = new AttributeMap();
+  /** Parsed `insight.owners`; undefined when the target never sent it (tokio). */
+  owners: OwnerEntry[] | undefined = undefined;
+  /** Holders inferred from tokio poll ops; keyed by task display id. */
+  inferred: Map<DisplayId, OwnerEntry> | undefined = undefined;
+
+  constructor(id: DisplayId, spanId: bigint) {
+    this.id = id;
+    this.spanId = spanId;
+  }
+
+  get entity(): "resource" {
+    return "resource";
+  }
+
+  get name(): string | undefined {
+    const value = this.attrs.get("insight.name")?.value;
+    return typeof value === "string" && value !== "" ? value : undefined;
+  }
+
+  get label(): string {
+    return this.name ?? `${this.concreteType || "resource"} ${this.id}`;
+  }
+
+  get attributes(): readonly AttributeEntry[] {
+    return this.attrs.values();
+  }
+
+  attribute(name: string): AttributeEntry | undefined {
+    return this.attrs.get(name);
+  }
+
+  get dropped(): boolean {
+    return this.droppedAt !== undefined;
+  }
+}

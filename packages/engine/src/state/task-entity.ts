@@ -1,0 +1,223 @@
+/**
+ * A task's mutable record. Times are kept as relative numbers (see
+ * clock.ts) and counters as numbers, so an idle task holds no bigint heap
+ * objects; the public getters convert. The getters compute tokio-console's
+ * derived values (state, busy/scheduled/idle) at the store's current `now`,
+ * so a task that receives no stats (tokio sends only dirty ones) still ages.
+ */
+import type { tasks } from "@insight/protocol";
+import type {
+  DisplayId,
+  FieldEntry,
+  Nanos,
+  StateShare,
+  TaskHistograms,
+  TaskRecord,
+  TaskState,
+  TaskTimes,
+  WakerStats,
+} from "../model.js";
+import { spanKeyOf, type SpanKey } from "../private/span-key.js";
+import type { StoreClock } from "./clock.js";
+import { Timeline } from "./timeline.js";
+
+/** A poll that finished in the snapshot just applied, in relative ns. */
+export interface FinishedPoll {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Rust's Option ordering on NaN-for-None numbers: None < Some. */
+function after(a: number, b: number): boolean {
+  if (Number.isNaN(a)) return false;
+  if (Number.isNaN(b)) return true;
+  return a > b;
+}
+
+function durationNs(d: { seconds: bigint; nanos: number } | undefined): number {
+  return d ? Number(d.seconds) * 1e9 + d.nanos : 0;
+}
+
+// Shared empty arrays: most tasks have no parents, and 100k private empty arrays add up.
+const NO_FIELDS: readonly FieldEntry[] = Object.freeze([]);
+export const NO_PARENTS: readonly DisplayId[] = Object.freeze([]);
+
+const big = (n: number): bigint => BigInt(Math.max(0, Math.round(n)));
+
+export class TaskEntity implements TaskRecord {
+  id: DisplayId;
+  /** The span id as a compact key (see span-key.ts); `spanId` converts. */
+  spanKey: SpanKey;
+  name: string | undefined = undefined;
+  kind = "task";
+  target: string | undefined = undefined;
+  fields: readonly FieldEntry[] = NO_FIELDS;
+  location: string | undefined = undefined;
+  parents: readonly DisplayId[] = NO_PARENTS;
+  sizeBytes: bigint | undefined = undefined;
+  originalSizeBytes: bigint | undefined = undefined;
+  histograms: TaskHistograms | undefined = undefined;
+  /** Allocated on the first observation worth keeping. */
+  timeline: Timeline | undefined = undefined;
+  /** Display ids of pending async ops awaited by this task (allocated lazily). */
+  ops: Set<DisplayId> | undefined = undefined;
+  /** Whether the task currently has out-edges in the wait-for graph. */
+  graphed = false;
+  /** The state last written to the timeline. */
+  recordedState: TaskState | undefined = undefined;
+  // Relative ns (NaN = absent) and plain counters.
+  created = Number.NaN;
+  dropped = Number.NaN;
+  firstPollAt = Number.NaN;
+  started = Number.NaN;
+  ended = Number.NaN;
+  woken = Number.NaN;
+  busyNs = 0;
+  scheduledNs = 0;
+  pollCount = 0;
+  wakeCount = 0;
+  cloneCount = 0;
+  dropCount = 0;
+  selfWakeCount = 0;
+  readonly #clock: StoreClock;
+
+  constructor(id: DisplayId, spanId: bigint, clock: StoreClock) {
+    this.id = id;
+    this.spanKey = spanKeyOf(spanId);
+    this.#clock = clock;
+  }
+
+  get spanId(): bigint {
+    return BigInt(this.spanKey);
+  }
+
+  get entity(): "task" {
+    return "task";
+  }
+  get completed(): boolean {
+    return !Number.isNaN(this.dropped);
+  }
+  get createdAt(): Nanos | undefined {
+    return this.#clock.abs(this.created);
+  }
+  get droppedAt(): Nanos | undefined {
+    return this.#clock.abs(this.dropped);
+  }
+  get firstPoll(): Nanos | undefined {
+    return this.#clock.abs(this.firstPollAt);
+  }
+  get lastPollStarted(): Nanos | undefined {
+    return this.#clock.abs(this.started);
+  }
+  get lastPollEnded(): Nanos | undefined {
+    return this.#clock.abs(this.ended);
+  }
+  get polls(): bigint {
+    return BigInt(this.pollCount);
+  }
+
+  /** tokio-console: Completed, else Running, else Scheduled, else Idle. */
+  get state(): TaskState {
+    if (!Number.isNaN(this.dropped)) return "completed";
+    if (after(this.started, this.ended)) return "running";
+    if (after(this.woken, this.started)) return "scheduled";
+    return "idle";
+  }
+
+  #times(): { total: number; busy: number; scheduled: number } {
+    const end = Number.isNaN(this.dropped) ? this.#clock.nowRel : this.dropped;
+    const total = Number.isNaN(end) || Number.isNaN(this.created) ? 0 : Math.max(0, end - this.created);
+    let busy = this.busyNs;
+    let scheduled = this.scheduledNs;
+    if (Number.isNaN(this.dropped) && !Number.isNaN(end)) {
+      if (after(this.started, this.ended)) busy += Math.max(0, end - this.started);
+      else if (after(this.woken, this.started)) scheduled += Math.max(0, end - this.woken);
+    }
+    return { total, busy, scheduled };
+  }
+
+  get times(): TaskTimes {
+    const t = this.#times();
+    return { total: big(t.total), busy: big(t.busy), scheduled: big(t.scheduled), idle: big(t.total - t.busy - t.scheduled) };
+  }
+
+  get share(): StateShare {
+    const t = this.#times();
+    if (t.total <= 0) return { busy: 0, scheduled: 0, idle: 0 };
+    const busy = Math.min(1, t.busy / t.total);
+    const scheduled = Math.min(1 - busy, t.scheduled / t.total);
+    return { busy, scheduled, idle: Math.max(0, 1 - busy - scheduled) };
+  }
+
+  get wakers(): WakerStats {
+    return {
+      wakes: BigInt(this.wakeCount),
+      clones: BigInt(this.cloneCount),
+      drops: BigInt(this.dropCount),
+      current: BigInt(Math.max(0, this.cloneCount - this.dropCount)),
+      selfWakes: BigInt(this.selfWakeCount),
+      lastWake: this.#clock.abs(this.woken),
+    };
+  }
+
+  /**
+   * Applies a full stats snapshot, recording what it reveals in the timeline.
+   * Returns the poll that finished, if one did, for the long-poll record.
+   */
+  applyStats(stats: tasks.Stats, timelineCapacity: number): FinishedPoll | undefined {
+    const clock = this.#clock;
+    const prevStarted = this.started;
+    const prevEnded = this.ended;
+    const prevWake = this.woken;
+    // created_at never changes; skip the conversion on the hot path once known.
+    if (Number.isNaN(this.created)) this.created = clock.relTs(stats.createdAt);
+    if (stats.droppedAt) this.dropped = clock.relTs(stats.droppedAt);
+    this.wakeCount = Number(stats.wakes);
+    this.cloneCount = Number(stats.wakerClones);
+    this.dropCount = Number(stats.wakerDrops);
+    this.selfWakeCount = Number(stats.selfWakes);
+    this.woken = clock.relTs(stats.lastWake);
+    this.scheduledNs = durationNs(stats.scheduledTime);
+    const poll = stats.pollStats;
+    if (poll) {
+      this.pollCount = Number(poll.polls);
+      if (Number.isNaN(this.firstPollAt)) this.firstPollAt = clock.relTs(poll.firstPoll);
+      this.started = clock.relTs(poll.lastPollStarted);
+      this.ended = clock.relTs(poll.lastPollEnded);
+      this.busyNs = durationNs(poll.busyTime);
+    }
+
+    const started = this.started;
+    const ended = this.ended;
+    const wake = this.woken;
+    const newStart = !Number.isNaN(started) && started !== prevStarted;
+    const newEnd = !Number.isNaN(ended) && ended !== prevEnded;
+    const newWake = !Number.isNaN(wake) && wake !== prevWake;
+    let finished: FinishedPoll | undefined;
+    if (newStart || newEnd || newWake) {
+      const timeline = (this.timeline ??= new Timeline(timelineCapacity));
+      if (newWake) timeline.wake(wake, undefined);
+      if (newStart) {
+        // The wait before this poll: from the later of the wake and the previous poll's end.
+        if (wake <= started && (Number.isNaN(prevStarted) || wake > prevStarted)) {
+          timeline.scheduled(prevEnded > wake ? prevEnded : wake, started);
+        }
+        const closed = ended >= started;
+        timeline.poll(started, closed ? ended : undefined);
+        if (closed) finished = { start: started, end: ended };
+      } else if (newEnd && ended >= started) {
+        timeline.closePoll(started, ended);
+        finished = { start: started, end: ended };
+      }
+    }
+    const state = this.state;
+    if (state !== this.recordedState) {
+      const at = Number.isNaN(this.dropped) ? clock.nowRel : this.dropped;
+      if (!Number.isNaN(at) && (this.timeline !== undefined || this.recordedState !== undefined)) {
+        (this.timeline ??= new Timeline(timelineCapacity)).state(at, state);
+      }
+      this.recordedState = state;
+    }
+    return finished;
+  }
+}

@@ -1,0 +1,29 @@
+/** INSIGHT_EXIT_REPORT=1 in a real process that ends with a task stuck on its own channel. */
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
+
+const SCRIPT = fileURLToPath(new URL("../../../examples/node/exit-report/self-deadlock.mjs", import.meta.url));
+
+function run(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [SCRIPT], { env: { ...process.env, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr });
+    });
+  });
+}
+
+it("prints pending tasks and their waits at exit, only when asked", async () => {
+  const quiet = await run({ INSIGHT_EXIT_REPORT: "" });
+  expect(quiet.stderr).toBe("");
+  expect(quiet.stdout).toBe("");
+
+  const { stderr } = await run({ INSIGHT_EXIT_REPORT: "1" });
+  expect(stderr).toContain("insight: 1 task still pending at exit");
+  expect(stderr).toContain('"enqueue-then-drain"');
+  expect(stderr).toContain("send: waiting on channel capacity (Channel work_queue)");
+  const line = readFileSync(SCRIPT, "utf8").split("\n").findIndex((l) => l.includes('queue.send("second")')) + 1;
+  expect(stderr).toContain(`${SCRIPT}:${line}:`);
+  expect(stderr).toContain('await queue.send("second");');
+});

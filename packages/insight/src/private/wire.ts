@@ -1,0 +1,318 @@
+/**
+ * Turning records into console-api messages: metadata, tasks, resources and
+ * async ops, following docs/wire-conventions.md. Everything here runs when an
+ * update is built (once per publish interval), never on the host's hot paths.
+ */
+import { create } from "@bufbuild/protobuf";
+import {
+  FieldSchema,
+  Metadata_Kind,
+  Metadata_Level,
+  UpdateSchema,
+  nanosToDuration,
+  nanosToTimestamp,
+  resources,
+  tasks,
+  type Field,
+  type RegisterMetadata_NewMetadata,
+  type Update,
+} from "@insight/protocol";
+import { loadSource, resolveSite, sourceLine, type Location } from "./callsite.js";
+import { msToNanos, now, toEpochNanos } from "./clock.js";
+import { DurationRecorder, HISTOGRAM_MAX_NS } from "./histogram.js";
+import type { AttributeValues, FieldValue, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
+import type { Runtime } from "./runtime.js";
+
+const TASK_META = 1n;
+const RESOURCE_META = 2n;
+const OP_META = 3n;
+const TARGET = "insight";
+
+function ts(ms: number) {
+  return ms < 0 ? undefined : nanosToTimestamp(toEpochNanos(ms));
+}
+
+function locationInit(location: Location | undefined) {
+  return location ? { file: location.file, line: location.line, column: location.column } : undefined;
+}
+
+export function field(name: string, value: FieldValue, metaId: bigint): Field {
+  let v: Field["value"];
+  if (typeof value === "string") v = { case: "strVal", value };
+  else if (typeof value === "boolean") v = { case: "boolVal", value };
+  else if (typeof value === "bigint") v = value >= 0n ? { case: "u64Val", value } : { case: "i64Val", value };
+  else if (Number.isInteger(value)) v = value >= 0 ? { case: "u64Val", value: BigInt(value) } : { case: "i64Val", value: BigInt(value) };
+  else v = { case: "debugVal", value: String(value) };
+  return create(FieldSchema, { name: { case: "strName", value: name }, value: v, metadataId: { id: metaId } });
+}
+
+function attributes(values: AttributeValues, metaId: bigint) {
+  const out = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    out.push({ field: field(name, value, metaId) });
+  }
+  return out;
+}
+
+/** Interned metadata: three fixed entries plus one per await site. */
+export class MetadataTable {
+  readonly #all: RegisterMetadata_NewMetadata[] = [];
+  #pending: RegisterMetadata_NewMetadata[] = [];
+  readonly #sites = new Map<string, bigint>();
+  #next = 4n;
+
+  constructor() {
+    this.#add(TASK_META, "runtime.spawn", `${TARGET}::task`, undefined, ["kind", "task.name", "task.id"]);
+    this.#add(RESOURCE_META, "runtime.resource", `${TARGET}::sync`, undefined, ["concrete_type", "kind"]);
+    this.#add(OP_META, "runtime.resource.async_op", `${TARGET}::sync`, undefined, ["source"]);
+  }
+
+  #add(id: bigint, name: string, target: string, location: Location | undefined, fieldNames: string[]): void {
+    const entry = {
+      id: { id },
+      metadata: {
+        name,
+        target,
+        modulePath: target,
+        location: locationInit(location),
+        kind: Metadata_Kind.SPAN,
+        level: Metadata_Level.TRACE,
+        fieldNames,
+      },
+    } as RegisterMetadata_NewMetadata;
+    this.#all.push(entry);
+    this.#pending.push(entry);
+  }
+
+  /** The metadata of an await site: async op metadata located there. */
+  forAwaitSite(location: Location | undefined): bigint {
+    if (!location) return OP_META;
+    const key = `${location.file}:${location.line}:${location.column}`;
+    let id = this.#sites.get(key);
+    if (id === undefined) {
+      id = this.#next++;
+      this.#sites.set(key, id);
+      this.#add(id, "runtime.resource.async_op", `${TARGET}::sync`, location, ["source"]);
+    }
+    return id;
+  }
+
+  all(): RegisterMetadata_NewMetadata[] {
+    return [...this.#all];
+  }
+
+  takePending(): RegisterMetadata_NewMetadata[] {
+    const pending = this.#pending;
+    this.#pending = [];
+    return pending;
+  }
+}
+
+function taskMessage(task: TaskRecord) {
+  const fields = [
+    field("kind", task.kind, TASK_META),
+    field("task.name", task.name, TASK_META),
+    field("task.id", task.taskId, TASK_META),
+  ];
+  for (const [name, value] of Object.entries(task.fields)) fields.push(field(name, value, TASK_META));
+  return {
+    id: { id: BigInt(task.spanId) },
+    metadata: { id: TASK_META },
+    kind: tasks.Task_Kind.SPAWN,
+    fields,
+    parents: task.parentSpanId ? [{ id: BigInt(task.parentSpanId) }] : [],
+    location: locationInit(resolveSite(task.site) ?? task.fallbackLocation),
+  };
+}
+
+function pollStats(polls: number, first: number, started: number, ended: number, busyMs: number) {
+  return {
+    polls: BigInt(polls),
+    firstPoll: ts(first),
+    lastPollStarted: ts(started),
+    lastPollEnded: ts(ended),
+    busyTime: nanosToDuration(msToNanos(busyMs)),
+  };
+}
+
+function taskStats(task: TaskRecord, at: number) {
+  // A task in a poll right now has no last_poll_ended (console-api's rule).
+  const inPoll = task.lastPollStarted > task.lastPollEnded;
+  return {
+    createdAt: ts(task.createdAt),
+    droppedAt: ts(task.droppedAt),
+    wakes: BigInt(task.wakes),
+    wakerClones: BigInt(task.wakerClones),
+    wakerDrops: BigInt(task.wakerDrops),
+    lastWake: ts(task.lastWake),
+    selfWakes: BigInt(task.selfWakes),
+    scheduledTime: nanosToDuration(msToNanos(task.scheduledMs)),
+    pollStats: pollStats(task.polls, task.firstPoll, task.lastPollStarted, inPoll ? -1 : task.lastPollEnded, task.busyMs + (inPoll ? at - task.lastPollStarted : 0)),
+  };
+}
+
+function resourceMessage(resource: ResourceRecord) {
+  return {
+    id: { id: BigInt(resource.spanId) },
+    metadata: { id: RESOURCE_META },
+    concreteType: resource.concreteType,
+    kind: resource.timer
+      ? { kind: { case: "known" as const, value: resources.Resource_Kind_Known.TIMER } }
+      : { kind: { case: "other" as const, value: "Sync" } },
+    location: locationInit(resolveSite(resource.site)),
+    isInternal: false,
+  };
+}
+
+function resourceStats(resource: ResourceRecord) {
+  const target = resource.target.deref();
+  if (target) {
+    try {
+      resource.lastAttributes = target.describe();
+    } catch {
+      // Keep the last good attributes.
+    }
+  }
+  const values: AttributeValues = resource.name !== undefined ? { "insight.name": resource.name, ...resource.lastAttributes } : resource.lastAttributes;
+  return { createdAt: ts(resource.createdAt), droppedAt: ts(resource.droppedAt), attributes: attributes(values, RESOURCE_META) };
+}
+
+type OpStatsInit = ReturnType<WireBuilder["opStats"]>;
+
+export class WireBuilder {
+  readonly metadata = new MetadataTable();
+  readonly #runtime: Runtime;
+
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
+  }
+
+  #opMessage(op: OpRecord) {
+    if (op.metaId === 0n) op.metaId = this.metadata.forAwaitSite(resolveSite(op.site));
+    return { id: { id: BigInt(op.spanId) }, metadata: { id: op.metaId }, source: op.source, resourceId: { id: BigInt(op.resource.spanId) } };
+  }
+
+  /** @internal */
+  opStats(op: OpRecord) {
+    const location = resolveSite(op.site);
+    let line: string | undefined;
+    if (location) {
+      line = sourceLine(location);
+      if (line === undefined) {
+        // Publish again once the file has been read (asynchronously).
+        const runtime = this.#runtime;
+        void loadSource(location.file).then(() => {
+          if (sourceLine(location) !== undefined) runtime.markOp(op);
+        });
+      }
+    }
+    const values: AttributeValues = {
+      "insight.reason": op.reason,
+      "insight.await_line": line,
+      "insight.woken_by": op.wokenBy >= 0 ? op.wokenBy : undefined,
+      ...op.extra,
+    };
+    const done = op.droppedAt >= 0;
+    return {
+      createdAt: ts(op.createdAt),
+      droppedAt: ts(op.droppedAt),
+      taskId: op.task?.tracked ? { id: BigInt(op.task.spanId) } : undefined,
+      pollStats: pollStats(done ? 2 : 1, op.createdAt, done ? op.droppedAt : op.createdAt, done ? op.droppedAt : op.createdAt, 0),
+      attributes: attributes(values, op.metaId || OP_META),
+    };
+  }
+
+  /** Everything retained: what a console gets when it connects. */
+  snapshot(): Update {
+    const at = now();
+    const rt = this.#runtime;
+    const taskStatsMap: Record<string, ReturnType<typeof taskStats>> = {};
+    const newTasks = [];
+    for (const task of rt.tasks.values()) {
+      newTasks.push(taskMessage(task));
+      taskStatsMap[String(task.spanId)] = taskStats(task, at);
+    }
+    const newResources = [];
+    const resourceStatsMap: Record<string, ReturnType<typeof resourceStats>> = {};
+    for (const resource of rt.resources.values()) {
+      newResources.push(resourceMessage(resource));
+      resourceStatsMap[String(resource.spanId)] = resourceStats(resource);
+    }
+    const newAsyncOps = [];
+    const opStatsMap: Record<string, OpStatsInit> = {};
+    for (const op of rt.ops.values()) {
+      newAsyncOps.push(this.#opMessage(op));
+      opStatsMap[String(op.spanId)] = this.opStats(op);
+    }
+    return create(UpdateSchema, {
+      now: ts(at),
+      newMetadata: { metadata: this.metadata.all() },
+      taskUpdate: { newTasks, statsUpdate: taskStatsMap },
+      resourceUpdate: { newResources, statsUpdate: resourceStatsMap },
+      asyncOpUpdate: { newAsyncOps, statsUpdate: opStatsMap },
+    });
+  }
+
+  /** What changed since the last delta; clears the runtime's change lists. */
+  delta(): Update {
+    const at = now();
+    const rt = this.#runtime;
+    const dropped = rt.takeDropped();
+    const newTasks = [];
+    const taskStatsMap: Record<string, ReturnType<typeof taskStats>> = {};
+    for (const task of live(rt.tasks, rt.newTasks)) newTasks.push(taskMessage(task));
+    for (const task of live(rt.tasks, rt.newTasks, rt.dirtyTasks)) taskStatsMap[String(task.spanId)] = taskStats(task, at);
+    const newResources = [];
+    const resourceStatsMap: Record<string, ReturnType<typeof resourceStats>> = {};
+    for (const r of live(rt.resources, rt.newResources)) newResources.push(resourceMessage(r));
+    for (const r of live(rt.resources, rt.newResources, rt.dirtyResources)) resourceStatsMap[String(r.spanId)] = resourceStats(r);
+    const newAsyncOps = [];
+    const opStatsMap: Record<string, OpStatsInit> = {};
+    for (const op of live(rt.ops, rt.newOps)) newAsyncOps.push(this.#opMessage(op));
+    for (const op of live(rt.ops, rt.newOps, rt.dirtyOps)) opStatsMap[String(op.spanId)] = this.opStats(op);
+    rt.clearDeltas();
+    return create(UpdateSchema, {
+      now: ts(at),
+      newMetadata: { metadata: this.metadata.takePending() },
+      taskUpdate: { newTasks, statsUpdate: taskStatsMap, droppedEvents: BigInt(dropped.tasks) },
+      resourceUpdate: { newResources, statsUpdate: resourceStatsMap, droppedEvents: BigInt(dropped.resources) },
+      asyncOpUpdate: { newAsyncOps, statsUpdate: opStatsMap, droppedEvents: BigInt(dropped.ops) },
+    });
+  }
+
+  taskDetails(task: TaskRecord): tasks.TaskDetails {
+    return create(tasks.TaskDetailsSchema, {
+      taskId: { id: BigInt(task.spanId) },
+      now: ts(now()),
+      pollTimesHistogram: { case: "histogram", value: histogram(task.pollTimes) },
+      scheduledTimesHistogram: histogram(task.scheduledTimes),
+    });
+  }
+}
+
+function histogram(recorder: DurationRecorder | undefined) {
+  return create(tasks.DurationHistogramSchema, {
+    rawHistogram: recorder ? recorder.encode() : EMPTY_HISTOGRAM,
+    maxValue: BigInt(HISTOGRAM_MAX_NS),
+    highOutliers: BigInt(recorder?.highOutliers ?? 0),
+    highestOutlier: recorder && recorder.highOutliers > 0 ? BigInt(recorder.highestOutlier) : undefined,
+  });
+}
+
+const EMPTY_HISTOGRAM = new DurationRecorder().encode();
+
+/** The still-tracked records for span ids (each once), skipping forgotten ones. */
+function* live<T extends { tracked: boolean }>(map: ReadonlyMap<number, T>, ...lists: number[][]): Generator<T> {
+  const seen = lists.length > 1 ? new Set<number>() : undefined;
+  for (const list of lists) {
+    for (const id of list) {
+      if (seen) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+      }
+      const record = map.get(id);
+      if (record?.tracked) yield record;
+    }
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Zero-code start: `node --import insight/register app.js` turns insight on
+ * with options from the environment (INSIGHT_* / TOKIO_CONSOLE_*).
+ */
+import { init } from "./insight.js";
+
+init();

@@ -1,0 +1,103 @@
+/**
+ * `spawn(name, fn)`: run `fn` as a named task and get an awaitable handle,
+ * like `tokio::task::Builder::new().name(name).spawn(fut)`. `fn` starts
+ * synchronously (its first poll happens inside `spawn`). Without `init()` this
+ * is a plain call of `fn` wrapped in a handle.
+ */
+import { now } from "./private/clock.js";
+import type { FieldValue, TaskRecord } from "./private/records.js";
+import { runtime } from "./private/runtime.js";
+import { currentTaskRecord, taskStorage } from "./private/task-context.js";
+
+const NO_FIELDS: Readonly<Record<string, FieldValue>> = Object.freeze({});
+
+export interface SpawnOptions {
+  /** Extra fields shown with the task (`task.name`, `task.id` and `kind` are set by insight). */
+  readonly fields?: Readonly<Record<string, FieldValue>>;
+}
+
+export interface TaskInfo {
+  /** Stable task id (`task.id`), 0 when insight is not running. */
+  readonly id: number;
+  readonly name: string;
+  readonly kind: string;
+}
+
+/** An awaitable handle to a spawned task: `await handle` gives its result. */
+export class TaskHandle<T> implements PromiseLike<T> {
+  /** Stable task id (`task.id`), 0 when insight was not running at spawn. */
+  readonly id: number;
+  readonly name: string;
+  readonly result: Promise<T>;
+
+  constructor(id: number, name: string, result: Promise<T>) {
+    this.id = id;
+    this.name = name;
+    this.result = result;
+  }
+
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.result.then(onFulfilled, onRejected);
+  }
+
+  catch<R = never>(onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null): Promise<T | R> {
+    return this.result.catch(onRejected);
+  }
+}
+
+function invoke<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: SpawnOptions = {}): TaskHandle<T> {
+  const rt = runtime;
+  if (rt === undefined) return new TaskHandle(0, name, invoke(fn));
+  let task: TaskRecord;
+  const start = now();
+  try {
+    const taskName = String(name);
+    task = rt.createTask(taskName, "task", options.fields ?? NO_FIELDS, rt.spawnSite(taskName, spawn), currentTaskRecord(), start);
+  } catch {
+    return new TaskHandle(0, name, invoke(fn));
+  }
+  const result = taskStorage.run(task, invoke, fn);
+  const done = () => {
+    try {
+      rt.completeTask(task);
+    } catch {
+      // Never let bookkeeping change the task's outcome.
+    }
+  };
+  try {
+    rt.poll(task, start, now());
+  } catch {
+    // As above.
+  }
+  return new TaskHandle(
+    task.taskId,
+    task.name,
+    result.then(
+      (value) => {
+        done();
+        return value;
+      },
+      (error: unknown) => {
+        done();
+        throw error;
+      },
+    ),
+  );
+}
+
+/** The task running the current code, if insight is on and the code runs in one. */
+export function currentTask(): TaskInfo | undefined {
+  const task = currentTaskRecord();
+  return task ? { id: task.taskId, name: task.name, kind: task.kind } : undefined;
+}
