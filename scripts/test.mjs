@@ -10,8 +10,7 @@ import { log, run } from "./lib/run.mjs";
 const started = Date.now();
 const extraArgs = process.argv.slice(2);
 run(process.execPath, [join(repoRoot, "scripts", "ensure-prereqs.mjs")]);
-log("building TypeScript (tsc -b)");
-run(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-b"], { cwd: repoRoot });
+run(process.execPath, [join(repoRoot, "scripts", "build.mjs"), "--typecheck"]);
 
 const reportDir = join(repoRoot, "artifacts", "test-reports");
 mkdirSync(reportDir, { recursive: true });
@@ -42,7 +41,7 @@ function vitestRun(label, node, args) {
 
 const results = [vitestRun("node-system", process.execPath, extraArgs)];
 if (extraArgs.length === 0) {
-  results.push(vitestRun("node24-library", node24Bin, ["packages/insight", "packages/protocol"]));
+  results.push(vitestRun("node24-library", node24Bin, ["packages/insight", "packages/protocol", "test/node-story"]));
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

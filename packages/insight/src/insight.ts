@@ -3,6 +3,7 @@
  * poll hooks, request tasks and the console server; `shutdown()` removes them.
  */
 import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { channel } from "node:diagnostics_channel";
 import { basename } from "node:path";
 import { captureSite } from "./private/callsite.js";
 import { resolveOptions, type InsightOptions, type ResolvedOptions } from "./private/config.js";
@@ -37,12 +38,31 @@ interface Installed extends Insight {
 
 let installed: Installed | undefined;
 
-function warnOnce(message: string): void {
-  // The documented exception to "never write to the host's streams": a
-  // console server that silently failed to start would leave the developer
-  // staring at an empty console. One process warning, suppressible with
-  // --no-warnings, and the app carries on.
-  process.emitWarning(message, { code: "INSIGHT_SERVER" });
+/**
+ * Problems insight has with itself (today: the console server could not
+ * listen). They never reach the host's stdout or stderr, whose output must not
+ * change; a developer sees them with NODE_DEBUG=insight, and tools can
+ * subscribe to this diagnostics channel.
+ */
+export const DIAGNOSTICS_CHANNEL = "insight:diagnostics";
+const diagnostics = channel(DIAGNOSTICS_CHANNEL);
+
+export interface InsightDiagnostic {
+  readonly code: "INSIGHT_SERVER";
+  readonly message: string;
+}
+
+function report(diagnostic: InsightDiagnostic): void {
+  debug("%s", diagnostic.message);
+  if (diagnostics.hasSubscribers) guardedPublish(diagnostic);
+}
+
+function guardedPublish(diagnostic: InsightDiagnostic): void {
+  try {
+    diagnostics.publish(diagnostic);
+  } catch (error) {
+    debug("a diagnostics subscriber threw: %s", error);
+  }
 }
 
 /**
@@ -115,7 +135,7 @@ async function startServer(state: Installed): Promise<ServerAddress | undefined>
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     const why = code === "EADDRINUSE" ? `port ${listenPort} is already in use` : `${(error as Error)?.message ?? error}`;
-    warnOnce(`insight: the console server could not listen on ${host}:${listenPort} (${why}); the app carries on without it. Set listenPort or INSIGHT_BIND to choose another port.`);
+    report({ code: "INSIGHT_SERVER", message: `insight: the console server could not listen on ${host}:${listenPort} (${why}); the app carries on without it. Set listenPort or INSIGHT_BIND to choose another port.` });
     return undefined;
   }
 }

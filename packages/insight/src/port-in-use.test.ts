@@ -1,4 +1,8 @@
-/** A taken port: one warning, no throw, and the app (and insight's tasks) carry on. */
+/**
+ * A taken port: nothing printed into the host, no throw, one diagnostic on the
+ * insight:diagnostics channel, and the app (and insight's tasks) carry on.
+ */
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { createServer, type Server } from "node:net";
 import { afterAll, expect, it } from "vitest";
 import * as insight from "./index.js";
@@ -10,18 +14,23 @@ afterAll(async () => {
   blocker?.close();
 });
 
-it("warns once and carries on when the console port is taken", async () => {
+it("reports a taken console port on the diagnostics channel, not as a process warning", async () => {
   blocker = createServer();
   const port = await new Promise<number>((resolve) => blocker!.listen(0, "127.0.0.1", () => resolve((blocker!.address() as { port: number }).port)));
   const warnings: Error[] = [];
+  const diagnostics: insight.InsightDiagnostic[] = [];
   const onWarning = (w: Error) => warnings.push(w);
+  const onDiagnostic = (message: unknown) => diagnostics.push(message as insight.InsightDiagnostic);
   process.on("warning", onWarning);
+  subscribe(insight.DIAGNOSTICS_CHANNEL, onDiagnostic);
   const handle = insight.init({ listenPort: port });
   expect(await handle.ready).toBeUndefined();
   await new Promise((resolve) => setImmediate(resolve));
   process.off("warning", onWarning);
-  const ours = warnings.filter((w) => (w as NodeJS.ErrnoException).code === "INSIGHT_SERVER");
-  expect(ours).toHaveLength(1);
-  expect(ours[0]!.message).toContain(`port ${port} is already in use`);
+  unsubscribe(insight.DIAGNOSTICS_CHANNEL, onDiagnostic);
+  expect(warnings).toEqual([]);
+  expect(diagnostics).toHaveLength(1);
+  expect(diagnostics[0]!.code).toBe("INSIGHT_SERVER");
+  expect(diagnostics[0]!.message).toContain(`port ${port} is already in use`);
   expect(await insight.spawn("still-works", () => 1)).toBe(1);
 });
