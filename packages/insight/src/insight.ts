@@ -40,9 +40,11 @@ let installed: Installed | undefined;
 
 /**
  * Problems insight has with itself (today: the console server could not
- * listen). They never reach the host's stdout or stderr, whose output must not
- * change; a developer sees them with NODE_DEBUG=insight, and tools can
- * subscribe to this diagnostics channel.
+ * listen). The one thing that must not stay silent: a developer who added
+ * init() and sees an empty console needs to learn why, so it is one Node
+ * process warning (the issue's "one clear warning"; hidden by --no-warnings,
+ * catchable with process.on("warning")), never a log line. Tools can also
+ * subscribe to the diagnostics channel.
  */
 export const DIAGNOSTICS_CHANNEL = "insight:diagnostics";
 const diagnostics = channel(DIAGNOSTICS_CHANNEL);
@@ -54,14 +56,11 @@ export interface InsightDiagnostic {
 
 function report(diagnostic: InsightDiagnostic): void {
   debug("%s", diagnostic.message);
-  if (diagnostics.hasSubscribers) guardedPublish(diagnostic);
-}
-
-function guardedPublish(diagnostic: InsightDiagnostic): void {
   try {
-    diagnostics.publish(diagnostic);
+    if (diagnostics.hasSubscribers) diagnostics.publish(diagnostic);
+    process.emitWarning(diagnostic.message, { code: diagnostic.code });
   } catch (error) {
-    debug("a diagnostics subscriber threw: %s", error);
+    debug("reporting a diagnostic failed: %s", error);
   }
 }
 
