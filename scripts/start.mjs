@@ -98,8 +98,12 @@ if (rust) {
     "service",
   );
   const [, httpPort] = await waitForLine(service, /http listening on port (\d+)/, "the service to listen");
-  log(`GET http://127.0.0.1:${httpPort}/process ...`);
-  log(`  ${await callEndpoint(Number(httpPort), "/process", 1500)}: the story's hang. Let's see why.`);
+  // Some load: the healthy page answers, every call to /process hangs.
+  const healthy = await Promise.all(Array.from({ length: 20 }, () => callEndpoint(Number(httpPort), "/", 1500)));
+  log(`GET / x${healthy.length}: ${healthy.filter((r) => r.startsWith("answered 200")).length} answered`);
+  log(`GET http://127.0.0.1:${httpPort}/process x3 ...`);
+  const hung = await Promise.all(Array.from({ length: 3 }, () => callEndpoint(Number(httpPort), "/process", 1500)));
+  log(`  ${hung[0]} (all 3 alike: ${hung.every((r) => r === hung[0])}): the story's hang. Let's see why.`);
 }
 
 if (!args.has("--no-web")) {
