@@ -10,17 +10,16 @@
 import { holderText, instrument, owners, taskIf, touch } from "../private/instrument.js";
 import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, updateReasons, WaitQueue, Waiter } from "../private/wait-queue.js";
+import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
 
-export class MutexGuard<T> {
+export class MutexGuard<T> extends ReleaseOnce {
   readonly #mutex: Mutex<T>;
-  readonly #release: () => void;
-  #released = false;
 
   /** @internal */
   constructor(mutex: Mutex<T>, release: () => void) {
+    super(release);
     this.#mutex = mutex;
-    this.#release = release;
   }
 
   get value(): T {
@@ -33,19 +32,8 @@ export class MutexGuard<T> {
     this.#mutex.unsafeValue = value;
   }
 
-  /** Unlocks. Idempotent. */
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#release();
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
-  }
-
   #check(): void {
-    if (this.#released) throw new Error("this MutexGuard was released");
+    if (this.released) throw new Error("this MutexGuard was released");
   }
 }
 

@@ -9,39 +9,28 @@
 import { holderText, instrument, owners, taskIf, touch } from "../private/instrument.js";
 import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, updateReasons, WaitQueue, Waiter } from "../private/wait-queue.js";
+import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
 
-export class RwLockGuard<T> {
+export class RwLockGuard<T> extends ReleaseOnce {
   readonly #lock: RwLock<T>;
-  readonly #release: () => void;
   readonly writable: boolean;
-  #released = false;
 
   /** @internal */
   constructor(lock: RwLock<T>, writable: boolean, release: () => void) {
+    super(release);
     this.#lock = lock;
     this.writable = writable;
-    this.#release = release;
   }
 
   get value(): T {
-    if (this.#released) throw new Error("this RwLock guard was released");
+    if (this.released) throw new Error("this RwLock guard was released");
     return this.#lock.unsafeValue;
   }
 
   set value(value: T) {
-    if (this.#released || !this.writable) throw new Error("a read guard cannot write");
+    if (this.released || !this.writable) throw new Error("a read guard cannot write");
     this.#lock.unsafeValue = value;
-  }
-
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#release();
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
   }
 }
 

@@ -10,32 +10,21 @@ import { instrument, owners, taskIf, touch } from "../private/instrument.js";
 import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, rejectAll, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ClosedError } from "./errors.js";
+import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
 
 interface AcquireWaiter extends Waiter<Permit> {
   count: number;
 }
 
-export class Permit {
+/** Permits held; `release()` returns them. */
+export class Permit extends ReleaseOnce {
   readonly count: number;
-  readonly #release: () => void;
-  #released = false;
 
   /** @internal */
   constructor(count: number, release: () => void) {
+    super(release);
     this.count = count;
-    this.#release = release;
-  }
-
-  /** Returns the permits. Idempotent. */
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#release();
-  }
-
-  [Symbol.dispose](): void {
-    this.release();
   }
 }
 
