@@ -62,8 +62,9 @@ function context(): string {
   return [state.summary(), streamErrors.length ? `connection: ${streamErrors.join("; ")}` : "", app?.describe() ?? ""].join("\n");
 }
 
+// Generous: on a loaded 2-core CI machine console-subscriber's updates can lag by many seconds.
 function wait<T>(description: string, check: () => T | undefined | false): Promise<T> {
-  return waitFor(check, { description, timeoutMs: 30_000, intervalMs: 100, detail: context });
+  return waitFor(check, { description, timeoutMs: 60_000, intervalMs: 100, detail: context });
 }
 
 beforeAll(async () => {

@@ -17,9 +17,14 @@ export class ConsoleState {
   readonly asyncOpStats = new Map<bigint, asyncOps.Stats>();
   readonly pollOps: resources.PollOp[] = [];
   updates = 0;
+  /** Events the target's subscriber dropped, per kind, summed over updates. */
+  readonly dropped = { tasks: 0n, resources: 0n, asyncOps: 0n };
 
   apply(update: Update): void {
     this.updates += 1;
+    this.dropped.tasks += update.taskUpdate?.droppedEvents ?? 0n;
+    this.dropped.resources += update.resourceUpdate?.droppedEvents ?? 0n;
+    this.dropped.asyncOps += update.asyncOpUpdate?.droppedEvents ?? 0n;
     for (const entry of update.newMetadata?.metadata ?? []) {
       if (entry.id && entry.metadata) this.metadata.set(entry.id.id, entry.metadata);
     }
@@ -73,8 +78,15 @@ export class ConsoleState {
     const names = [...this.tasksByName().keys()].sort().join(", ");
     const types = [...new Set([...this.resources.values()].map((r) => r.concreteType))].sort().join(", ");
     const ops = [...this.asyncOps.values()].map((op) => `${op.source}→${op.resourceId?.id}@task ${this.asyncOpStats.get(op.id!.id)?.taskId?.id}`);
+    const mutexes = [...this.resources.values()]
+      .filter((r) => r.concreteType === "Mutex")
+      .map((r) => {
+        const attributes = (this.resourceStats.get(r.id!.id)?.attributes ?? []).map((a) => `${a.field ? this.fieldName(a.field, r.metadata?.id) : "?"}=${a.field ? String(fieldValue(a.field)) : "?"}`);
+        return `${r.id?.id}@${r.location?.line}{${attributes.join(",")}}`;
+      });
     return [
-      `${this.updates} updates, ${this.metadata.size} metadata`,
+      `${this.updates} updates, ${this.metadata.size} metadata, dropped events: tasks ${this.dropped.tasks}, resources ${this.dropped.resources}, async ops ${this.dropped.asyncOps}`,
+      `mutexes: ${mutexes.join(" ")}`,
       `tasks (${this.tasks.size}): ${names}`,
       `resource types (${this.resources.size}): ${types}`,
       `async ops (${this.asyncOps.size}): ${ops.slice(0, 30).join("; ")}`,
