@@ -64,7 +64,7 @@ function context(): string {
 
 // Generous: on a loaded 2-core CI machine console-subscriber's updates can lag by many seconds.
 function wait<T>(description: string, check: () => T | undefined | false): Promise<T> {
-  return waitFor(check, { description, timeoutMs: 60_000, intervalMs: 100, detail: context });
+  return waitFor(check, { description, timeoutMs: 45_000, intervalMs: 100, detail: context });
 }
 
 beforeAll(async () => {
