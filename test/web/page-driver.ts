@@ -8,8 +8,20 @@ export async function openView(page: Page, baseUrl: string, view: "tasks" | "gra
   else await page.goto(`${baseUrl}#${view}`);
 }
 
+/**
+ * The canvas's data attributes are rendered before the effect that hands the
+ * elements to cytoscape runs, so wait until cytoscape holds what they promise.
+ */
+async function graphDrawn(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const el = document.getElementById("graph-canvas") as unknown as (HTMLElement & { cy?: import("cytoscape").Core }) | null;
+    return el?.cy !== undefined && el.cy.nodes().length === Number(el.dataset.nodeCount) && el.cy.nodes("[?inCycle]").length === Number(el.dataset.cycleNodes);
+  });
+}
+
 /** Border colours of the graph's cycle nodes and line colours of its cycle edges, as cytoscape draws them. */
 export async function cycleColours(page: Page): Promise<{ nodes: Record<string, string>; edges: string[] }> {
+  await graphDrawn(page);
   return page.evaluate(() => {
     const el = document.getElementById("graph-canvas") as unknown as { cy: import("cytoscape").Core };
     const nodes: Record<string, string> = {};
@@ -23,6 +35,7 @@ export async function cycleColours(page: Page): Promise<{ nodes: Record<string, 
 
 /** Clicks a graph node where cytoscape drew it, the way a person would. */
 export async function clickGraphNode(page: Page, nodeId: string): Promise<void> {
+  await graphDrawn(page);
   const point = await page.evaluate((id) => {
     const el = document.getElementById("graph-canvas") as unknown as HTMLElement & { cy: import("cytoscape").Core };
     const node = el.cy.getElementById(id);
@@ -37,6 +50,7 @@ export async function clickGraphNode(page: Page, nodeId: string): Promise<void> 
 
 /** Graph node ids whose label contains `text`. */
 export async function graphNodeIds(page: Page, text: string): Promise<string[]> {
+  await graphDrawn(page);
   return page.evaluate((needle) => {
     const el = document.getElementById("graph-canvas") as unknown as { cy: import("cytoscape").Core };
     return el.cy
