@@ -180,5 +180,14 @@ describe("prototype_channel story over the wire", () => {
     expect(cycle!.tasks.map((t) => t.name)).toEqual(["process-jobs"]);
     expect(cycle!.resources.map((r) => r.concreteType)).toEqual(["Channel"]);
     expect(cycle!.awaitLocations.some((l) => l.startsWith(`${SERVER}:`))).toBe(true);
+
+    // The hanging request leads to the task that hangs it: awaiting the spawned task's handle is a wait.
+    const processJobs = cycle!.tasks[0]!.id;
+    const request = store.tasks().find((t) => t.name === "GET /process" && t.state !== "completed");
+    expect(request, "the request task").toBeDefined();
+    const joins = store.waitsOf(request!.id).filter((w) => w.resource?.concreteType === "JoinHandle");
+    expect(joins.map((w) => w.reason)).toEqual([`waiting for task ${processJobs} process-jobs to finish`]);
+    const freers = store.freersOf(joins[0]!.resource!.id);
+    expect(freers.map((f) => [f.task, f.role])).toEqual([[processJobs, "task"]]);
   });
 });

@@ -193,7 +193,8 @@ export interface Wait {
 }
 
 /** Roles a task can play for a resource. */
-export type FreerRole = "holder" | "reader" | "permit" | "receiver" | "sender" | "party";
+/** `task`: the spawned task behind a join handle, which ends the wait by finishing. */
+export type FreerRole = "holder" | "reader" | "permit" | "receiver" | "sender" | "party" | "task";
 
 /** A task that can free (or use) a resource, and why. */
 export interface Freer {

@@ -5,6 +5,7 @@
  * is a plain call of `fn` wrapped in a handle.
  */
 import { now } from "./private/clock.js";
+import { JoinWait } from "./private/join-wait.js";
 import type { FieldValue, TaskRecord } from "./private/records.js";
 import { runtime } from "./private/runtime.js";
 import { currentTaskRecord, taskStorage } from "./private/task-context.js";
@@ -29,17 +30,21 @@ export class TaskHandle<T> implements PromiseLike<T> {
   readonly id: number;
   readonly name: string;
   readonly result: Promise<T>;
+  readonly #join: JoinWait | undefined;
 
-  constructor(id: number, name: string, result: Promise<T>) {
+  /** @param join internal: records awaiting this handle as a wait. */
+  constructor(id: number, name: string, result: Promise<T>, join?: JoinWait) {
     this.id = id;
     this.name = name;
     this.result = result;
+    this.#join = join;
   }
 
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    this.#join?.awaited(TaskHandle.prototype.then);
     return this.result.then(onFulfilled, onRejected);
   }
 
@@ -68,8 +73,10 @@ export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: Sp
     return new TaskHandle(0, name, invoke(fn));
   }
   const result = taskStorage.run(task, invoke, fn);
+  const join = new JoinWait(task);
   const done = () => {
     try {
+      join.finished();
       rt.completeTask(task);
     } catch {
       // Never let bookkeeping change the task's outcome.
@@ -93,6 +100,7 @@ export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: Sp
         throw error;
       },
     ),
+    join,
   );
 }
 

@@ -16,10 +16,10 @@ import type { ResourceEntity } from "../state/resource-entity.js";
 import type { TaskEntity } from "../state/task-entity.js";
 import { IncrementalSccs, type Component } from "./incremental-scc.js";
 
-const ROLE_SETS = ["receiver", "sender", "party", "holder", "holder+reader+permit", "all"] as const;
+const ROLE_SETS = ["receiver", "sender", "party", "task", "holder", "holder+reader+permit", "all"] as const;
 
 function roleSetName(roles: ReadonlySet<FreerRole>): string {
-  return roles.size >= 6 ? "all" : [...roles].join("+");
+  return roles.size >= 7 ? "all" : [...roles].join("+");
 }
 
 export function taskKey(id: DisplayId): string {

@@ -6,7 +6,7 @@
 import type { DisplayId, FreerRole, Nanos, WaitDirection } from "../model.js";
 import type { OwnerEntry } from "../state/resource-entity.js";
 
-const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party"]);
+const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task"]);
 
 /**
  * Parses `role:taskId,...`. Repeated `permit` pairs count permits; other
@@ -45,6 +45,8 @@ export function primitiveName(concreteType: string): string {
       return "oneshot channel";
     case "RwLock":
       return "rwlock";
+    case "JoinHandle":
+      return "join handle";
     default:
       return concreteType.toLowerCase() || "resource";
   }
@@ -65,6 +67,8 @@ export function roleLabel(role: FreerRole, concreteType: string, sharing: number
       return `holds ${count} permit${count === 1 ? "" : "s"} (${what})`;
     case "party":
       return `participant not yet arrived (${what})`;
+    case "task":
+      return `awaited task: the wait ends when it finishes (${what})`;
   }
 }
 
@@ -81,6 +85,7 @@ export function rolesThatFree(direction: WaitDirection, source: string): Readonl
     case "other":
       if (source.startsWith("Barrier::")) return PARTIES;
       if (source.startsWith("Sender::closed")) return RECEIVERS;
+      if (source.startsWith("JoinHandle::")) return JOINED;
       return ALL;
   }
 }
@@ -88,6 +93,7 @@ export function rolesThatFree(direction: WaitDirection, source: string): Readonl
 const RECEIVERS: ReadonlySet<FreerRole> = new Set(["receiver"]);
 const SENDERS: ReadonlySet<FreerRole> = new Set(["sender"]);
 const PARTIES: ReadonlySet<FreerRole> = new Set(["party"]);
+const JOINED: ReadonlySet<FreerRole> = new Set(["task"]);
 const HOLDERS: ReadonlySet<FreerRole> = new Set(["holder"]);
 const LOCKERS: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit"]);
-const ALL: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit", "receiver", "sender", "party"]);
+const ALL: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task"]);

@@ -19,6 +19,7 @@ const REASONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(Channel|Sender)::(send|reserve)/, "send: waiting on channel capacity"],
   [/^(Channel|Receiver)::recv/, "waiting for a message"],
   [/^Oneshot::recv/, "waiting for a value"],
+  [/^JoinHandle::join/, "waiting for the task to finish"],
 ];
 
 export function reasonForSource(source: string): string {

@@ -197,8 +197,9 @@ export class Runtime {
 
   // --- resources -----------------------------------------------------------
 
-  createResource(concreteType: string, timer: boolean, name: string | undefined, target: Describable, below: Function): ResourceRecord {
-    const record = new ResourceRecord(this.#newSpanId(), concreteType, timer, name, captureSite(below), now(), target);
+  /** `site` overrides the creation site read from the stack (for resources made where no user frame is on it). */
+  createResource(concreteType: string, timer: boolean, name: string | undefined, target: Describable, below: Function, site?: Site): ResourceRecord {
+    const record = new ResourceRecord(this.#newSpanId(), concreteType, timer, name, site ?? captureSite(below), now(), target);
     this.#admit(this.newResources, record, "resources");
     if (record.tracked) {
       this.resources.set(record.spanId, record);

@@ -1,0 +1,45 @@
+import { afterEach, expect, it } from "vitest";
+import { spawn } from "../spawn.js";
+import { resolveOptions } from "./config.js";
+import { installRuntime, Runtime } from "./runtime.js";
+
+afterEach(() => installRuntime(undefined));
+
+function joinResources(rt: Runtime) {
+  return [...rt.resources.values()].filter((r) => r.concreteType === "JoinHandle");
+}
+
+it("records awaiting a pending task as a wait that the task ends by finishing", async () => {
+  const rt = new Runtime(resolveOptions({}, {}));
+  installRuntime(rt);
+  let finish!: () => void;
+  let child!: ReturnType<typeof spawn<string>>;
+  const parent = spawn("parent", async () => {
+    child = spawn("child", () => new Promise<string>((resolve) => (finish = () => resolve("done"))));
+    return await child;
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+
+  const [handle] = joinResources(rt);
+  expect(handle?.name).toBe("child");
+  expect(handle?.target.deref()?.describe()["insight.owners"]).toBe(`task:${child.id}`);
+  const [op] = [...rt.ops.values()].filter((o) => o.resource === handle);
+  expect(op?.source).toBe("JoinHandle::join");
+  expect(op?.reason).toBe(`waiting for task ${child.id} child to finish`);
+  expect(op?.task?.taskId).toBe(parent.id);
+
+  finish();
+  expect(await parent).toBe("done");
+  expect(op?.droppedAt).toBeGreaterThanOrEqual(0);
+  expect(op?.wokenBy).toBe(child.id);
+  expect(handle?.droppedAt).toBeGreaterThanOrEqual(0);
+});
+
+it("costs nothing for handles that are already settled or awaited outside any task", async () => {
+  const rt = new Runtime(resolveOptions({}, {}));
+  installRuntime(rt);
+  const quick = spawn("quick", () => 1);
+  await quick;
+  expect(await spawn("outer", async () => await quick)).toBe(1);
+  expect(joinResources(rt)).toEqual([]);
+});
