@@ -1,40 +1,112 @@
 /**
  * `consolation replay FILE`: plays a recording or trace back through the same
- * Update path as live data. Until the TUI takes a ReplaySource, `--report`
- * prints the state at `--until` (default: the end) as `dump` would.
+ * Update path as live data, in the terminal console (a plain report when
+ * stdout is not a terminal), in the web console with `--web`, or as a dump
+ * of the state at `--until` with `--report`.
  */
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
+import type { ReadStream, WriteStream } from "node:tty";
+import type { Update } from "@insight/protocol";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { foldSnapshot, withoutFinished } from "../dump/snapshot.js";
 import { formatDumpText } from "../dump/format-text.js";
 import { parseDurationMs } from "../record/parse-span.js";
 import { FORMAT_NAMES } from "../readers/read-trace.js";
-import { ReplaySource } from "./replay-source.js";
+import { runApp } from "../tui/app.js";
+import { ReplayFeed } from "../tui/conn/replay-feed.js";
+import { formatPlainReport } from "../tui/plain-report.js";
+import { createRuntimeSource } from "../tui/state/create-source.js";
+import { openTerminal } from "../tui/term/terminal-session.js";
+import { isLoopbackHost } from "../web/security-headers.js";
+import { openReplay, startRecordingWebConsole } from "../web/web-command.js";
+import type { ReplaySource } from "./replay-source.js";
+
+interface ReplayOptions {
+  until?: string;
+  report?: boolean;
+  all?: boolean;
+  plain?: boolean;
+  web?: boolean;
+  port: number;
+  host: string;
+  outDir: string;
+}
+
+function parsePort(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new CliError(`--port expects a port number, got "${value}"`);
+  return Number(value);
+}
+
+/** Frames delivered when the position is `--until` from the start (all of them without it). */
+function startIndex(source: ReplaySource, until: string | undefined): number {
+  if (until === undefined || source.startNs === undefined) return source.frames.length;
+  const atNs = source.startNs + BigInt(Math.round(parseDurationMs(until, "--until") * 1e6));
+  const index = source.frames.findIndex((f) => f.atNs > atNs);
+  return index < 0 ? source.frames.length : index;
+}
+
+function printReport(file: string, source: ReplaySource, index: number, all: boolean, write: (text: string) => void): void {
+  const received: Update[] = [];
+  source.subscribe({ reset: () => (received.length = 0), update: (u) => received.push(u) });
+  source.seekIndex(index);
+  const folded = foldSnapshot(received);
+  const snapshot = all ? folded : withoutFinished(folded);
+  write(formatDumpText(`${file} (${FORMAT_NAMES[source.format!]}, ${received.length}/${source.frames.length} updates)`, snapshot));
+}
+
+function printPlain(file: string, source: ReplaySource, index: number, write: (text: string) => void): void {
+  const store = createRuntimeSource();
+  source.subscribe({ reset: () => {}, update: (u) => store.applyUpdate(u) });
+  source.seekIndex(index);
+  const title = `replay: ${file} (${FORMAT_NAMES[source.format!]}, update ${index}/${source.frames.length})`;
+  write(formatPlainReport(title, store, "run in a terminal to play it back"));
+}
+
+async function serveWeb(file: string, source: ReplaySource, index: number, opts: ReplayOptions, context: CommandContext): Promise<void> {
+  const running = await startRecordingWebConsole(file, { host: opts.host, port: opts.port }, { source, startIndex: index });
+  context.out(`consolation replay: serving ${running.url} (replaying ${file})\n`);
+  if (!isLoopbackHost(opts.host)) context.err(`consolation replay: warning: listening on ${opts.host}; anyone who can reach it can see the recording\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await running.stop();
+  process.exit(0);
+}
+
+async function runTui(file: string, source: ReplaySource, index: number, outDir: string): Promise<void> {
+  const stdin = process.stdin as ReadStream;
+  if (!stdin.isTTY) throw new CliError("the replay console needs a terminal on stdin for its keys; use --plain or --report");
+  let quit = () => {};
+  const terminal = openTerminal(stdin, process.stdout as WriteStream, () => quit());
+  const feed = new ReplayFeed(source, { label: file, startIndex: index });
+  const app = runApp({ feed, source: createRuntimeSource(), terminal, outDir });
+  quit = app.quit;
+  await app.done;
+  process.exit(0);
+}
 
 export function registerReplay(program: Command, context: CommandContext): void {
   program
     .command("replay")
-    .description("replay a recording (insight or console-subscriber) or a tokio trace; --report prints the state at --until")
+    .description("play a recording (insight or console-subscriber) or a tokio trace in the console, or in the browser with --web")
     .argument("<file>", "recording or trace")
-    .option("--until <duration>", "position from the start of the recording, e.g. 2.5s (default: the end)")
-    .option("--report", "print the replayed state and exit (the interactive TUI replay is not wired yet)")
-    .option("--all", "include completed tasks and dropped resources in the report")
-    .option("--web", "open the web UI on the replay (not available yet)")
-    .action(async (file: string, opts: { until?: string; report?: boolean; all?: boolean; web?: boolean }) => {
-      if (opts.web) throw new CliError("replay --web is not available yet; use --report");
-      const source = await ReplaySource.open(file);
-      if (source.format === undefined) throw new CliError(`${file}: not a recording or trace consolation can read`);
+    .option("--until <duration>", "start at this position from the start of the recording, e.g. 2.5s (default: the end)")
+    .option("--report", "print the replayed state at --until as `dump` would, and exit")
+    .option("--all", "include completed tasks and dropped resources in the --report")
+    .option("--plain", "print the console's plain report at --until and exit, even on a terminal")
+    .option("--web", "serve the web console with playback controls instead of the terminal console")
+    .addOption(new Option("--port <N>", "with --web: port to serve the page on (0 picks a free one)").default(6670).argParser(parsePort))
+    .addOption(new Option("--host <address>", "with --web: address to serve the page on").default("127.0.0.1"))
+    .addOption(new Option("--out-dir <dir>", "where D and M write graph files").default(process.cwd(), "the current directory"))
+    .action(async (file: string, opts: ReplayOptions) => {
+      const source = await openReplay(file);
       for (const p of source.problems.slice(0, 20)) context.err(`consolation: ${file}:${p.line}: ${p.message}\n`);
-      const received: import("@insight/protocol").Update[] = [];
-      source.subscribe({ reset: () => (received.length = 0), update: (u) => received.push(u) });
-      if (opts.until !== undefined && source.startNs !== undefined) {
-        source.seek(source.startNs + BigInt(Math.round(parseDurationMs(opts.until, "--until") * 1e6)));
-      } else {
-        source.seekIndex(source.frames.length);
-      }
-      const folded = foldSnapshot(received);
-      const snapshot = opts.all ? folded : withoutFinished(folded);
-      context.out(formatDumpText(`${file} (${FORMAT_NAMES[source.format]}, ${received.length}/${source.frames.length} updates)`, snapshot));
+      const index = startIndex(source, opts.until);
+      if (opts.report) return printReport(file, source, index, opts.all ?? false, context.out);
+      if (opts.web) return serveWeb(file, source, index, opts, context);
+      if (opts.plain || !(process.stdout as WriteStream).isTTY) return printPlain(file, source, index, context.out);
+      return runTui(file, source, index, opts.outDir);
     });
 }

@@ -1,13 +1,14 @@
 /**
- * The live console: connects, feeds the store, draws frames at most 30 times
- * a second, and turns keys into state changes and effects.
+ * The console: takes data from a feed (a live target or a replayed file),
+ * feeds the store, draws frames at most 30 times a second, and turns keys
+ * into state changes and effects.
  */
-import { Temporality } from "@insight/protocol";
-import { watchTarget, type ConsoleClient } from "@insight/protocol/client";
 import { writeExport } from "./conn/export-file.js";
+import type { Feed } from "./conn/feed.js";
 import { TaskDetailsFeed } from "./conn/task-details-feed.js";
 import { handleKey, type Effect } from "./input/keymap.js";
 import { summarizeTaskDetails } from "./state/histogram-summary.js";
+import { createRuntimeSource } from "./state/create-source.js";
 import type { RuntimeSource } from "./state/runtime-source.js";
 import { currentScreen, initialUiState, type UiState } from "./state/ui-state.js";
 import type { TaskHistograms } from "./state/view-model.js";
@@ -22,7 +23,7 @@ const FRAME_MS = 1000 / 30;
 const CHROME_ROWS = 6;
 
 export interface AppOptions {
-  readonly client: ConsoleClient;
+  readonly feed: Feed;
   readonly source: RuntimeSource;
   readonly terminal: TerminalSession;
   /** Where D and M write files. */
@@ -30,10 +31,11 @@ export interface AppOptions {
 }
 
 export function runApp(options: AppOptions): { done: Promise<void>; quit: () => void } {
-  const { client, source, terminal } = options;
+  const { feed, terminal } = options;
+  let source = options.source;
   const writer = new ScreenWriter({ write: (text) => terminal.write(text) });
   let ui: UiState = initialUiState();
-  let connection: ConnectionInfo = { target: client.label, state: { status: "connecting" }, temporality: "live" };
+  let connection: ConnectionInfo = feed.initialConnection;
   let histograms: TaskHistograms | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastDraw = 0;
@@ -46,7 +48,7 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
     if (finished) return;
     lastDraw = Date.now();
     const size = { columns: terminal.columns(), rows: terminal.rows() };
-    const lines = renderFrame({ data: source.view(), ui, connection, histograms, size, nowMs: lastDraw });
+    const lines = renderFrame({ data: source.view(), ui, connection, histograms, size, nowMs: lastDraw, extraHelp: feed.helpLines });
     writer.draw(lines, size.columns, size.rows);
   };
   // Updates can arrive far faster than a terminal can show them; coalesce into one frame.
@@ -55,33 +57,37 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
     timer = setTimeout(draw, Math.max(0, lastDraw + FRAME_MS - Date.now()));
   };
 
-  const details = new TaskDetailsFeed(client, (message) => {
-    source.applyTaskDetails?.(message);
-    histograms = summarizeTaskDetails(message) ?? histograms;
-    schedule();
-  });
+  const details = feed.client
+    ? new TaskDetailsFeed(feed.client, (message) => {
+        source.applyTaskDetails?.(message);
+        histograms = summarizeTaskDetails(message) ?? histograms;
+        schedule();
+      })
+    : undefined;
   const followDetails = () => {
     const screen = currentScreen(ui);
     const id = screen.kind === "task" ? source.view().task(screen.key)?.row.protocolId : undefined;
     if (id === undefined) histograms = undefined;
-    details.follow(id);
+    details?.follow(id);
   };
 
-  const watch = watchTarget(client, {
-    onUpdate: (update) => {
+  feed.start({
+    update: (update) => {
       source.applyUpdate(update);
       schedule();
     },
-    onState: (state) => {
-      connection = { ...connection, temporality: state.temporality === Temporality.PAUSED ? "paused" : "live" };
+    reset: () => {
+      source = createRuntimeSource();
+      histograms = undefined;
       schedule();
     },
-    onConnection: (state) => {
-      connection = { ...connection, state };
+    connection: (change) => {
+      connection = change(connection);
       schedule();
     },
-    onNotice: (message) => {
-      connection = { ...connection, notice: message };
+    changed: schedule,
+    notice: (text) => {
+      ui = { ...ui, notice: text };
       schedule();
     },
   });
@@ -91,8 +97,8 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
     finished = true;
     if (timer) clearTimeout(timer);
     clearInterval(ticker);
-    details.stop();
-    watch.stop();
+    details?.stop();
+    feed.stop();
     terminal.restore();
     resolveDone();
   };
@@ -102,23 +108,9 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
       case "quit":
         quit();
         return;
-      case "toggle-pause": {
-        const pausing = connection.temporality === "live" || connection.temporality === "resuming";
-        connection = { ...connection, temporality: pausing ? "pausing" : "resuming" };
-        (pausing ? client.pause() : client.resume()).then(
-          () => {
-            // WatchState confirms; targets without it never will, so settle here too.
-            connection = { ...connection, temporality: pausing ? "paused" : "live" };
-            schedule();
-          },
-          (error: unknown) => {
-            connection = { ...connection, temporality: pausing ? "live" : "paused" };
-            ui = { ...ui, notice: `could not ${pausing ? "pause" : "resume"}: ${error instanceof Error ? error.message : String(error)}` };
-            schedule();
-          },
-        );
+      case "toggle-pause":
+        feed.togglePause();
         return;
-      }
       case "export": {
         const problems = source.view().problems();
         const chosen = problems[effect.problem]?.dot ? problems[effect.problem] : problems.find((p) => p.dot);
@@ -142,6 +134,7 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
 
   terminal.onKeys((data) => {
     for (const key of decodeKeys(data)) {
+      if (ui.filterInput === null && !ui.help.open && feed.handleKey?.(key, ui)) continue;
       const pageRows = Math.max(1, terminal.rows() - CHROME_ROWS);
       const result = handleKey(ui, key, { data: source.view(), pageRows });
       ui = result.ui;
@@ -158,6 +151,5 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
   // Durations grow and "reconnecting in Ns" counts down even when no update arrives.
   const ticker = setInterval(schedule, 1000);
   draw();
-  void watch.done;
   return { done, quit };
 }

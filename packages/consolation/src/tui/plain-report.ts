@@ -58,6 +58,11 @@ export function formatProblems(problems: readonly Problem[]): string[] {
 export async function printPlainReport(client: ConsoleClient, source: RuntimeSource, options: PlainReportOptions, write: (text: string) => void): Promise<void> {
   const { seen, error } = await collect(client, source, options);
   if (seen === 0) throw new CliError(error || `no data from ${client.label} within ${options.timeoutMs / 1000}s`);
+  write(formatPlainReport(`target: ${client.label}`, source, "run in a terminal for the live console"));
+}
+
+/** The report itself, shared with `replay FILE` off a terminal. */
+export function formatPlainReport(title: string, source: RuntimeSource, inTerminal: string): string {
   const view = source.view();
   const rows = arrangeTasks(
     view.tasks().filter((t) => t.state !== "completed"),
@@ -79,6 +84,6 @@ export async function printPlainReport(client: ConsoleClient, source: RuntimeSou
     ],
     rows,
   );
-  const lines = [`target: ${client.label}`, "", `Tasks (${rows.length} live)`, ...table, "", ...formatProblems(view.problems()), "", `(stdout is not a terminal, so this is a one-off report; run in a terminal for the live console. ${HELP_LINE} there.)`];
-  write(`${lines.join("\n")}\n`);
+  const lines = [title, "", `Tasks (${rows.length} live)`, ...table, "", ...formatProblems(view.problems()), "", `(stdout is not a terminal, so this is a one-off report; ${inTerminal}. ${HELP_LINE} there.)`];
+  return `${lines.join("\n")}\n`;
 }

@@ -10,6 +10,7 @@ import type { CommandContext } from "../cli/command-context.js";
 import { CliError } from "../cli/cli-error.js";
 import { portOption, resolveTarget } from "../cli/target-option.js";
 import { runApp } from "./app.js";
+import { LiveFeed } from "./conn/feed.js";
 import { printPlainReport } from "./plain-report.js";
 import { createRuntimeSource } from "./state/create-source.js";
 import { openTerminal } from "./term/terminal-session.js";
@@ -42,7 +43,7 @@ export function registerTui(program: Command, context: CommandContext): void {
       if (!stdin.isTTY) throw new CliError("the live console needs a terminal on stdin for its keys; use --plain for a report");
       let quit = () => {};
       const terminal = openTerminal(stdin, stdout, () => quit());
-      const app = runApp({ client, source, terminal, outDir: opts.outDir });
+      const app = runApp({ feed: new LiveFeed(client), source, terminal, outDir: opts.outDir });
       quit = app.quit;
       await app.done;
       // Open HTTP/2 sessions and the stdin handle would otherwise keep the process alive.

@@ -4,6 +4,7 @@
  */
 import { ConsoleClient, watchTarget, type TargetWatch } from "@insight/protocol/client";
 import { CliError } from "../cli/cli-error.js";
+import { ReplayController } from "../replay/replay-controller.js";
 import { ReplaySource } from "../replay/replay-source.js";
 import { fetchHistograms } from "./task-histograms.js";
 import { defaultDocsRoot, defaultWebRoot, webRootReady } from "./static-files.js";
@@ -79,27 +80,56 @@ export async function startLiveWebConsole(target: URL, options: WebCommandOption
   };
 }
 
-/**
- * A recording or trace file: replayed to its end at once, so the page shows
- * the final state (the post-mortem view). Playback controls in the page are
- * the natural next step; ReplaySource already supports play, step and seek.
- */
-export async function startRecordingWebConsole(path: string, options: WebCommandOptions): Promise<RunningWebConsole> {
+export async function openReplay(path: string): Promise<ReplaySource> {
   let replay: ReplaySource;
   try {
     replay = await ReplaySource.open(path);
   } catch (error) {
     throw new CliError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  if (replay.format === undefined) throw new CliError(`${path}: not a recording or trace consolation can read`);
+  return replay;
+}
+
+/**
+ * A recording or trace file: positioned at its end by default, so the page
+ * first shows the final state (the post-mortem view); the page's playback
+ * controls then drive the ReplaySource through POST /api/replay.
+ */
+export async function startRecordingWebConsole(
+  path: string,
+  options: WebCommandOptions,
+  replayOptions: { readonly source?: ReplaySource; readonly startIndex?: number } = {},
+): Promise<RunningWebConsole> {
+  const replay = replayOptions.source ?? (await openReplay(path));
+  const controller = new ReplayController(replay);
   const feed = new WebFeed({ target: path, controllable: false });
-  for (const frame of replay.frames) feed.applyUpdate(frame.update);
+  const unsubscribe = replay.subscribe({
+    reset: () => feed.reset(),
+    update: (update) => {
+      feed.applyUpdate(update);
+      feed.setReplay(controller.status());
+    },
+    position: () => feed.setReplay(controller.status()),
+  });
+  replay.seekIndex(replayOptions.startIndex ?? replay.frames.length);
   if (replay.problems.length > 0) feed.setNotice(`${replay.problems.length} line(s) of the recording could not be read`);
-  const server = await serve(feed, options);
+  const server = await serve(feed, options, {
+    pause: () => Promise.reject(new Error("a recording cannot be paused")),
+    resume: () => Promise.reject(new Error("a recording cannot be resumed")),
+    replay: (command) => {
+      const status = controller.run(command);
+      feed.setReplay(status);
+      return status;
+    },
+  });
   return {
     url: server.url,
     feed,
     server,
     stop: async () => {
+      replay.pause();
+      unsubscribe();
       feed.close();
       await server.close();
     },

@@ -12,7 +12,7 @@ import { RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@
 import { buildGraph } from "./dependency-graph.js";
 import { lintProblems, resourceDetail, resourceRow, taskDetail, taskLabel, taskRow, WaitIndex } from "./engine-view.js";
 import { TimelineRecorder } from "./timeline-recorder.js";
-import type { WebConnection, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "./web-snapshot.js";
+import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "./web-snapshot.js";
 
 export interface WebFeedOptions {
   readonly target: string;
@@ -40,6 +40,7 @@ export class WebFeed {
   #connection: WebConnection = { status: "connecting" };
   #temporality: WebSnapshot["temporality"] = "unknown";
   #notice: string | null = null;
+  #replay: WebReplay | null = null;
   #updates = 0;
   #seq = 0;
   #latest: WebSnapshot | undefined;
@@ -75,7 +76,7 @@ export class WebFeed {
    */
   setConnection(state: ConnectionState): void {
     if (state.status === "connected") {
-      if (this.#everConnected) this.#reset();
+      if (this.#everConnected) this.reset();
       this.#everConnected = true;
     }
     if (state.status === "reconnecting") this.#connection = { status: "reconnecting", reason: state.reason, retryInMs: Math.max(0, state.retryAt - Date.now()) };
@@ -83,10 +84,17 @@ export class WebFeed {
     this.#changed();
   }
 
-  #reset(): void {
+  /** Forgets all state: a reconnect to a restarted target, or a replay seeking backwards. */
+  reset(): void {
     this.#store = new RuntimeStore();
     this.#timeline = new TimelineRecorder();
     this.#problems = undefined;
+    this.#changed();
+  }
+
+  setReplay(replay: WebReplay | null): void {
+    this.#replay = replay;
+    this.#changed();
   }
 
   setTemporality(temporality: WebSnapshot["temporality"]): void {
@@ -122,6 +130,7 @@ export class WebFeed {
       temporality: this.#temporality,
       controllable: this.#options.controllable,
       notice: this.#notice,
+      replay: this.#replay,
       dropped: { tasks: Number(dropped.tasks), resources: Number(dropped.resources), asyncOps: Number(dropped.asyncOps) },
       updates: this.#updates,
       tasks: tasks.map((t) => taskRow(store, t, warned.get(String(t.id)) ?? 0, waits)),

@@ -1,8 +1,8 @@
 /**
  * The web console's HTTP server (plain node:http): the built page, a
  * Server-Sent-Events stream of snapshots, read-only JSON for details, docs and
- * downloads, and exactly two commands, pause and resume. Nothing else a
- * request can do reaches the target.
+ * downloads, and the commands: pause and resume for a live target, playback
+ * for a replayed file. Nothing else a request can do reaches the target.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,12 +10,14 @@ import { commandAllowed, hostAllowed, isLoopbackHost, setSecurityHeaders } from 
 import { readProblemDoc, readStaticFile } from "./static-files.js";
 import { SseClients } from "./sse-clients.js";
 import type { WebFeed } from "./web-feed.js";
-import type { WebHistograms } from "./web-snapshot.js";
+import type { WebHistograms, WebReplay, WebReplayCommand } from "./web-snapshot.js";
 
 export interface WebControls {
   pause(): Promise<void>;
   resume(): Promise<void>;
   histograms?(taskKey: string): Promise<WebHistograms | undefined>;
+  /** Playback of a replayed file. */
+  replay?(command: WebReplayCommand): WebReplay;
 }
 
 export interface WebServerOptions {
@@ -45,6 +47,46 @@ function sendText(res: ServerResponse, status: number, text: string, type = "tex
   res.end(text);
 }
 
+/** A playback command is a few dozen bytes; anything much larger is not one. */
+const MAX_COMMAND_BYTES = 1024;
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_COMMAND_BYTES) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+const SIMPLE_ACTIONS = new Set(["play", "pause", "toggle", "step", "start", "end", "faster", "slower"]);
+
+/** Only the exact shapes the page sends; a number must be finite. */
+export function parseReplayCommand(text: string): WebReplayCommand | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { action, ms, speed } = value as Record<string, unknown>;
+  if (typeof action !== "string") return undefined;
+  if (SIMPLE_ACTIONS.has(action)) return { action: action as "play" };
+  if ((action === "seek-to" || action === "seek-by") && typeof ms === "number" && Number.isFinite(ms)) return { action, ms };
+  if (action === "speed" && typeof speed === "number" && Number.isFinite(speed) && speed > 0) return { action, speed };
+  return undefined;
+}
+
 const EXPORTS = {
   dot: { file: "insight-graph.dot", type: "text/vnd.graphviz; charset=utf-8" },
   mermaid: { file: "insight-graph.mmd", type: "text/plain; charset=utf-8" },
@@ -64,8 +106,16 @@ export function startWebServer(options: WebServerOptions): Promise<RunningWebSer
     const method = req.method ?? "GET";
 
     if (method === "POST") {
-      if (path !== "/api/pause" && path !== "/api/resume") return sendText(res, 404, "not found\n");
+      if (path !== "/api/pause" && path !== "/api/resume" && path !== "/api/replay") return sendText(res, 404, "not found\n");
       if (!commandAllowed(req)) return sendText(res, 403, "commands must come from the console page\n");
+      if (path === "/api/replay") {
+        if (!options.controls?.replay) return sendJson(res, 409, { error: "only a replayed file has playback controls" });
+        if (!/^application\/json\b/.test(req.headers["content-type"] ?? "")) return sendJson(res, 415, { error: "send the command as application/json" });
+        const body = await readBody(req);
+        const command = body === undefined ? undefined : parseReplayCommand(body);
+        if (!command) return sendJson(res, 400, { error: "not a playback command" });
+        return sendJson(res, 200, options.controls.replay(command));
+      }
       if (!options.controls || !options.feed.controllable) return sendJson(res, 409, { error: "a recording cannot be paused or resumed" });
       const pausing = path === "/api/pause";
       options.feed.setTemporality(pausing ? "pausing" : "resuming");

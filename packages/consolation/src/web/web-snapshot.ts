@@ -158,6 +158,23 @@ export type WebConnection =
   | { readonly status: "closed" }
   | { readonly status: "replay" };
 
+export interface WebReplay {
+  readonly playing: boolean;
+  readonly speed: number;
+  /** Time of the last delivered update, from the file's first. */
+  readonly positionMs: number;
+  readonly durationMs: number;
+  /** Updates delivered so far, of `frames`. */
+  readonly frame: number;
+  readonly frames: number;
+}
+
+/** Body of POST /api/replay. */
+export type WebReplayCommand =
+  | { readonly action: "play" | "pause" | "toggle" | "step" | "start" | "end" | "faster" | "slower" }
+  | { readonly action: "seek-to" | "seek-by"; readonly ms: number }
+  | { readonly action: "speed"; readonly speed: number };
+
 export interface WebSnapshot {
   /** Increases with every snapshot the server publishes. */
   readonly seq: number;
@@ -167,6 +184,8 @@ export interface WebSnapshot {
   /** Whether pause and resume can work: false for recordings. */
   readonly controllable: boolean;
   readonly notice: string | null;
+  /** Playback state when the page shows a replayed file that it can play, pause and seek. */
+  readonly replay: WebReplay | null;
   readonly dropped: { readonly tasks: number; readonly resources: number; readonly asyncOps: number };
   readonly updates: number;
   readonly tasks: readonly WebTaskRow[];

@@ -55,7 +55,7 @@ export function renderFrame(input: RenderInput): string[] {
   }
   let frame = [...header, ...lines];
   if (input.ui.help.open) {
-    frame = overlayHelp(frame, helpTitle(screen), helpLines(screen, input.data), input.ui.help.scroll, width, header.length, header.length + body);
+    frame = overlayHelp(frame, helpTitle(screen), [...(input.extraHelp ?? []), ...(input.extraHelp?.length ? [""] : []), ...helpLines(screen, input.data)], input.ui.help.scroll, width, header.length, header.length + body);
   }
   frame.push(fit(footer(input), width));
   return frame.slice(0, height);

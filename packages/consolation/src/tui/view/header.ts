@@ -28,8 +28,12 @@ export function isDeadlock(problem: Problem): boolean {
 
 export function renderHeader(input: RenderInput, problems: readonly Problem[]): string[] {
   const width = input.size.columns;
-  const parts = [`${paint("consolation", STYLES.title)}  connection: ${input.connection.target} (${connectionText(input)})`];
-  const temporality = TEMPORALITY[input.connection.temporality];
+  const { status } = input.connection;
+  const parts =
+    status === undefined
+      ? [`${paint("consolation", STYLES.title)}  connection: ${input.connection.target} (${connectionText(input)})`]
+      : [`${paint("consolation", STYLES.title)}  ${input.connection.target}  ${paint(status, STYLES.connected)}`];
+  const temporality = status === undefined ? TEMPORALITY[input.connection.temporality] : "";
   if (temporality) parts.push(paint(temporality, STYLES.paused));
   const dropped = input.data.dropped();
   if (dropped.tasks + dropped.resources + dropped.asyncOps > 0n) {

@@ -9,6 +9,8 @@ export interface ConnectionInfo {
   /** From WatchState; `pausing`/`resuming` while the RPC is in flight. */
   readonly temporality: "live" | "paused" | "pausing" | "resuming";
   readonly notice?: string | undefined;
+  /** Replaces the connection and pause text, e.g. a replay's position. */
+  readonly status?: string | undefined;
 }
 
 export interface Size {
@@ -25,4 +27,6 @@ export interface RenderInput {
   readonly size: Size;
   /** Wall clock in ms, for "reconnecting in Ns". */
   readonly nowMs: number;
+  /** Lines the feed adds to the `?` window (a replay's keys). */
+  readonly extraHelp?: readonly string[] | undefined;
 }

@@ -51,7 +51,7 @@ export function renderResourceList(all: readonly ResourceRow[], table: TableStat
     const line = fit(joinCells(placed, (c) => cell(row, c)), width);
     lines.push(i === selected ? paint(line, STYLES.selected) : row.dropped ? paint(line, STYLES.dim) : line);
   }
-  if (rows.length === 0) lines.push(paint(filter ? "  no resource matches the filter" : "  no resources yet", STYLES.dim));
+  if (rows.length === 0) lines.push(fit(paint(filter ? "  no resource matches the filter" : "  no resources yet", STYLES.dim), width));
   while (lines.length < height) lines.push(" ".repeat(width));
   return lines.slice(0, height);
 }

@@ -76,7 +76,7 @@ export function renderTaskList(all: readonly TaskRow[], table: TableState, width
     const line = fit(joinCells(placed, (c) => cell(row, c)), width);
     lines.push(i === selected ? paint(fit(stripForSelection(row, placed), width), STYLES.selected) : row.state === "completed" ? paint(line, STYLES.dim) : line);
   }
-  if (rows.length === 0) lines.push(paint(filter ? "  no task matches the filter" : "  no tasks yet", STYLES.dim));
+  if (rows.length === 0) lines.push(fit(paint(filter ? "  no task matches the filter" : "  no tasks yet", STYLES.dim), width));
   while (lines.length < height) lines.push(" ".repeat(width));
   return lines.slice(0, height);
 }

@@ -1,0 +1,76 @@
+/**
+ * Where the console's data comes from: a live target (LiveFeed, below) or a
+ * replayed file (replay-feed.ts). The app loop only knows this interface, so
+ * drawing, keys and the store are the same for both.
+ */
+import { Temporality, type Update } from "@insight/protocol";
+import { watchTarget, type ConsoleClient, type TargetWatch } from "@insight/protocol/client";
+import type { UiState } from "../state/ui-state.js";
+import type { Key } from "../term/key-decoder.js";
+import type { ConnectionInfo } from "../view/render-input.js";
+
+export interface FeedSink {
+  update(update: Update): void;
+  /** Everything delivered so far is void (a backwards seek); the app starts from an empty store. */
+  reset(): void;
+  connection(change: (current: ConnectionInfo) => ConnectionInfo): void;
+  /** Something the header shows changed without an update. */
+  changed(): void;
+  notice(text: string): void;
+}
+
+export interface Feed {
+  readonly initialConnection: ConnectionInfo;
+  /** For WatchTaskDetails (histograms); recordings have no target to ask. */
+  readonly client?: ConsoleClient;
+  /** Lines added to the `?` window. */
+  readonly helpLines?: readonly string[];
+  start(sink: FeedSink): void;
+  stop(): void;
+  /** The space bar. */
+  togglePause(): void;
+  /** Keys the feed claims before the keymap sees them (never while typing a filter or reading help). */
+  handleKey?(key: Key, ui: UiState): boolean;
+}
+
+export class LiveFeed implements Feed {
+  readonly initialConnection: ConnectionInfo;
+  #watch: TargetWatch | undefined;
+  #sink: FeedSink | undefined;
+
+  constructor(readonly client: ConsoleClient) {
+    this.initialConnection = { target: client.label, state: { status: "connecting" }, temporality: "live" };
+  }
+
+  start(sink: FeedSink): void {
+    this.#sink = sink;
+    this.#watch = watchTarget(this.client, {
+      onUpdate: (update) => sink.update(update),
+      onState: (state) => sink.connection((c) => ({ ...c, temporality: state.temporality === Temporality.PAUSED ? "paused" : "live" })),
+      onConnection: (state) => sink.connection((c) => ({ ...c, state })),
+      onNotice: (message) => sink.connection((c) => ({ ...c, notice: message })),
+    });
+  }
+
+  stop(): void {
+    this.#watch?.stop();
+  }
+
+  togglePause(): void {
+    const sink = this.#sink;
+    if (!sink) return;
+    let pausing = false;
+    sink.connection((c) => {
+      pausing = c.temporality === "live" || c.temporality === "resuming";
+      return { ...c, temporality: pausing ? "pausing" : "resuming" };
+    });
+    (pausing ? this.client.pause() : this.client.resume()).then(
+      // WatchState confirms; targets without it never will, so settle here too.
+      () => sink.connection((c) => ({ ...c, temporality: pausing ? "paused" : "live" })),
+      (error: unknown) => {
+        sink.connection((c) => ({ ...c, temporality: pausing ? "live" : "paused" }));
+        sink.notice(`could not ${pausing ? "pause" : "resume"}: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+  }
+}
