@@ -10,6 +10,7 @@ import type { WebSnapshot } from "./api/types.ts";
 import { GraphView, type Selection } from "./graph/graph-view.tsx";
 import { ProblemsPanel } from "./problems/problems-panel.tsx";
 import { ResourceDetailPane } from "./resources/resource-detail.tsx";
+import { ReplayControls } from "./replay/replay-controls.tsx";
 import { ResourceTable } from "./resources/resource-table.tsx";
 import { StatusBar } from "./status-bar.tsx";
 import { TaskDetailPane } from "./tasks/task-detail.tsx";
@@ -53,6 +54,7 @@ export function App() {
     // data-seq says which snapshot is on screen; tests and the benchmark wait on it.
     <div class="app" data-seq={seq}>
       <StatusBar snapshot={snapshot} stream={stream} commandError={commandError} onCommand={onCommand} />
+      {snapshot?.replay && <ReplayControls replay={snapshot.replay} />}
       {errors > 0 && (
         <div class="alert" role="alert">
           {snapshot!.problems.find((p) => p.severity === "error")!.summary}{" "}

@@ -94,6 +94,7 @@ export class WebFeed {
 
   setReplay(replay: WebReplay | null): void {
     this.#replay = replay;
+    if (replay) this.#temporality = replay.playing ? "live" : "paused";
     this.#changed();
   }
 

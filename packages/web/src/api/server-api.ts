@@ -1,5 +1,5 @@
-/** The page's requests to its own server: details on demand, docs, and the two commands. */
-import type { WebHistograms, WebResourceDetail, WebTaskDetail } from "./types.ts";
+/** The page's requests to its own server: details on demand, docs, and the commands. */
+import type { WebHistograms, WebReplayCommand, WebResourceDetail, WebTaskDetail } from "./types.ts";
 
 async function getJson<T>(path: string): Promise<T | undefined> {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
@@ -22,4 +22,16 @@ export async function sendCommand(command: "pause" | "resume"): Promise<string |
   if (response.ok) return undefined;
   const body = (await response.json().catch(() => ({}))) as { error?: string };
   return body.error ?? `${command} failed (${response.status})`;
+}
+
+/** Playback of a replayed file; the new position arrives with the next snapshot. */
+export async function sendReplayCommand(command: WebReplayCommand): Promise<string | undefined> {
+  const response = await fetch("/api/replay", {
+    method: "POST",
+    headers: { "X-Insight-Command": "1", "Content-Type": "application/json" },
+    body: JSON.stringify(command),
+  });
+  if (response.ok) return undefined;
+  const body = (await response.json().catch(() => ({}))) as { error?: string };
+  return body.error ?? `${command.action} failed (${response.status})`;
 }
