@@ -62,7 +62,8 @@ export function StatusBar({ snapshot, stream, commandError, onCommand }: Props) 
         <a href="/api/export/mermaid" download="insight-graph.mmd">Mermaid</a>
         <a href="/api/export/perfetto" download="insight-timeline.json">Perfetto</a>
       </nav>
-      {snapshot && <span class="muted">{snapshot.updates} updates</span>}
+      {/* A replay counts its position in the playback bar; this count would include replays after a seek. */}
+      {snapshot && !snapshot.replay && <span class="muted">{snapshot.updates} updates</span>}
     </header>
   );
 }

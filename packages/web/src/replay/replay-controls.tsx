@@ -28,7 +28,7 @@ export function ReplayControls({ replay }: { readonly replay: WebReplay }) {
   return (
     <section class="replay-controls" aria-label="playback" data-frame={replay.frame} data-playing={String(replay.playing)}>
       <button type="button" id="replay-start" title="back to the start (nothing received yet)" onClick={() => send({ action: "start" })}>
-        ⏮
+        start
       </button>
       <button type="button" id="replay-back" title="back 5 s" onClick={() => send({ action: "seek-by", ms: -SEEK_MS })}>
         −5s
@@ -43,7 +43,7 @@ export function ReplayControls({ replay }: { readonly replay: WebReplay }) {
         +5s
       </button>
       <button type="button" id="replay-end" title="to the end" onClick={() => send({ action: "end" })}>
-        ⏭
+        end
       </button>
       <input
         type="range"
