@@ -64,7 +64,7 @@ function printPlain(file: string, source: ReplaySource, index: number, write: (t
 }
 
 async function serveWeb(file: string, source: ReplaySource, index: number, opts: ReplayOptions, context: CommandContext): Promise<void> {
-  const running = await startRecordingWebConsole(file, { host: opts.host, port: opts.port }, { source, startIndex: index });
+  const running = await startRecordingWebConsole(file, { host: opts.host, port: opts.port, portFlag: "--port" }, { source, startIndex: index });
   context.out(`consolation replay: serving ${running.url} (replaying ${file})\n`);
   if (!isLoopbackHost(opts.host)) context.err(`consolation replay: warning: listening on ${opts.host}; anyone who can reach it can see the recording\n`);
   await new Promise<void>((resolve) => {
