@@ -103,7 +103,7 @@ export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
     }
   }
   const metaOf = (id: { id: bigint } | undefined) => (id ? metadata.get(id.id) : undefined);
-  const nowNanos = timestampToNanos(pieces[0]?.now);
+  const nowNanos = timestampToNanos(pieces.findLast((p) => p.now !== undefined)?.now);
   const dropped = { tasks: 0n, resources: 0n, asyncOps: 0n };
 
   const tasks: DumpTask[] = [];
@@ -117,7 +117,7 @@ export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
       const meta = metaOf(task.metadata);
       const fields = task.fields.map((f) => fieldText(f, meta)).filter((p): p is [string, string] => p !== undefined);
       const byName = new Map(fields);
-      const stats = pieces.map((p) => p.taskUpdate?.statsUpdate[task.id!.id.toString()]).find((s) => s !== undefined);
+      const stats = pieces.map((p) => p.taskUpdate?.statsUpdate[task.id!.id.toString()]).findLast((s) => s !== undefined);
       const created = timestampToNanos(stats?.createdAt);
       const droppedAt = timestampToNanos(stats?.droppedAt);
       const end = droppedAt ?? nowNanos;
@@ -152,7 +152,7 @@ export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
     for (const resource of update.newResources) {
       if (!resource.id) continue;
       const meta = metaOf(resource.metadata);
-      const stats = pieces.map((p) => p.resourceUpdate?.statsUpdate[resource.id!.id.toString()]).find((s) => s !== undefined);
+      const stats = pieces.map((p) => p.resourceUpdate?.statsUpdate[resource.id!.id.toString()]).findLast((s) => s !== undefined);
       resources.push({
         id: resource.id.id,
         concreteType: resource.concreteType,
@@ -172,7 +172,7 @@ export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
     for (const op of update.newAsyncOps) {
       if (!op.id) continue;
       const meta = metaOf(op.metadata);
-      const stats = pieces.map((p) => p.asyncOpUpdate?.statsUpdate[op.id!.id.toString()]).find((s) => s !== undefined);
+      const stats = pieces.map((p) => p.asyncOpUpdate?.statsUpdate[op.id!.id.toString()]).findLast((s) => s !== undefined);
       const taskSpanId = stats?.taskId?.id;
       asyncOps.push({
         id: op.id.id,
@@ -187,10 +187,18 @@ export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
   }
 
   const ascending = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0);
-  tasks.sort((a, b) => ascending(a.spanId, b.spanId));
-  resources.sort((a, b) => ascending(a.id, b.id));
-  asyncOps.sort((a, b) => ascending(a.id, b.id));
-  return { nowNanos, tasks, resources, asyncOps, droppedEvents: dropped };
+  return {
+    nowNanos,
+    tasks: lastById(tasks, (t) => t.spanId).sort((a, b) => ascending(a.spanId, b.spanId)),
+    resources: lastById(resources, (r) => r.id).sort((a, b) => ascending(a.id, b.id)),
+    asyncOps: lastById(asyncOps, (o) => o.id).sort((a, b) => ascending(a.id, b.id)),
+    droppedEvents: dropped,
+  };
+}
+
+/** A sequence of updates (a replay) can announce an entity again, e.g. after a reconnect: keep its last form. */
+function lastById<T>(items: readonly T[], id: (item: T) => bigint): T[] {
+  return [...new Map(items.map((item) => [id(item), item])).values()];
 }
 
 /**
