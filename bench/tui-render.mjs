@@ -4,7 +4,7 @@
 // the visible rows rendered to ANSI lines — at 120x40. Prints the median and
 // p95 over many frames, with a stats update applied between frames so every
 // frame recomputes from fresh data. Run `npx tsc -b` first.
-import { createInterimSource } from "../packages/consolation/dist/tui/state/interim/interim-source.js";
+import { createEngineSource } from "../packages/consolation/dist/tui/state/from-engine.js";
 import { manyTasksUpdate } from "../packages/consolation/dist/tui/testing/story-updates.js";
 import { initialUiState } from "../packages/consolation/dist/tui/state/ui-state.js";
 import { renderFrame } from "../packages/consolation/dist/tui/view/frame.js";
@@ -12,7 +12,7 @@ import { ScreenWriter } from "../packages/consolation/dist/tui/term/screen-write
 
 const tasks = Number(process.argv[2] ?? 10_000);
 const frames = Number(process.argv[3] ?? 200);
-const source = createInterimSource();
+const source = createEngineSource();
 source.applyUpdate(manyTasksUpdate(tasks));
 const statsUpdate = manyTasksUpdate(tasks, true, 21n);
 const writer = new ScreenWriter({ write: () => {} });

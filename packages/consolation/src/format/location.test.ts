@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { shortenLocation } from "./location.js";
+import { displayLocation, shortenLocation } from "./location.js";
 
 describe("shortenLocation()", () => {
   it("shortens cargo registry paths", () => {
@@ -13,5 +13,16 @@ describe("shortenLocation()", () => {
   it("leaves project paths alone", () => {
     expect(shortenLocation("deadlock-app/src/main.rs:46:27")).toBe("deadlock-app/src/main.rs:46:27");
     expect(shortenLocation("/srv/app/server.mjs:10:5")).toBe("/srv/app/server.mjs:10:5");
+  });
+});
+
+describe("displayLocation()", () => {
+  it("makes paths under the working directory relative", () => {
+    expect(displayLocation("/srv/app/server.mjs:10:5", "/srv")).toBe("app/server.mjs:10:5");
+    expect(displayLocation("file:///srv/app/server.mjs:10:5", "/srv/")).toBe("app/server.mjs:10:5");
+  });
+  it("leaves other paths alone and still shortens cargo ones", () => {
+    expect(displayLocation("/elsewhere/server.mjs:1", "/srv")).toBe("/elsewhere/server.mjs:1");
+    expect(displayLocation("/root/.cargo/registry/src/x/tokio-1.0.0/src/a.rs:1", "/srv")).toBe("<cargo>/tokio-1.0.0/src/a.rs:1");
   });
 });

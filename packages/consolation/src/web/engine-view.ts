@@ -3,57 +3,18 @@
  * task and resource rows, detail panes, and problems. Keys are the engine's
  * display ids (tokio's / insight's `task.id`), as decimal strings.
  */
-import { formatFieldValue, lintDefinition, runLints, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
+import { lintDefinition, runLints, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
+import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabel, taskLabelById, wokenByText } from "../reading/task-text.js";
+import { WaitIndex } from "../reading/wait-index.js";
 import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "./web-snapshot.js";
 
+export { isRuntimeInternal, taskLabel, WaitIndex };
+
 export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
-
-/** Fields the row already shows in its own columns. */
-const SHOWN_ELSEWHERE = new Set(["task.name", "task.id", "kind", "spawn.location", "loc.file", "loc.line", "loc.col"]);
-
-export function taskLabel(task: Pick<TaskRecord, "id" | "name">): string {
-  return task.name ? `task ${task.id} ${task.name}` : `task ${task.id}`;
-}
 
 /** An idle task with a pending wait is blocked on it, which is what people want to see. */
 export function displayState(task: TaskRecord, waiting: boolean): TaskStateName {
   return task.state === "idle" && waiting ? "blocked" : task.state;
-}
-
-function fieldPairs(task: TaskRecord): Array<[string, string]> {
-  return task.fields.filter((f) => !SHOWN_ELSEWHERE.has(f.name)).map((f) => [f.name, formatFieldValue(f.value)]);
-}
-
-/**
- * Every current wait, by task and by resource, gathered once per snapshot:
- * asking the store per resource would scan all waits for each one.
- */
-export class WaitIndex {
-  readonly byTask = new Map<bigint, Wait[]>();
-  readonly byResource = new Map<bigint, Wait[]>();
-
-  constructor(store: RuntimeStore, tasks: readonly TaskRecord[] = store.tasks()) {
-    for (const task of tasks) {
-      if (task.state === "completed") continue;
-      const waits = store.waitsOf(task.id);
-      if (waits.length === 0) continue;
-      this.byTask.set(task.id, waits);
-      for (const wait of waits) {
-        if (!wait.resource) continue;
-        const list = this.byResource.get(wait.resource.id);
-        if (list) list.push(wait);
-        else this.byResource.set(wait.resource.id, [wait]);
-      }
-    }
-  }
-
-  waitsOf(task: bigint): readonly Wait[] {
-    return this.byTask.get(task) ?? [];
-  }
-
-  waitersOf(resource: bigint): readonly Wait[] {
-    return this.byResource.get(resource) ?? [];
-  }
 }
 
 export function taskRow(store: RuntimeStore, task: TaskRecord, warnings = 0, waits?: WaitIndex): WebTaskRow {
@@ -77,13 +38,6 @@ export function taskRow(store: RuntimeStore, task: TaskRecord, warnings = 0, wai
   };
 }
 
-/** Locations inside a runtime or its dependencies, rather than in the user's code. */
-const RUNTIME_INTERNAL = /[\\/]\.cargo[\\/]registry[\\/]|[\\/]tokio-\d[^\\/]*[\\/]|^node:internal|[\\/]node_modules[\\/]/;
-
-export function isRuntimeInternal(location: string | undefined): boolean {
-  return location !== undefined && RUNTIME_INTERNAL.test(location);
-}
-
 function webWait(wait: Wait): WebWait {
   return {
     awaitInternal: isRuntimeInternal(wait.awaitLocation),
@@ -95,15 +49,6 @@ function webWait(wait: Wait): WebWait {
     awaitLocation: wait.awaitLocation ?? null,
     awaitSource: wait.awaitLine ?? null,
   };
-}
-
-function wokenByText(store: RuntimeStore, task: TaskRecord): string | null {
-  const edges = store.wokenBy(task.id);
-  if (edges.length === 0) return null;
-  const latest = edges.reduce((a, b) => ((b.lastAt ?? 0n) > (a.lastAt ?? 0n) ? b : a));
-  if (latest.waker === 0n) return "outside the runtime (I/O, a timer, another thread)";
-  const waker = store.task(latest.waker);
-  return waker ? taskLabel(waker) : `task ${latest.waker}`;
 }
 
 export function taskDetail(store: RuntimeStore, id: bigint, warnings: readonly string[]): WebTaskDetail | undefined {
@@ -123,15 +68,11 @@ export function taskDetail(store: RuntimeStore, id: bigint, warnings: readonly s
       drops: Number(task.wakers.drops),
       wakes: Number(task.wakers.wakes),
       selfWakes: Number(task.wakers.selfWakes),
-      wokenBy: wokenByText(store, task),
+      wokenBy: wokenByText(store, task) ?? null,
       lastWokenAgoMs: lastWake !== undefined && now !== undefined && now >= lastWake ? nsToMs(now - lastWake) : null,
     },
     warnings,
   };
-}
-
-function attributeText(resource: ResourceRecord): Array<[string, string]> {
-  return resource.attributes.map((a) => [a.name, `${formatFieldValue(a.value)}${a.unit ?? ""}`]);
 }
 
 export function resourceRow(store: RuntimeStore, resource: ResourceRecord, waits?: WaitIndex): WebResourceRow {
@@ -142,10 +83,7 @@ export function resourceRow(store: RuntimeStore, resource: ResourceRecord, waits
     type: resource.concreteType,
     kind: resource.kind,
     location: resource.location ?? "",
-    attributes: attributeText(resource)
-      .filter(([k]) => !k.startsWith("insight."))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(" "),
+    attributes: pairsText(attributePairs(resource.attributes)),
     internal: resource.visibility === "internal",
     dropped: resource.dropped,
     waitingCount: (waits ? waits.waitersOf(resource.id) : store.waitersOf(resource.id)).length,
@@ -155,13 +93,10 @@ export function resourceRow(store: RuntimeStore, resource: ResourceRecord, waits
 export function resourceDetail(store: RuntimeStore, id: bigint): WebResourceDetail | undefined {
   const resource = store.resource(id);
   if (!resource) return undefined;
-  const label = (task: bigint) => {
-    const record = store.task(task);
-    return record ? taskLabel(record) : `task ${task}`;
-  };
+  const label = (task: bigint) => taskLabelById(store, task);
   return {
     row: resourceRow(store, resource),
-    attributes: attributeText(resource),
+    attributes: attributePairs(resource.attributes),
     waiting: store.waitersOf(resource.id).map((w) => ({ taskKey: String(w.task), taskLabel: label(w.task), reason: w.reason })),
     freers: store.freersOf(resource.id).map((f: Freer) => ({
       taskKey: String(f.task),

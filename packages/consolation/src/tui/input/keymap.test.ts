@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createInterimSource } from "../state/interim/interim-source.js";
+import { createEngineSource } from "../state/from-engine.js";
 import { currentScreen, initialUiState, type UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
 import { decodeKeys } from "../term/key-decoder.js";
@@ -7,7 +7,7 @@ import { storyUpdates } from "../testing/story-updates.js";
 import { handleKey, type Effect } from "./keymap.js";
 
 function press(ui: UiState, keys: string): { ui: UiState; effects: Effect[] } {
-  const source = createInterimSource();
+  const source = createEngineSource();
   for (const u of storyUpdates()) source.applyUpdate(u);
   const effects: Effect[] = [];
   for (const key of decodeKeys(keys)) {
@@ -27,7 +27,7 @@ describe("keymap", () => {
     ({ ui } = press(ui, "jj\r"));
     expect(currentScreen(ui)).toEqual({ kind: "task", key: "3", selected: 0 });
     ({ ui } = press(ui, "\r"));
-    expect(currentScreen(ui)).toMatchObject({ kind: "freers", resourceKey: "100", direction: "send" });
+    expect(currentScreen(ui)).toMatchObject({ kind: "freers", resourceKey: "1", direction: "send" });
     ({ ui } = press(ui, "\r"));
     expect(currentScreen(ui)).toEqual({ kind: "task", key: "4", selected: 0 });
     ({ ui } = press(ui, "\x1b\x1b\x1b"));

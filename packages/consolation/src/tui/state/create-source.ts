@@ -1,7 +1,7 @@
-/** Picks the store behind the views. The interim fold stands in until @insight/engine's RuntimeStore lands. */
-import { createInterimSource } from "./interim/interim-source.js";
+/** The store behind the terminal views: @insight/engine, read through the view model. */
+import { createEngineSource } from "./from-engine.js";
 import type { RuntimeSource } from "./runtime-source.js";
 
 export function createRuntimeSource(): RuntimeSource {
-  return createInterimSource();
+  return createEngineSource();
 }

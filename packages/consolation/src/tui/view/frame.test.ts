@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createInterimSource } from "../state/interim/interim-source.js";
+import { createEngineSource } from "../state/from-engine.js";
 import { initialUiState, type Screen, type UiState } from "../state/ui-state.js";
 import { stripAnsi, visibleWidth } from "../term/ansi.js";
 import { manyTasksUpdate, storyUpdates, tokioDeadlockUpdates } from "../testing/story-updates.js";
@@ -12,7 +12,7 @@ const SIZES = [
 ] as const;
 
 function story() {
-  const source = createInterimSource();
+  const source = createEngineSource();
   for (const u of storyUpdates()) source.applyUpdate(u);
   return source;
 }
@@ -36,9 +36,9 @@ describe("every view renders at fixed sizes", () => {
   const views: Array<[string, UiState]> = [
     ["task list", initialUiState()],
     ["task view", at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 })],
-    ["freers", at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 }, { kind: "freers", resourceKey: "100", direction: "send", selected: 0 })],
+    ["freers", at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 }, { kind: "freers", resourceKey: "1", direction: "send", selected: 0 })],
     ["resource list", at({ kind: "resources" })],
-    ["resource view", at({ kind: "resources" }, { kind: "resource", key: "100", selected: 0 })],
+    ["resource view", at({ kind: "resources" }, { kind: "resource", key: "1", selected: 0 })],
     ["problem view", at({ kind: "tasks" }, { kind: "problems", selected: 0, scroll: 0 })],
     ["help over the task view", { ...at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 }), help: { open: true, scroll: 0 } }],
   ];
@@ -73,7 +73,7 @@ describe("the story's screens", () => {
   });
 
   it("lists only the sole receiver as able to free a full channel", () => {
-    const screen = text(frame(story(), at({ kind: "tasks" }, { kind: "freers", resourceKey: "100", direction: "send", selected: 0 }), SIZES[0]));
+    const screen = text(frame(story(), at({ kind: "tasks" }, { kind: "freers", resourceKey: "1", direction: "send", selected: 0 }), SIZES[0]));
     expect(screen).toContain("Tasks that can free prototype_channel");
     expect(screen).toContain("task 4 prototype-reader");
     expect(screen).toContain("sole receiver (mpsc channel)");
@@ -101,7 +101,7 @@ describe("the story's screens", () => {
 
 describe("the header", () => {
   it("counts down to the next reconnect and shows pause and dropped events", () => {
-    const source = createInterimSource();
+    const source = createEngineSource();
     const lines = frame(source, initialUiState(), SIZES[0], {
       connection: { target: "http://127.0.0.1:6669", state: { status: "reconnecting", retryAt: 3_000, reason: "connection refused" }, temporality: "paused" },
       nowMs: 500,
@@ -112,17 +112,17 @@ describe("the header", () => {
 
 describe("tokio data", () => {
   it("finds the two-mutex deadlock from poll ops alone", () => {
-    const source = createInterimSource();
+    const source = createEngineSource();
     for (const u of tokioDeadlockUpdates()) source.applyUpdate(u);
     const [problem] = source.view().problems();
     expect(problem?.lint).toBe("deadlock-cycle");
     expect(problem?.tasks.map((t) => t.name)).toEqual(["transfer-ledger-then-audit", "audit-audit-then-ledger"]);
-    expect(problem?.dot?.()).toContain('[label="holder"]');
+    expect(problem?.dot?.()).toContain('[label="lock holder (mutex)"');
     expect(problem?.mermaid?.()).toMatch(/^graph TD/);
   });
 
   it("does not report a cycle seen in only one update", () => {
-    const source = createInterimSource();
+    const source = createEngineSource();
     source.applyUpdate(tokioDeadlockUpdates()[0]!);
     expect(source.view().problems().filter((p) => p.lint === "deadlock-cycle")).toHaveLength(0);
   });
@@ -130,7 +130,7 @@ describe("tokio data", () => {
 
 describe("a large task list", () => {
   it("draws only the rows that fit", () => {
-    const source = createInterimSource();
+    const source = createEngineSource();
     source.applyUpdate(manyTasksUpdate(10_000));
     const lines = frame(source, initialUiState(), SIZES[1]);
     expect(lines).toHaveLength(24);

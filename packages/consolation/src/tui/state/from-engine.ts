@@ -1,0 +1,352 @@
+/**
+ * Answers the terminal views' questions (RuntimeView) from @insight/engine's
+ * RuntimeStore. Keys are the engine's display ids (`task.id` where the
+ * target sends one), as decimal strings, so they stay stable while span ids
+ * are reused.
+ *
+ * Everything a frame reads is computed at most once per store generation:
+ * frames are drawn more often than updates arrive, and at 10k tasks the rows
+ * and the lints are the main cost.
+ */
+import {
+  cycleView,
+  lintDefinition,
+  runLints,
+  toDot,
+  toMermaid,
+  type Problem as EngineProblem,
+  type ResourceRecord,
+  RuntimeStore,
+  type StoreOptions,
+  type TaskRecord,
+  type Wait,
+} from "@insight/engine";
+import type { Update, tasks } from "@insight/protocol";
+import { displayLocation } from "../../format/location.js";
+import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../../reading/task-text.js";
+import { WaitIndex } from "../../reading/wait-index.js";
+import type { RuntimeSource } from "./runtime-source.js";
+import { sourceLine } from "./source-lines.js";
+import type { AsyncOpRow, Freer, Problem, ProblemTask, ResourceDetail, ResourceRow, RuntimeView, TaskDetail, TaskRef, TaskRow, TaskState, WaitLine } from "./view-model.js";
+
+/** The sparkline: busy share over the last 12 s in six cells, as wide as the column draws it. */
+const SPARK_WINDOW_NS = 12_000_000_000n;
+const SPARK_CELLS = 6;
+/** A lint that fires for thousands of tasks lists the first few; the count says how many. */
+const TASKS_PER_PROBLEM = 50;
+
+function taskState(task: TaskRecord): TaskState {
+  if (task.state === "scheduled") return "ready";
+  if (task.state === "idle") return "blocked";
+  return task.state;
+}
+
+function direction(wait: Wait): "send" | "recv" | undefined {
+  return wait.direction === "send" || wait.direction === "recv" ? wait.direction : undefined;
+}
+
+function awaitSourceOf(wait: Wait, location: string | undefined): string | undefined {
+  if (wait.awaitLine) return wait.awaitLine;
+  // tokio sends no source text; read the line when the await site is in the user's own files.
+  const match = location ? /^(.*):(\d+)(?::\d+)?$/.exec(wait.awaitLocation ?? "") : null;
+  return match ? sourceLine(match[1]!, Number(match[2])) : undefined;
+}
+
+export function waitLine(wait: Wait): WaitLine {
+  const useful = wait.awaitLocation && !isRuntimeInternal(wait.awaitLocation) ? wait.awaitLocation : undefined;
+  return {
+    resourceKey: wait.resource ? String(wait.resource.id) : undefined,
+    resourceLabel: wait.resource?.label ?? "unknown resource",
+    resourceType: wait.resource?.concreteType ?? "?",
+    reason: wait.reason,
+    awaitLocation: useful ? displayLocation(useful) : undefined,
+    awaitSource: awaitSourceOf(wait, useful),
+    direction: direction(wait),
+  };
+}
+
+interface FixedText {
+  readonly name: string;
+  readonly kind: string;
+  readonly location: string;
+  readonly fields: string;
+}
+
+/** A task row refreshed in place each generation; the sparkline is worked out only for rows that are drawn. */
+class LiveTaskRow implements TaskRow {
+  readonly key: string;
+  readonly protocolId: bigint;
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly location: string;
+  readonly fields: string;
+  readonly share = { running: 0, ready: 0, blocked: 0 };
+  state: TaskState = "blocked";
+  totalNs = 0n;
+  busyNs = 0n;
+  scheduledNs = 0n;
+  idleNs = 0n;
+  polls = 0n;
+  warnings = 0;
+  readonly #store: RuntimeStore;
+  readonly #task: bigint;
+  #recent: readonly number[] | undefined;
+
+  constructor(task: TaskRecord, fixed: FixedText, store: RuntimeStore) {
+    this.key = this.id = String(task.id);
+    this.protocolId = task.spanId;
+    this.#task = task.id;
+    this.#store = store;
+    ({ name: this.name, kind: this.kind, location: this.location, fields: this.fields } = fixed);
+  }
+
+  refresh(task: TaskRecord, warnings: number): void {
+    const times = task.times;
+    const share = task.share;
+    this.state = taskState(task);
+    this.share.running = share.busy;
+    this.share.ready = share.scheduled;
+    this.share.blocked = share.idle;
+    this.totalNs = times.total;
+    this.busyNs = times.busy;
+    this.scheduledNs = times.scheduled;
+    this.idleNs = times.idle;
+    this.polls = task.polls;
+    this.warnings = warnings;
+    this.#recent = undefined;
+  }
+
+  get recent(): readonly number[] {
+    return (this.#recent ??= this.#store.recentActivity(this.#task, SPARK_WINDOW_NS, SPARK_CELLS));
+  }
+}
+
+/** Computed once per store generation. */
+interface Frame {
+  readonly generation: number;
+  readonly waits: WaitIndex;
+  readonly rows: Map<bigint, TaskRow>;
+  readonly rowList: TaskRow[];
+  readonly lintProblems: EngineProblem[];
+  readonly warningsByTask: Map<bigint, string[]>;
+  problems?: Problem[];
+}
+
+class EngineView implements RuntimeView {
+  readonly #store: RuntimeStore;
+  #frame: Frame | undefined;
+  /** Rows live as long as their task and are refreshed in place: rebuilding 10k of them per update kept the collector busy. */
+  #rows = new Map<bigint, LiveTaskRow>();
+  /** Name, kind, location and fields never change after a task appears; formatting them is most of a row's cost. */
+  readonly #fixed = new WeakMap<TaskRecord, { name: string; kind: string; location: string; fields: string }>();
+
+  constructor(store: RuntimeStore) {
+    this.#store = store;
+  }
+
+  #current(): Frame {
+    const generation = this.#store.generation;
+    if (this.#frame?.generation === generation) return this.#frame;
+    const all = this.#store.tasks();
+    const waits = new WaitIndex(this.#store, all);
+    const lintProblems = runLints(this.#store);
+    const warningsByTask = new Map<bigint, string[]>();
+    for (const problem of lintProblems) {
+      for (const task of problem.tasks) {
+        const list = warningsByTask.get(task);
+        if (list) list.push(problem.message);
+        else warningsByTask.set(task, [problem.message]);
+      }
+    }
+    const rows = new Map<bigint, LiveTaskRow>();
+    for (const task of all) {
+      const row = this.#rows.get(task.id) ?? new LiveTaskRow(task, this.#fixedOf(task), this.#store);
+      row.refresh(task, warningsByTask.get(task.id)?.length ?? 0);
+      rows.set(task.id, row);
+    }
+    this.#rows = rows;
+    this.#frame = { generation, waits, rows, rowList: [...rows.values()], lintProblems, warningsByTask };
+    return this.#frame;
+  }
+
+  #fixedOf(task: TaskRecord): FixedText {
+    let fixed = this.#fixed.get(task);
+    if (!fixed) {
+      fixed = {
+        name: task.name ?? "",
+        kind: task.kind,
+        location: task.location ? displayLocation(task.location) : "",
+        fields: pairsText(fieldPairs(task)),
+      };
+      this.#fixed.set(task, fixed);
+    }
+    return fixed;
+  }
+
+  #taskRef(id: bigint): TaskRef {
+    return { key: String(id), label: taskLabelById(this.#store, id) };
+  }
+
+  #problemTask(id: bigint, waits: WaitIndex): ProblemTask {
+    const task = this.#store.task(id);
+    const fixed = task ? this.#fixedOf(task) : undefined;
+    return {
+      task: this.#taskRef(id),
+      kind: fixed?.kind ?? "task",
+      id: String(id),
+      name: fixed?.name ?? "",
+      attributes: [fixed?.fields, fixed?.location ? `spawned at ${fixed.location}` : ""].filter(Boolean).join("  "),
+      waits: waits.waitsOf(id).map(waitLine),
+    };
+  }
+
+  /** Each deadlock cycle on its own; every other lint as one entry listing the tasks it names. */
+  #problems(frame: Frame): Problem[] {
+    const out: Problem[] = [];
+    const byLint = new Map<string, EngineProblem[]>();
+    for (const problem of frame.lintProblems) {
+      if (problem.cycle) {
+        const view = cycleView(problem.cycle);
+        out.push({
+          lint: problem.lint,
+          severity: problem.severity,
+          summary: problem.message,
+          explanation: lintDefinition(problem.lint)?.explanation ?? "",
+          docsPage: problem.docsPath,
+          tasks: problem.cycle.tasks.map((t) => this.#problemTask(t.id, frame.waits)),
+          dot: () => toDot(view, { name: "deadlock cycle" }),
+          mermaid: () => toMermaid(view),
+        });
+        continue;
+      }
+      const list = byLint.get(problem.lint);
+      if (list) list.push(problem);
+      else byLint.set(problem.lint, [problem]);
+    }
+    for (const [lint, problems] of byLint) {
+      const definition = lintDefinition(lint);
+      const first = problems[0]!;
+      const tasks = [...new Set(problems.flatMap((p) => p.tasks))].slice(0, TASKS_PER_PROBLEM);
+      out.push({
+        lint,
+        severity: first.severity,
+        summary: problems.length === 1 || !definition ? first.message : `${problems.length} ${definition.summary}`,
+        explanation: definition?.explanation ?? "",
+        docsPage: first.docsPath,
+        tasks: tasks.map((id) => this.#problemTask(id, frame.waits)),
+      });
+    }
+    return out;
+  }
+
+  tasks(): readonly TaskRow[] {
+    return this.#current().rowList;
+  }
+
+  task(key: string): TaskDetail | undefined {
+    const frame = this.#current();
+    const id = parseKey(key);
+    const task = id === undefined ? undefined : this.#store.task(id);
+    const row = id === undefined ? undefined : frame.rows.get(id);
+    if (!task || !row) return undefined;
+    const parent = task.parents[0];
+    const now = this.#store.now;
+    const lastWake = task.wakers.lastWake;
+    return {
+      row,
+      parent: parent !== undefined ? this.#taskRef(parent) : undefined,
+      waits: frame.waits.waitsOf(task.id).map(waitLine),
+      wakers: {
+        clones: task.wakers.clones,
+        drops: task.wakers.drops,
+        wakes: task.wakers.wakes,
+        selfWakes: task.wakers.selfWakes,
+        wokenBy: wokenByText(this.#store, task),
+        lastWokenAgoNs: lastWake !== undefined && now !== undefined && now >= lastWake ? now - lastWake : undefined,
+      },
+      warnings: frame.warningsByTask.get(task.id) ?? [],
+      fields: fieldPairs(task),
+    };
+  }
+
+  #resourceRow(resource: ResourceRecord, waits: WaitIndex): ResourceRow {
+    const end = resource.droppedAt ?? this.#store.now;
+    return {
+      key: String(resource.id),
+      id: String(resource.id),
+      parentId: resource.parent !== undefined ? String(resource.parent) : "",
+      kind: resource.kind,
+      type: resource.concreteType,
+      name: resource.name ?? "",
+      location: resource.location ? displayLocation(resource.location) : "",
+      attributes: pairsText(attributePairs(resource.attributes)),
+      internal: resource.visibility === "internal",
+      totalNs: resource.createdAt !== undefined && end !== undefined && end > resource.createdAt ? end - resource.createdAt : 0n,
+      waiting: waits.waitersOf(resource.id).length,
+      dropped: resource.dropped,
+    };
+  }
+
+  resources(): readonly ResourceRow[] {
+    const { waits } = this.#current();
+    return this.#store.resources().map((r) => this.#resourceRow(r, waits));
+  }
+
+  resource(key: string): ResourceDetail | undefined {
+    const { waits } = this.#current();
+    const id = parseKey(key);
+    const resource = id === undefined ? undefined : this.#store.resource(id);
+    if (!resource) return undefined;
+    const now = this.#store.now;
+    const asyncOps: AsyncOpRow[] = this.#store
+      .asyncOpsOf(resource.id)
+      .filter((op) => op.droppedAt === undefined)
+      .map((op) => ({
+        id: String(op.id),
+        task: op.task !== undefined ? this.#taskRef(op.task) : undefined,
+        source: op.source,
+        totalNs: op.createdAt !== undefined && now !== undefined && now > op.createdAt ? now - op.createdAt : 0n,
+        busyNs: op.busy,
+        polls: op.polls,
+        attributes: pairsText(attributePairs(op.attributes)),
+      }));
+    const freers: Freer[] = this.#store.freersOf(resource.id).map((f) => ({
+      task: this.#taskRef(f.task),
+      role: f.count > 1 ? `${f.label} ×${f.count}` : f.label,
+      inferred: f.inferred,
+    }));
+    return {
+      row: this.#resourceRow(resource, waits),
+      // The name and owners have their own lines; insight's other keys are bookkeeping.
+      attributes: attributePairs(resource.attributes).filter(([k]) => !k.startsWith("insight.")),
+      waiting: waits.waitersOf(resource.id).map((w) => ({ task: this.#taskRef(w.task), reason: w.reason })),
+      freers,
+      asyncOps,
+    };
+  }
+
+  problems(): readonly Problem[] {
+    const frame = this.#current();
+    return (frame.problems ??= this.#problems(frame));
+  }
+
+  dropped() {
+    return this.#store.droppedEvents;
+  }
+}
+
+function parseKey(key: string): bigint | undefined {
+  return /^\d+$/.test(key) ? BigInt(key) : undefined;
+}
+
+export function createEngineSource(options?: StoreOptions): RuntimeSource & { readonly store: RuntimeStore } {
+  const store = new RuntimeStore(options);
+  const view = new EngineView(store);
+  return {
+    store,
+    applyUpdate: (update: Update) => store.applyUpdate(update),
+    applyTaskDetails: (details: tasks.TaskDetails) => store.applyTaskDetails(details),
+    view: () => view,
+  };
+}
