@@ -43,7 +43,7 @@ describe("consolation against the Rust mutex-deadlock app", () => {
     // One more update after attaching, so the subscriber is surely recording poll ops when the deadlock starts.
     await tmux.waitForScreen((s) => s !== first, { description: "a second update" });
     app.signal("SIGUSR1");
-    await tmux.waitForScreen((s) => s.includes("deadlock cycle was detected. hit P for more info."), { description: "the deadlock warning" });
+    await tmux.waitForScreen((s) => /deadlock cycles? (was|were) detected\. hit P for more info\./.test(s), { description: "the deadlock warning" });
 
     // The chain: filter to a deadlocked task, open it, follow its lock to the holder.
     await tmux.sendKeys("/", "transfer", "Enter");
@@ -53,7 +53,7 @@ describe("consolation against the Rust mutex-deadlock app", () => {
     expect(taskView).toContain("transfer-ledger-then-audit");
     await tmux.sendKeys("Enter");
     const freers = await tmux.waitForScreen((s) => s.includes("Tasks that can free"), { description: "the tasks that can free the lock" });
-    expect(freers).toMatch(/audit-audit-then-ledger\s+holder/);
+    expect(freers).toMatch(/audit-audit-then-ledger\s+lock holder/);
 
     await tmux.sendKeys("?");
     await tmux.waitForScreen((s) => s.includes("Help: Tasks that can free a resource"));
@@ -61,7 +61,7 @@ describe("consolation against the Rust mutex-deadlock app", () => {
     await tmux.waitForScreen((s) => !s.includes("Help:"));
 
     await tmux.sendKeys("P");
-    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("deadlock cycle:"), { description: "the problem view" });
+    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("docs/problems/deadlock-cycle.md"), { description: "the problem view" });
     expect(problems).toContain('"transfer-ledger-then-audit"');
     expect(problems).toContain('"audit-audit-then-ledger"');
     expect(problems).toContain("docs/problems/deadlock-cycle.md");

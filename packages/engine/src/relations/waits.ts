@@ -62,7 +62,19 @@ export function waitsOf(index: EntityIndex, task: TaskEntity): Wait[] {
       since: now !== undefined && op.createdAt !== undefined && now >= op.createdAt ? now - op.createdAt : undefined,
     });
   }
-  return waits.sort((a, b) => (a.asyncOp.id < b.asyncOp.id ? -1 : 1));
+  return withoutInnerDuplicates(waits).sort((a, b) => (a.asyncOp.id < b.asyncOp.id ? -1 : 1));
+}
+
+/**
+ * tokio's `Mutex::lock` waits through an `Acquire` on the mutex's internal
+ * semaphore, and console-subscriber does not always link the two ops. Both
+ * then land on the same public resource; the op made on the resource itself
+ * says what the user wrote, so the inner one is dropped.
+ */
+function withoutInnerDuplicates(waits: Wait[]): Wait[] {
+  if (waits.length < 2) return waits;
+  const direct = new Set(waits.filter((w) => w.resource && w.asyncOp.resource === w.resource.id).map((w) => w.resource!.id));
+  return waits.filter((w) => !w.resource || w.asyncOp.resource === w.resource.id || !direct.has(w.resource.id));
 }
 
 /**

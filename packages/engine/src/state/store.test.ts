@@ -169,4 +169,20 @@ describe("RuntimeStore: resources and async ops", () => {
     expect(store.wokenBy(2n)).toEqual([{ waker: 1n, task: 2n, count: 1, lastAt: T0 + 5n * MS }]);
     expect(store.timeline(2n)).toContainEqual({ type: "wake", at: T0 + 5n * MS, waker: 1n });
   });
+
+  it("reports tokio's lock wait once when the inner semaphore acquire is not linked to it", () => {
+    const store = new RuntimeStore();
+    const b = new UpdateBuilder()
+      .task({ span: 1n, id: 1n, name: "waiter" })
+      .resource({ span: 10n, type: "Mutex" })
+      .resource({ span: 11n, type: "Semaphore", internal: true, parent: 10n })
+      .asyncOp({ span: 20n, source: "Mutex::lock", resource: 10n })
+      .asyncOp({ span: 21n, source: "Semaphore::acquire", resource: 11n })
+      .opStats(20n, 1n, {})
+      .opStats(21n, 1n, {});
+    store.applyUpdate(b.build(T0));
+    const waits = store.waitsOf(1n);
+    expect(waits.map((w) => w.asyncOp.source)).toEqual(["Mutex::lock"]);
+    expect(waits[0]?.reason).toBe("waiting for lock");
+  });
 });

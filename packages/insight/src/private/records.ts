@@ -116,6 +116,13 @@ export class OpRecord {
   metaId = 0n;
   tracked = true;
   dirty = false;
+  /**
+   * The primitive being awaited, held strongly while the wait lasts. A
+   * deadlocked chain of promises is unreachable garbage to V8, and without
+   * this the channel would be reported dropped while its task still waits on
+   * it; tokio keeps a stuck future alive the same way.
+   */
+  awaited: object | undefined;
 
   constructor(spanId: number, resource: ResourceRecord, source: string, task: TaskRecord | undefined, site: Site | undefined, createdAt: number, reason: string) {
     this.spanId = spanId;

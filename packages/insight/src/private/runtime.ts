@@ -246,6 +246,7 @@ export class Runtime {
   createOp(resource: ResourceRecord, source: string, reason: string, below: Function): OpRecord {
     const task = currentTaskRecord();
     const op = new OpRecord(this.#newSpanId(), resource, source, task, this.#waitSite(resource, source, task, below), now(), reason);
+    op.awaited = resource.target.deref();
     if (!resource.tracked) op.tracked = false;
     else this.#admit(this.newOps, op, "ops");
     if (op.tracked) this.ops.set(op.spanId, op);
@@ -261,6 +262,7 @@ export class Runtime {
   completeOp(op: OpRecord, waker: TaskRecord | undefined): void {
     if (op.droppedAt >= 0) return;
     op.droppedAt = now();
+    op.awaited = undefined;
     op.wokenBy = waker?.taskId ?? 0;
     const task = op.task;
     if (task) {

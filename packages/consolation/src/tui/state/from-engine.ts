@@ -52,13 +52,23 @@ function awaitSourceOf(wait: Wait, location: string | undefined): string | undef
   return match ? sourceLine(match[1]!, Number(match[2])) : undefined;
 }
 
-export function waitLine(wait: Wait): WaitLine {
+/**
+ * tokio says only "Mutex::lock"; when the engine inferred who holds the lock,
+ * the reason names the holder, as insight's own reasons do.
+ */
+function reasonWithHolder(store: RuntimeStore, wait: Wait): string {
+  if (!wait.asyncOp.reasonInferred || wait.direction !== "acquire" || !wait.resource) return wait.reason;
+  const holders = store.freersOf(wait.resource.id).filter((f) => f.role === "holder" && f.task !== wait.task);
+  return holders.length === 1 ? `${wait.reason} held by task ${holders[0]!.task}` : wait.reason;
+}
+
+export function waitLine(wait: Wait, store?: RuntimeStore): WaitLine {
   const useful = wait.awaitLocation && !isRuntimeInternal(wait.awaitLocation) ? wait.awaitLocation : undefined;
   return {
     resourceKey: wait.resource ? String(wait.resource.id) : undefined,
     resourceLabel: wait.resource?.label ?? "unknown resource",
     resourceType: wait.resource?.concreteType ?? "?",
-    reason: wait.reason,
+    reason: store ? reasonWithHolder(store, wait) : wait.reason,
     awaitLocation: useful ? displayLocation(useful) : undefined,
     awaitSource: awaitSourceOf(wait, useful),
     direction: direction(wait),
@@ -197,7 +207,7 @@ class EngineView implements RuntimeView {
       id: String(id),
       name: fixed?.name ?? "",
       attributes: [fixed?.fields, fixed?.location ? `spawned at ${fixed.location}` : ""].filter(Boolean).join("  "),
-      waits: waits.waitsOf(id).map(waitLine),
+      waits: waits.waitsOf(id).map((w) => waitLine(w, this.#store)),
     };
   }
 
@@ -256,7 +266,7 @@ class EngineView implements RuntimeView {
     return {
       row,
       parent: parent !== undefined ? this.#taskRef(parent) : undefined,
-      waits: frame.waits.waitsOf(task.id).map(waitLine),
+      waits: frame.waits.waitsOf(task.id).map((w) => waitLine(w, this.#store)),
       wakers: {
         clones: task.wakers.clones,
         drops: task.wakers.drops,
