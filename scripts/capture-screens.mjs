@@ -62,7 +62,7 @@ async function shot(name, keys, predicate, what) {
 }
 
 try {
-  tmux("new-session", "-d", "-s", "demo", "-x", "132", "-y", "30", "-c", screenOutDir, process.execPath, consolation, "--port", String(consolePort), "--out-dir", screenOutDir);
+  tmux("new-session", "-d", "-s", "demo", "-x", "132", "-y", "30", "-c", repoRoot, process.execPath, consolation, "--port", String(consolePort), "--out-dir", screenOutDir);
   await shot("1-task-list", [], (s) => s.includes("process-jobs") && s.includes("P for more info"), "the task list with the deadlock warning");
   await shot("2-task-view", ["/", "process-jobs", "Enter", "Enter"], (s) => s.includes("prototype_channel") && s.includes("waiting on channel capacity"), "the task view");
   await shot("3-freers", ["Enter"], (s) => s.includes("Tasks that can free"), "the tasks that can free the channel");

@@ -149,6 +149,18 @@ describe("insight's lints", () => {
     ]);
   });
 
+  it("leaves a task that only it could free to deadlock-cycle, not never-woken", () => {
+    const store = storeWith((b) =>
+      b
+        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
+        .resource({ span: 5n, type: "Channel" })
+        .resourceStats(5n, { "insight.name": "self_fed", "insight.owners": "receiver:1,sender:1" })
+        .asyncOp({ span: 6n, source: "Channel::send", resource: 5n })
+        .opStats(6n, 1n),
+    );
+    expect(only(store, "never-woken")).toEqual([]);
+  });
+
   it("pending-at-exit after markExited or a completed main", () => {
     const store = storeWith((b) =>
       b.task({ span: 1n, id: 1n }).taskStats(1n, { created: T0 }).task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, dropped: T0 + S }),

@@ -29,7 +29,9 @@ export const neverWoken: Lint = {
         }
         if (!resource.attribute("insight.owners")) return []; // nothing stated: cannot tell
         const roles = rolesThatFree(wait.direction, wait.asyncOp.source);
-        const freers = store.freersOf(resource.id).filter((f) => roles.has(f.role) && f.task !== task.id);
+        const freers = store.freersOf(resource.id).filter((f) => roles.has(f.role));
+        // Only itself could free it: a deadlock with one member, which deadlock-cycle reports.
+        if (freers.some((f) => f.task === task.id)) return [];
         const alive = freers.filter((f) => store.task(f.task)?.state !== "completed" && store.task(f.task) !== undefined);
         if (alive.length > 0) return [];
         reasons.push(freers.length === 0 ? `nothing is left that could free ${resource.label}` : `every task that could free ${resource.label} has completed`);
