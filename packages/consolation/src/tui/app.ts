@@ -7,7 +7,7 @@ import { writeExport } from "./conn/export-file.js";
 import type { Feed } from "./conn/feed.js";
 import { TaskDetailsFeed } from "./conn/task-details-feed.js";
 import { handleKey, type Effect } from "./input/keymap.js";
-import { summarizeTaskDetails } from "./state/histogram-summary.js";
+import { summarizeTaskDetails } from "../reading/histogram-summary.js";
 import { createRuntimeSource } from "./state/create-source.js";
 import type { RuntimeSource } from "./state/runtime-source.js";
 import { currentScreen, initialUiState, type UiState } from "./state/ui-state.js";

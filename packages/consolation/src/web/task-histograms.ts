@@ -3,39 +3,23 @@
  * target pays for every open WatchTaskDetails stream, so the server opens one
  * only when a page asks, takes the first message and closes it again.
  */
-import { inflateSync } from "node:zlib";
-import { decodeHdrHistogram, type tasks } from "@insight/protocol";
+import type { tasks } from "@insight/protocol";
 import type { ConsoleClient } from "@insight/protocol/client";
+import { summarizeHistogram as summarizeNs } from "../reading/histogram-summary.js";
 import type { WebHistogram, WebHistograms } from "./web-snapshot.js";
 
 const WAIT_MS = 3000;
-const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
-const BUCKETS = 48;
 
-/** Summarises one HdrHistogram of nanoseconds into milliseconds and equal-width buckets for drawing. */
+/** The shared summary, in the milliseconds the page's JSON uses. */
 export function summarizeHistogram(histogram: tasks.DurationHistogram | undefined): WebHistogram | null {
-  if (!histogram || histogram.rawHistogram.length === 0) return null;
-  let decoded;
-  try {
-    decoded = decodeHdrHistogram(histogram.rawHistogram, { inflate: (bytes) => inflateSync(bytes) });
-  } catch {
-    // An unreadable histogram costs only its panel.
-    return null;
-  }
-  const min = decoded.min();
-  const max = decoded.max();
-  const span = max - min;
-  const buckets = new Array<number>(BUCKETS).fill(0);
-  for (const { value, count } of decoded.recorded()) {
-    const index = span === 0n ? 0 : Math.min(BUCKETS - 1, Number(((value - min) * BigInt(BUCKETS)) / (span + 1n)));
-    buckets[Math.max(0, index)]! += Number(count);
-  }
+  const summary = summarizeNs(histogram);
+  if (!summary) return null;
   return {
-    count: Number(decoded.totalCount),
-    minMs: Number(min) / 1e6,
-    maxMs: Number(max) / 1e6,
-    percentiles: PERCENTILES.map((p) => [p, Number(decoded.valueAtQuantile(p / 100)) / 1e6] as const),
-    buckets,
+    count: Number(summary.count),
+    minMs: Number(summary.minNs) / 1e6,
+    maxMs: Number(summary.maxNs) / 1e6,
+    percentiles: summary.percentiles.map(([p, ns]) => [p, Number(ns) / 1e6] as const),
+    buckets: summary.buckets,
   };
 }
 

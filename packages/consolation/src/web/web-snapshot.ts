@@ -4,6 +4,7 @@
  * so it holds plain JSON: ids as strings, durations as milliseconds, no bigint.
  * Every string in here may come from the target and must be treated as text.
  */
+import type { ReplayStatus } from "../replay/replay-controller.js";
 
 /**
  * The engine's states (running, scheduled, idle, completed), with "blocked"
@@ -158,16 +159,8 @@ export type WebConnection =
   | { readonly status: "closed" }
   | { readonly status: "replay" };
 
-export interface WebReplay {
-  readonly playing: boolean;
-  readonly speed: number;
-  /** Time of the last delivered update, from the file's first. */
-  readonly positionMs: number;
-  readonly durationMs: number;
-  /** Updates delivered so far, of `frames`. */
-  readonly frame: number;
-  readonly frames: number;
-}
+/** Where a replay stands: the controller's status, sent as is. */
+export type WebReplay = ReplayStatus;
 
 /** Body of POST /api/replay. */
 export type WebReplayCommand =

@@ -1,7 +1,7 @@
-/** Turns a WatchTaskDetails histogram (HdrHistogram bytes, nanoseconds) into what the task view draws. */
+/** Turns a WatchTaskDetails histogram (HdrHistogram bytes, nanoseconds) into what both consoles draw: percentiles and equal-width buckets. */
 import { decodeHdrHistogram, type tasks } from "@insight/protocol";
 import { inflateSync } from "node:zlib";
-import type { HistogramSummary, TaskHistograms } from "./view-model.js";
+import type { HistogramSummary, TaskHistograms } from "../tui/state/view-model.js";
 
 const PERCENTILES = [10, 25, 50, 75, 90, 95, 99] as const;
 const BUCKETS = 48;
