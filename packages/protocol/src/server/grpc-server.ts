@@ -10,7 +10,8 @@
  */
 import * as http2 from "node:http2";
 import { once } from "node:events";
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { fromBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { encodeOnce } from "../private/encoded-once.js";
 import { encodeFrame, FrameReader } from "../private/grpc-frame.js";
 import { encodeGrpcMessage, GrpcError, GrpcStatus, type GrpcStatusCode } from "../private/grpc-status.js";
 
@@ -163,7 +164,7 @@ export class GrpcServer {
     try {
       for await (const message of route.run(request, context)) {
         if (abort.signal.aborted || stream.destroyed) break;
-        const frame = encodeFrame(toBinary(route.output, message as MessageShape<DescMessage>));
+        const frame = encodeFrame(encodeOnce(route.output, message as MessageShape<DescMessage>));
         if (!stream.write(frame)) {
           await Promise.race([once(stream, "drain"), once(abort.signal, "abort")]);
         }

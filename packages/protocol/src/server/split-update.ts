@@ -11,6 +11,7 @@
  */
 import { create, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { UpdateSchema, type Update } from "../gen/console/instrument_pb.js";
+import { encodeOnce } from "../private/encoded-once.js";
 import { RegisterMetadataSchema, type RegisterMetadata_NewMetadata } from "../gen/console/common_pb.js";
 import { TaskUpdateSchema, TaskSchema, StatsSchema as TaskStatsSchema } from "../gen/console/tasks_pb.js";
 import {
@@ -134,7 +135,7 @@ function itemsOf(update: Update): Item[] {
  * fit (an item larger than the budget on its own still gets a piece to itself).
  */
 export function splitUpdate(update: Update, maxBytes: number = DEFAULT_CLIENT_LIMIT_BYTES): Update[] {
-  if (toBinary(UpdateSchema, update).length <= maxBytes) return [update];
+  if (encodeOnce(UpdateSchema, update).length <= maxBytes) return [update];
   const budget = Math.max(maxBytes - ENVELOPE_ALLOWANCE, 1);
   const pieces: Update[] = [];
   let piece = emptyPiece(update.now);
