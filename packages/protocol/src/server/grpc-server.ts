@@ -166,7 +166,7 @@ export class GrpcServer {
         if (abort.signal.aborted || stream.destroyed) break;
         const frame = encodeFrame(encodeOnce(route.output, message as MessageShape<DescMessage>));
         if (!stream.write(frame)) {
-          await Promise.race([once(stream, "drain"), once(abort.signal, "abort")]);
+          await drainedOrAborted(stream, abort.signal);
         }
       }
     } catch (error) {
@@ -213,4 +213,25 @@ export class GrpcServer {
       { endStream: true },
     );
   }
+}
+
+/**
+ * Waits until a slow client has taken what was written, or the call ends.
+ * Both listeners go away either way: racing two `once()` promises left an
+ * abort listener behind per wait, and past ten Node printed a leak warning
+ * into the instrumented app's stderr.
+ */
+function drainedOrAborted(stream: http2.ServerHttp2Stream, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off("drain", done);
+      stream.off("close", done);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    stream.on("drain", done);
+    stream.on("close", done);
+    signal.addEventListener("abort", done);
+  });
 }
