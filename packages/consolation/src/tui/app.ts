@@ -8,7 +8,6 @@ import type { Feed } from "./conn/feed.js";
 import { TaskDetailsFeed } from "./conn/task-details-feed.js";
 import { handleKey, type Effect } from "./input/keymap.js";
 import { summarizeTaskDetails } from "../reading/histogram-summary.js";
-import { createRuntimeSource } from "./state/create-source.js";
 import type { RuntimeSource } from "./state/runtime-source.js";
 import { currentScreen, initialUiState, type UiState } from "./state/ui-state.js";
 import type { TaskHistograms } from "./state/view-model.js";
@@ -32,7 +31,7 @@ export interface AppOptions {
 
 export function runApp(options: AppOptions): { done: Promise<void>; quit: () => void } {
   const { feed, terminal } = options;
-  let source = options.source;
+  const source = options.source;
   const writer = new ScreenWriter({ write: (text) => terminal.write(text) });
   let ui: UiState = initialUiState();
   let connection: ConnectionInfo = feed.initialConnection;
@@ -77,7 +76,7 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
       schedule();
     },
     reset: () => {
-      source = createRuntimeSource();
+      source.reset();
       histograms = undefined;
       schedule();
     },

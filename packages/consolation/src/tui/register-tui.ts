@@ -8,6 +8,7 @@ import { ConsoleClient } from "@insight/protocol/client";
 import type { ReadStream, WriteStream } from "node:tty";
 import type { CommandContext } from "../cli/command-context.js";
 import { CliError } from "../cli/cli-error.js";
+import { addLintOptions, lintConfigFrom, type LintFlags } from "../cli/lint-options.js";
 import { portOption, resolveTarget } from "../cli/target-option.js";
 import { runApp } from "./app.js";
 import { LiveFeed } from "./conn/feed.js";
@@ -15,7 +16,7 @@ import { printPlainReport } from "./plain-report.js";
 import { createRuntimeSource } from "./state/create-source.js";
 import { openTerminal } from "./term/terminal-session.js";
 
-interface TuiOptions {
+interface TuiOptions extends LintFlags {
   port?: number;
   outDir: string;
   plain?: boolean;
@@ -24,7 +25,7 @@ interface TuiOptions {
 
 export function registerTui(program: Command, context: CommandContext): void {
   // Without positional options, `consolation dump --port 1` would hand --port to this command instead of dump.
-  program
+  addLintOptions(program)
     .enablePositionalOptions()
     .argument("[target]", "console server to watch (default http://127.0.0.1:6669)")
     .addOption(portOption())
@@ -33,7 +34,7 @@ export function registerTui(program: Command, context: CommandContext): void {
     .addOption(new Option("--report-updates <n>", "updates to watch before a plain report").default(3).argParser(Number))
     .action(async (target: string | undefined, opts: TuiOptions) => {
       const client = new ConsoleClient(resolveTarget(target, opts.port));
-      const source = createRuntimeSource();
+      const source = createRuntimeSource(lintConfigFrom(opts));
       const stdout = process.stdout as WriteStream;
       const stdin = process.stdin as ReadStream;
       if (opts.plain || !stdout.isTTY) {

@@ -1,7 +1,8 @@
 /** The store behind the terminal views: @insight/engine, read through the view model. */
+import type { LintConfig } from "@insight/engine";
 import { createEngineSource } from "./from-engine.js";
 import type { RuntimeSource } from "./runtime-source.js";
 
-export function createRuntimeSource(): RuntimeSource {
-  return createEngineSource();
+export function createRuntimeSource(lints?: LintConfig): RuntimeSource {
+  return createEngineSource(undefined, lints);
 }

@@ -14,6 +14,7 @@ import {
   runLints,
   toDot,
   toMermaid,
+  type LintConfig,
   type Problem as EngineProblem,
   type ResourceRecord,
   RuntimeStore,
@@ -151,7 +152,10 @@ class EngineView implements RuntimeView {
   /** Name, kind, location and fields never change after a task appears; formatting them is most of a row's cost. */
   readonly #fixed = new WeakMap<TaskRecord, { name: string; kind: string; location: string; fields: string }>();
 
-  constructor(store: RuntimeStore) {
+  constructor(
+    store: RuntimeStore,
+    private readonly lints: LintConfig,
+  ) {
     this.#store = store;
   }
 
@@ -160,7 +164,7 @@ class EngineView implements RuntimeView {
     if (this.#frame?.generation === generation) return this.#frame;
     const all = this.#store.tasks();
     const waits = new WaitIndex(this.#store, all);
-    const lintProblems = runLints(this.#store);
+    const lintProblems = runLints(this.#store, this.lints);
     const warningsByTask = new Map<bigint, string[]>();
     for (const problem of lintProblems) {
       for (const task of problem.tasks) {
@@ -350,13 +354,41 @@ function parseKey(key: string): bigint | undefined {
   return /^\d+$/.test(key) ? BigInt(key) : undefined;
 }
 
-export function createEngineSource(options?: StoreOptions): RuntimeSource & { readonly store: RuntimeStore } {
-  const store = new RuntimeStore(options);
-  const view = new EngineView(store);
-  return {
-    store,
-    applyUpdate: (update: Update) => store.applyUpdate(update),
-    applyTaskDetails: (details: tasks.TaskDetails) => store.applyTaskDetails(details),
-    view: () => view,
-  };
+/** The terminal's RuntimeSource: an engine store, read through EngineView, with the lint levels the user chose. */
+export class EngineSource implements RuntimeSource {
+  #store: RuntimeStore;
+  #view: EngineView;
+
+  constructor(
+    private readonly options: StoreOptions = {},
+    private readonly lints: LintConfig = {},
+  ) {
+    this.#store = new RuntimeStore(options);
+    this.#view = new EngineView(this.#store, lints);
+  }
+
+  get store(): RuntimeStore {
+    return this.#store;
+  }
+
+  applyUpdate(update: Update): void {
+    this.#store.applyUpdate(update);
+  }
+
+  applyTaskDetails(details: tasks.TaskDetails): void {
+    this.#store.applyTaskDetails(details);
+  }
+
+  reset(): void {
+    this.#store = new RuntimeStore(this.options);
+    this.#view = new EngineView(this.#store, this.lints);
+  }
+
+  view(): RuntimeView {
+    return this.#view;
+  }
+}
+
+export function createEngineSource(options?: StoreOptions, lints?: LintConfig): EngineSource {
+  return new EngineSource(options, lints);
 }

@@ -5,6 +5,8 @@ import type { RuntimeView } from "./view-model.js";
 export interface RuntimeSource {
   applyUpdate(update: Update): void;
   applyTaskDetails?(details: tasks.TaskDetails): void;
+  /** Forget everything: the target restarted, or a replay seeked backwards. */
+  reset(): void;
   /** A view of the current state; cheap to call once per frame. */
   view(): RuntimeView;
 }

@@ -1,0 +1,42 @@
+/**
+ * `--warn` and `--allow`, as tokio-console spells them: which lints the
+ * console reports. Ids may be repeated or comma-separated; `--allow all`
+ * silences everything not named in `--warn`.
+ */
+import { Option, type Command } from "commander";
+import { lintDefinitions, LintConfigError, resolveLintLevels, type LintConfig } from "@insight/engine";
+import { CliError } from "./cli-error.js";
+
+export interface LintFlags {
+  warn?: string[];
+  allow?: string[];
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+
+export const knownLints = (): string => lintDefinitions()
+  .map((l) => l.id)
+  .join(", ");
+
+export function addLintOptions(command: Command): Command {
+  return command
+    .addOption(new Option("--warn <lints>", "report only these lints, comma-separated or repeated (default: all)").argParser(collect))
+    .addOption(new Option("--allow <lints>", "never report these lints, comma-separated or repeated; `all` silences every lint not in --warn").argParser(collect));
+}
+
+/** Checks the ids up front, so a typo fails at start with the list of valid ones. */
+export function lintConfigFrom(flags: LintFlags): LintConfig {
+  const allowAll = flags.allow?.includes("all") ?? false;
+  const config: LintConfig = {
+    ...(flags.warn ? { warn: flags.warn } : {}),
+    ...(flags.allow ? { allow: allowAll ? "all" : flags.allow } : {}),
+  };
+  try {
+    resolveLintLevels(config);
+  } catch (error) {
+    if (error instanceof LintConfigError) throw new CliError(`${error.message}; known lints: ${knownLints()}`, 2);
+    throw error;
+  }
+  // `--warn x --allow all`: the named ones stay on, as with tokio-console.
+  return allowAll && flags.warn ? { warn: flags.warn } : config;
+}
