@@ -76,6 +76,11 @@ export class TmuxSession {
     await tmux(this.#socket, ["send-keys", "-t", this.name, ...keys]);
   }
 
+  /** Resizes the window, as a user dragging the terminal would; the program gets SIGWINCH. */
+  async resize(width: number, height: number): Promise<void> {
+    await tmux(this.#socket, ["resize-window", "-t", this.name, "-x", String(width), "-y", String(height)]);
+  }
+
   /** The visible screen as plain text, one line per row. */
   async capture(): Promise<string> {
     return tmux(this.#socket, ["capture-pane", "-p", "-t", this.name]);

@@ -48,6 +48,15 @@ describe("consolation walking the story against the Node prototype-channel servi
   it("follows the blocked task to the channel, to its reader, and on to the deadlock", async () => {
     await tmux.waitForScreen((s) => s.includes("CONNECTED") && /process-jobs\s+task\s+blocked/.test(s), { description: "the blocked process-jobs task in the list" });
     // Narrow the list to the blocked task, as the developer would, and open it.
+    // Resizing redraws the whole frame at the new size, with nothing left over from the old one.
+    await tmux.resize(90, 24);
+    const narrow = await tmux.waitForScreen((s) => s.split("\n").filter(Boolean).at(-1)?.startsWith("For help, hit ? key") === true && s.split("\n").length <= 25, {
+      description: "the list redrawn at 90x24",
+    });
+    expect(narrow.split("\n").every((line) => line.length <= 90)).toBe(true);
+    expect(narrow).toContain("process-jobs");
+    await tmux.resize(120, 40);
+    await tmux.waitForScreen((s) => s.split("\n").some((line) => line.length > 90), { description: "the list redrawn at 120x40" });
     await tmux.sendKeys("/", "process-jobs", "Enter");
     await tmux.waitForScreen((s) => /filter: "process-jobs"/.test(s) && s.includes("(1 shown)"), { description: "the filtered list" });
     await tmux.sendKeys("Enter");
