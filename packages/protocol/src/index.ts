@@ -13,3 +13,5 @@ export * as trace from "./gen/console/trace_pb.js";
 export { decodeHdrHistogram, HdrHistogram, HdrHistogramError, type HdrRecordedValue } from "./hdr-histogram.js";
 export { fieldName, fieldValue, type FieldValue } from "./field.js";
 export { timestampToNanos, durationToNanos, nanosToTimestamp, nanosToDuration } from "./time.js";
+export { lazyUpdate, lazyUpdateFromBinary } from "./lazy-update.js";
+export { updateSections, type EntitySection, type ResourceSection, type UpdateSections } from "./update-sections.js";

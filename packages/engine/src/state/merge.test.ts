@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { toBinary } from "@bufbuild/protobuf";
+import { UpdateSchema, lazyUpdateFromBinary } from "@insight/protocol";
 import { RuntimeStore, mergeUpdates } from "../index.js";
 import { MS, S, T0, UpdateBuilder } from "../testing/fixtures.js";
 
@@ -93,6 +95,31 @@ describe("mergeUpdates", () => {
         const merged = new RuntimeStore({ retainForNs: null });
         merged.applyUpdate(mergeUpdates(updates));
         expect(snapshot(merged)).toEqual(snapshot(one));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("lazy updates (the live client's form)", () => {
+  it("property: the store ends exactly the same, timelines included, as with decoded updates", () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 6 }), fc.boolean(), (steps, merged) => {
+        const decoded = merged ? [mergeUpdates(updatesFrom(steps))] : updatesFrom(steps);
+        const a = new RuntimeStore();
+        const b = new RuntimeStore();
+        for (const u of decoded) {
+          a.applyUpdate(u);
+          b.applyUpdate(lazyUpdateFromBinary(toBinary(UpdateSchema, u)));
+        }
+        const full = (store: RuntimeStore) => ({
+          ...snapshot(store),
+          timelines: store.tasks().map((t) => store.timeline(t.id)),
+          longPolls: store.longPolls(),
+          wakeEdges: store.wakeEdges(),
+          generation: store.generation,
+        });
+        expect(full(b)).toEqual(full(a));
       }),
       { numRuns: 200 },
     );

@@ -7,6 +7,7 @@
 import {
   Temporality,
   timestampToNanos,
+  updateSections,
   type Metadata,
   type State,
   type Update,
@@ -135,32 +136,34 @@ export class RuntimeStore {
   applyUpdate(update: Update): void {
     this.#generation++;
     this.#updates++;
-    this.#clock.setNow(update.now);
-    for (const entry of update.newMetadata?.metadata ?? []) {
+    // Section by section: a lazy update (from the live client) is decoded one element at a time.
+    const sections = updateSections(update);
+    this.#clock.setNow(sections.now);
+    sections.forEachMetadata((entry) => {
       if (entry.id && entry.metadata) this.#metadata.set(entry.id.id, entry.metadata);
-    }
-    const tu = update.taskUpdate;
-    const ru = update.resourceUpdate;
-    const au = update.asyncOpUpdate;
+    });
+    const tu = sections.tasks;
+    const ru = sections.resources;
+    const au = sections.asyncOps;
     if (tu) {
       this.#dropped.tasks += tu.droppedEvents;
-      for (const task of tu.newTasks) this.#newTask(task);
+      tu.forEachNew((task) => this.#newTask(task));
     }
     if (ru) {
       this.#dropped.resources += ru.droppedEvents;
-      for (const resource of ru.newResources) newResource(this.#host, resource);
+      ru.forEachNew((resource) => newResource(this.#host, resource));
     }
     if (au) {
       this.#dropped.asyncOps += au.droppedEvents;
-      for (const op of au.newAsyncOps) newAsyncOp(this.#host, op);
+      au.forEachNew((op) => newAsyncOp(this.#host, op));
     }
-    if (tu) for (const key in tu.statsUpdate) this.#taskStats(key, tu.statsUpdate[key]!);
+    tu?.forEachStats((key, stats) => this.#taskStats(key, stats));
     // Op stats before poll ops: a poll op is the fresher word on which task awaits.
-    if (au) for (const key in au.statsUpdate) applyOpStats(this.#host, key, au.statsUpdate[key]!);
+    au?.forEachStats((key, stats) => applyOpStats(this.#host, key, stats));
     if (ru) {
-      for (const pollOp of ru.newPollOps) applyPollOp(this.#host, pollOp);
+      ru.forEachPollOp((pollOp) => applyPollOp(this.#host, pollOp));
       // Resource stats after poll ops: an "unlocked" state ends a holder inferred this update.
-      for (const key in ru.statsUpdate) applyResourceStats(this.#host, key, ru.statsUpdate[key]!);
+      ru.forEachStats((key, stats) => applyResourceStats(this.#host, key, stats));
     }
     this.#refreshGraph();
     this.#graph.afterUpdate(this.#updates, this.#clock.now);
