@@ -14,4 +14,5 @@ export { decodeHdrHistogram, HdrHistogram, HdrHistogramError, type HdrRecordedVa
 export { fieldName, fieldValue, type FieldValue } from "./field.js";
 export { timestampToNanos, durationToNanos, nanosToTimestamp, nanosToDuration } from "./time.js";
 export { lazyUpdate, lazyUpdateFromBinary } from "./lazy-update.js";
-export { updateSections, type EntitySection, type ResourceSection, type UpdateSections } from "./update-sections.js";
+export { updateSections, type EntitySection, type ResourceSection, type TaskSection, type UpdateSections } from "./update-sections.js";
+export type { PollStatsView, TaskStatsView, TimestampView } from "./private/task-stats-view.js";

@@ -90,6 +90,20 @@ describe("updateSections()", () => {
     expect(order(lazyUpdateFromBinary(bytes))).toEqual(["0", "2", "30", "4294967294", "18446744073709551614", "9007199254740993", "4294967295"]);
   });
 
+  it("matches the decoded map's order for any mix of small, large and repeated keys", () => {
+    const big = (i: number) => String(2n ** 53n + BigInt(i * 7919) * 2n ** 33n);
+    const key = (i: number) => (i % 3 === 0 ? String((i * 7) % 50) : big((i * 31) % 97));
+    const entries = (from: number, to: number) => Object.fromEntries(Array.from({ length: to - from }, (_, i) => [key(from + i), { wakes: BigInt(from + i) }]));
+    const one = create(UpdateSchema, { taskUpdate: { statsUpdate: entries(0, 60) } });
+    const two = create(UpdateSchema, { taskUpdate: { statsUpdate: entries(40, 80) } });
+    // Encoded one entry at a time so the wire order is not the ascending order a JS object would give.
+    const single = (k: string) => toBinary(UpdateSchema, create(UpdateSchema, { taskUpdate: { statsUpdate: { [k]: { wakes: BigInt(k.length) } } } }));
+    const shuffled = concat(...["9", big(5), "3", "4294967295", "7", big(1), "1"].map(single));
+    for (const bytes of [toBinary(UpdateSchema, one), shuffled, concat(toBinary(UpdateSchema, one), toBinary(UpdateSchema, two))]) {
+      expect(walk(lazyUpdateFromBinary(bytes))).toStrictEqual(walk(fromBinary(UpdateSchema, bytes)));
+    }
+  });
+
   it("reads sections a caller decoded or replaced from the objects", () => {
     const lazy = lazyUpdateFromBinary(toBinary(UpdateSchema, richUpdate()));
     lazy.taskUpdate!.newTasks.length = 0;

@@ -12,7 +12,7 @@
  * its first place and its last value.
  */
 import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { WireType } from "@bufbuild/protobuf/wire";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { RegisterMetadata_NewMetadataSchema, type RegisterMetadata_NewMetadata } from "./gen/console/common_pb.js";
 import type { Update } from "./gen/console/instrument_pb.js";
@@ -28,6 +28,9 @@ import {
 import { TaskSchema, StatsSchema as TaskStatsSchema, type Stats as TaskStats, type Task } from "./gen/console/tasks_pb.js";
 import { encodedSection } from "./lazy-update.js";
 import { fastFromBinary } from "./private/fast-decode.js";
+import { forEachMapEntry } from "./private/map-order.js";
+import { readTaskStatsView, type TaskStatsView } from "./private/task-stats-view.js";
+import { forEachOccurrence, lastVarint } from "./private/wire-walk.js";
 
 export interface EntitySection<New, Stats> {
   readonly droppedEvents: bigint;
@@ -41,10 +44,19 @@ export interface ResourceSection extends EntitySection<Resource, ResourceStats> 
   forEachPollOp(fn: (op: PollOp) => void): void;
 }
 
+export interface TaskSection extends EntitySection<Task, TaskStats> {
+  /**
+   * The stats map as forEachStats yields it, but each value may be one
+   * reused view with 64-bit values as numbers (task-stats-view.ts), valid
+   * only during the callback: for readers that take values and keep nothing.
+   */
+  forEachStatsView(fn: (key: string, stats: TaskStatsView) => void): void;
+}
+
 export interface UpdateSections {
   readonly now: Timestamp | undefined;
   /** Undefined when the update has no `taskUpdate`; likewise below. */
-  readonly tasks: EntitySection<Task, TaskStats> | undefined;
+  readonly tasks: TaskSection | undefined;
   readonly resources: ResourceSection | undefined;
   readonly asyncOps: EntitySection<AsyncOp, AsyncOpStats> | undefined;
   forEachMetadata(fn: (entry: RegisterMetadata_NewMetadata) => void): void;
@@ -96,49 +108,18 @@ const MAP_KEY = 1;
 const MAP_VALUE = 2;
 const EMPTY = new Uint8Array(0);
 
-/**
- * Calls back with the contents of every length-delimited occurrence of
- * `field`: the reader of part number `part`, positioned at the contents,
- * which end at `end`. The reader is moved past them afterwards.
- */
-function forEachOccurrence(parts: readonly Uint8Array[], field: number, fn: (reader: BinaryReader, end: number, part: number) => void): void {
-  for (let part = 0; part < parts.length; part++) {
-    const reader = new BinaryReader(parts[part]!);
-    while (reader.pos < reader.len) {
-      const [no, wireType] = reader.tag();
-      if (no !== field || wireType !== WireType.LengthDelimited) {
-        reader.skip(wireType, no);
-        continue;
-      }
-      const end = reader.uint32() + reader.pos;
-      if (end > reader.len) throw new RangeError("premature EOF");
-      fn(reader, end, part);
-      reader.pos = end;
-    }
-  }
-}
-
 function decodeAt<D extends DescMessage>(schema: D, parts: readonly Uint8Array[], part: number, start: number, end: number): MessageShape<D> {
-  return fastFromBinary(schema, parts[part]!.subarray(start, end));
+  return fastFromBinary(schema, parts[part]!, start, end);
 }
 
 class EncodedSection<New extends DescMessage, Stats extends DescMessage> implements EntitySection<MessageShape<New>, MessageShape<Stats>> {
   constructor(
-    private readonly parts: readonly Uint8Array[],
+    protected readonly parts: readonly Uint8Array[],
     private readonly layout: Layout<New, Stats>,
   ) {}
 
   get droppedEvents(): bigint {
-    let dropped = 0n;
-    for (const part of this.parts) {
-      const reader = new BinaryReader(part);
-      while (reader.pos < reader.len) {
-        const [no, wireType] = reader.tag();
-        if (no === this.layout.droppedField && wireType === WireType.Varint) dropped = BigInt(reader.uint64());
-        else reader.skip(wireType, no);
-      }
-    }
-    return dropped;
+    return lastVarint(this.parts, this.layout.droppedField);
   }
 
   forEachNew(fn: (entity: MessageShape<New>) => void): void {
@@ -147,9 +128,18 @@ class EncodedSection<New extends DescMessage, Stats extends DescMessage> impleme
   }
 
   forEachStats(fn: (key: string, stats: MessageShape<Stats>) => void): void {
+    const schema = this.layout.statsSchema;
+    const done = forEachMapEntry(this.parts, this.layout.statsField, (key, part, start, end) =>
+      fn(key, start < 0 ? fastFromBinary(schema, EMPTY) : decodeAt(schema, this.parts, part, start, end)),
+    );
+    if (!done) this.#forEachStatsInMapOrder(fn);
+  }
+
+  /** The general case: order as `for...in` over the decoded map, a repeated key keeping its first place and last value. */
+  #forEachStatsInMapOrder(fn: (key: string, stats: MessageShape<Stats>) => void): void {
     // A null-prototype object orders its keys exactly as the decoded map's `{}` does.
     const order: Record<string, number> = Object.create(null);
-    // Per entry: part, start and end of its value; part -1 when it has none. Numbers, not slices, to stay cheap.
+    // Per entry: part, start and end of its value; part -1 when it has none.
     const values: number[] = [];
     forEachOccurrence(this.parts, this.layout.statsField, (reader, end, part) => {
       let key = "0";
@@ -190,6 +180,23 @@ class EncodedSection<New extends DescMessage, Stats extends DescMessage> impleme
   }
 }
 
+class DecodedTasks extends DecodedSection<Task, TaskStats> implements TaskSection {
+  forEachStatsView(fn: (key: string, stats: TaskStatsView) => void): void {
+    this.forEachStats(fn);
+  }
+}
+
+class EncodedTasks extends EncodedSection<typeof TaskSchema, typeof TaskStatsSchema> implements TaskSection {
+  forEachStatsView(fn: (key: string, stats: TaskStatsView) => void): void {
+    const parts = this.parts;
+    const done = forEachMapEntry(parts, TASKS.statsField, (key, part, start, end) => {
+      const bytes = start < 0 ? EMPTY : parts[part]!;
+      fn(key, readTaskStatsView(bytes, Math.max(0, start), Math.max(0, end)) ?? fastFromBinary(TaskStatsSchema, bytes, Math.max(0, start), Math.max(0, end)));
+    });
+    if (!done) this.forEachStats(fn);
+  }
+}
+
 export function updateSections(update: Update): UpdateSections {
   const encodedTasks = encodedSection(update, "taskUpdate");
   const encodedResources = encodedSection(update, "resourceUpdate");
@@ -200,7 +207,7 @@ export function updateSections(update: Update): UpdateSections {
   const au = encodedOps ? undefined : update.asyncOpUpdate;
   return {
     now: update.now,
-    tasks: encodedTasks ? new EncodedSection(encodedTasks, TASKS) : tu && new DecodedSection(tu.newTasks, tu.statsUpdate, tu.droppedEvents),
+    tasks: encodedTasks ? new EncodedTasks(encodedTasks, TASKS) : tu && new DecodedTasks(tu.newTasks, tu.statsUpdate, tu.droppedEvents),
     resources: encodedResources
       ? new EncodedSection(encodedResources, RESOURCES)
       : ru && new DecodedSection(ru.newResources, ru.statsUpdate, ru.droppedEvents, ru.newPollOps),

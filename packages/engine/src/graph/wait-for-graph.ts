@@ -37,6 +37,12 @@ interface Candidate {
 
 export class WaitForGraph {
   readonly sccs = new IncrementalSccs();
+  /**
+   * Resources that some task's wait ever made a node of. Only those can have
+   * nodes, so refreshing or removing any other resource (a runtime drops
+   * tens of thousands of timers per second) needs no key strings built.
+   */
+  readonly #resourcesWithNodes = new Set<DisplayId>();
   readonly #index: EntityIndex;
   readonly #candidates = new Map<string, Candidate>();
   #confirmed: Component[] = [];
@@ -60,6 +66,7 @@ export class WaitForGraph {
       if (!resource) continue;
       const roles = roleSetName(rolesThatFree(wait.direction, wait.asyncOp.source));
       const target = resourceKey(resource.id, roles);
+      this.#resourcesWithNodes.add(resource.id);
       if (!targets.includes(target)) targets.push(target);
       if (!this.sccs.has(target)) fresh.push([resource, roles]);
     }
@@ -73,10 +80,12 @@ export class WaitForGraph {
 
   /** Recomputes every side of a resource that some task waits on. */
   refreshResource(resource: ResourceEntity): void {
+    if (!this.#resourcesWithNodes.has(resource.id)) return;
     for (const roles of ROLE_SETS) if (this.sccs.has(resourceKey(resource.id, roles))) this.#refreshSide(resource, roles);
   }
 
   removeResource(id: DisplayId): void {
+    if (!this.#resourcesWithNodes.delete(id)) return;
     for (const roles of ROLE_SETS) this.sccs.remove(resourceKey(id, roles));
   }
 

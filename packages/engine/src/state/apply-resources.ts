@@ -44,7 +44,7 @@ export function newResource(host: ApplyHost, resource: resources.Resource): void
   // A resend of the same live resource (a reconnect's first update) keeps its display id.
   const same = entity && !entity.dropped && entity.concreteType === resource.concreteType && entity.location === location;
   if (!entity || !same) {
-    entity = new ResourceEntity(host.nextResourceId(), spanId);
+    entity = new ResourceEntity(host.nextResourceId(), key);
     host.resources.set(entity.id, entity);
     host.resourcesBySpan.set(key, entity);
   }
@@ -63,7 +63,7 @@ export function newAsyncOp(host: ApplyHost, op: asyncOps.AsyncOp): void {
   const key = spanKeyOf(spanId);
   let entity = host.opsBySpan.get(key);
   if (!entity || entity.droppedAt !== undefined || entity.source !== op.source) {
-    entity = new AsyncOpEntity(host.nextOpId(), spanId);
+    entity = new AsyncOpEntity(host.nextOpId(), key);
     host.ops.set(entity.id, entity);
     host.opsBySpan.set(key, entity);
   }

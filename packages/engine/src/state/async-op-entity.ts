@@ -1,11 +1,13 @@
 /** An async op's mutable record. */
 import type { AsyncOpRecord, AttributeEntry, DisplayId, Nanos } from "../model.js";
 import { reasonForSource } from "../relations/reasons.js";
+import type { SpanKey } from "../private/span-key.js";
 import { AttributeMap } from "./attributes.js";
 
 export class AsyncOpEntity implements AsyncOpRecord {
   id: DisplayId;
-  spanId: bigint;
+  /** The span id as a compact key (see span-key.ts), shared with the store's index; `spanId` converts. */
+  readonly spanKey: SpanKey;
   source = "";
   resource: DisplayId | undefined = undefined;
   parent: DisplayId | undefined = undefined;
@@ -22,9 +24,13 @@ export class AsyncOpEntity implements AsyncOpRecord {
   /** The task whose `ops` set currently lists this op. */
   registeredTask: DisplayId | undefined = undefined;
 
-  constructor(id: DisplayId, spanId: bigint) {
+  constructor(id: DisplayId, spanKey: SpanKey) {
     this.id = id;
-    this.spanId = spanId;
+    this.spanKey = spanKey;
+  }
+
+  get spanId(): bigint {
+    return BigInt(this.spanKey);
   }
 
   get entity(): "asyncOp" {

@@ -7,7 +7,7 @@
  * readers that replay raw state-update events.
  */
 import type { Attribute, FieldValue, Metadata } from "@insight/protocol";
-import type { AttributeEntry } from "../model.js";
+import type { AttributeEntry, FieldEntry } from "../model.js";
 import { decodeField } from "./fields.js";
 
 export type AttributeOp = "add" | "sub" | "override";
@@ -29,53 +29,82 @@ function parseOp(value: FieldValue | undefined): AttributeOp | undefined {
   return value === "add" || value === "sub" || value === "override" ? value : undefined;
 }
 
-/** A resource's or op's attributes, keyed by name, in first-seen order. */
+/** Shared by every entity without attributes, and by applies that changed nothing. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * A resource's or op's attributes, keyed by name, in first-seen order. A
+ * plain array of the exact length, searched linearly: entities carry a
+ * handful of attributes, and a Map per entity cost a few hundred bytes for
+ * each of the tens of thousands of short-lived timers a busy runtime reports.
+ */
 export class AttributeMap {
-  readonly #entries = new Map<string, AttributeEntry>();
+  #entries: AttributeEntry[] | undefined = undefined;
 
   get(name: string): AttributeEntry | undefined {
-    return this.#entries.get(name);
+    const entries = this.#entries;
+    if (entries === undefined) return undefined;
+    for (let i = 0; i < entries.length; i++) if (entries[i]!.name === name) return entries[i];
+    return undefined;
   }
 
   values(): AttributeEntry[] {
-    return [...this.#entries.values()];
+    return this.#entries === undefined ? [] : this.#entries.slice();
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#entries?.length ?? 0;
+  }
+
+  #set(entry: AttributeEntry): void {
+    const entries = this.#entries;
+    if (entries === undefined) {
+      this.#entries = [entry];
+      return;
+    }
+    for (let i = 0; i < entries.length; i++) {
+      if (entries[i]!.name === entry.name) {
+        entries[i] = entry;
+        return;
+      }
+    }
+    // A copy of the exact size: push would reserve room for 16 more.
+    this.#entries = [...entries, entry];
   }
 
   /**
    * Applies a `Stats.attributes` list. Returns the names whose value changed,
    * so callers can react (an unlocked mutex drops its inferred holder).
    */
-  apply(attributes: readonly Attribute[], metadata: Metadata | undefined): string[] {
-    const decoded = [];
-    const ops = new Map<string, AttributeOp>();
-    const units = new Map<string, string>();
+  apply(attributes: readonly Attribute[], metadata: Metadata | undefined): readonly string[] {
+    if (attributes.length === 0) return NONE;
+    // Companion `.op`/`.unit` fields are rare (raw state-update replays); most lists have none.
+    let ops: Map<string, AttributeOp> | undefined;
+    let units: Map<string, string> | undefined;
+    const decoded: { field: FieldEntry; unit: string | undefined }[] = [];
     for (const attribute of attributes) {
       const field = decodeField(attribute.field, metadata);
       if (!field) continue;
       if (field.name.endsWith(".op")) {
         const op = parseOp(field.value);
-        if (op) ops.set(field.name.slice(0, -3), op);
+        if (op) (ops ??= new Map()).set(field.name.slice(0, -3), op);
         continue;
       }
       if (field.name.endsWith(".unit") && typeof field.value === "string") {
-        units.set(field.name.slice(0, -5), field.value);
+        (units ??= new Map()).set(field.name.slice(0, -5), field.value);
         continue;
       }
       decoded.push({ field, unit: attribute.unit });
     }
-    const changed: string[] = [];
+    let changed: string[] | undefined;
     for (const { field, unit } of decoded) {
-      const previous = this.#entries.get(field.name);
-      const value = applyAttributeOp(previous?.value, field.value, ops.get(field.name));
-      const finalUnit = unit ?? units.get(field.name) ?? previous?.unit;
+      const previous = this.get(field.name);
+      const value = applyAttributeOp(previous?.value, field.value, ops?.get(field.name));
+      const finalUnit = unit ?? units?.get(field.name) ?? previous?.unit;
       if (previous && previous.value === value && previous.unit === finalUnit) continue;
-      this.#entries.set(field.name, { name: field.name, value, unit: finalUnit });
-      changed.push(field.name);
+      this.#set({ name: field.name, value, unit: finalUnit });
+      (changed ??= []).push(field.name);
     }
-    return changed;
+    return changed ?? NONE;
   }
 }

@@ -4,10 +4,10 @@
  * exact for ~104 days, and unlike bigint they cost no heap object each and
  * no bigint arithmetic on the hot path. Public getters convert back.
  */
-import type { Update } from "@insight/protocol";
+import type { TimestampView } from "@insight/protocol";
 
-/** The wire Timestamp type, named without a direct dependency on protobuf-es. */
-type Timestamp = NonNullable<Update["now"]>;
+/** A wire Timestamp, or the same values read without decoding (seconds may be a number). */
+type Timestamp = TimestampView;
 
 export class StoreClock {
   /** `Update.now` of the latest update, in ns since the Unix epoch. */

@@ -1,5 +1,6 @@
 /** A resource's mutable record, with its owners (stated or inferred). */
 import type { AttributeEntry, DisplayId, FreerRole, Nanos, ResourceRecord, Visibility } from "../model.js";
+import type { SpanKey } from "../private/span-key.js";
 import { AttributeMap } from "./attributes.js";
 
 /** One stated or inferred role of a task towards a resource. */
@@ -12,7 +13,8 @@ export interface OwnerEntry {
 
 export class ResourceEntity implements ResourceRecord {
   id: DisplayId;
-  spanId: bigint;
+  /** The span id as a compact key (see span-key.ts), shared with the store's index; `spanId` converts. */
+  readonly spanKey: SpanKey;
   concreteType = "";
   kind = "";
   location: string | undefined = undefined;
@@ -27,9 +29,13 @@ export class ResourceEntity implements ResourceRecord {
   /** Holders inferred from tokio poll ops; keyed by task display id. */
   inferred: Map<DisplayId, OwnerEntry> | undefined = undefined;
 
-  constructor(id: DisplayId, spanId: bigint) {
+  constructor(id: DisplayId, spanKey: SpanKey) {
     this.id = id;
-    this.spanId = spanId;
+    this.spanKey = spanKey;
+  }
+
+  get spanId(): bigint {
+    return BigInt(this.spanKey);
   }
 
   get entity(): "resource" {

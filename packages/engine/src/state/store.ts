@@ -9,6 +9,7 @@ import {
   timestampToNanos,
   updateSections,
   type Metadata,
+  type TaskStatsView,
   type State,
   type Update,
   type tasks,
@@ -157,7 +158,8 @@ export class RuntimeStore {
       this.#dropped.asyncOps += au.droppedEvents;
       au.forEachNew((op) => newAsyncOp(this.#host, op));
     }
-    tu?.forEachStats((key, stats) => this.#taskStats(key, stats));
+    // Task stats are read as values only, so they may come as a reused view rather than messages.
+    tu?.forEachStatsView((key, stats) => this.#taskStats(key, stats));
     // Op stats before poll ops: a poll op is the fresher word on which task awaits.
     au?.forEachStats((key, stats) => applyOpStats(this.#host, key, stats));
     if (ru) {
@@ -234,7 +236,7 @@ export class RuntimeStore {
     }
   }
 
-  #taskStats(key: string, stats: tasks.Stats): void {
+  #taskStats(key: string, stats: TaskStatsView): void {
     const task = this.#tasksBySpan.get(spanKeyOfText(key));
     if (!task) return; // tokio-console also ignores stats for tasks it never saw created
     const wasCompleted = task.completed;
@@ -296,13 +298,13 @@ export class RuntimeStore {
       const resource = this.#resources.get(id);
       if (!resource || resource.droppedAt === undefined) return;
       this.#resources.delete(id);
-      if (this.#resourcesBySpan.get(spanKeyOf(resource.spanId)) === resource) this.#resourcesBySpan.delete(spanKeyOf(resource.spanId));
+      if (this.#resourcesBySpan.get(resource.spanKey) === resource) this.#resourcesBySpan.delete(resource.spanKey);
       this.#graph.removeResource(id);
     } else {
       const op = this.#ops.get(id);
       if (!op || op.droppedAt === undefined) return;
       this.#ops.delete(id);
-      if (this.#opsBySpan.get(spanKeyOf(op.spanId)) === op) this.#opsBySpan.delete(spanKeyOf(op.spanId));
+      if (this.#opsBySpan.get(op.spanKey) === op) this.#opsBySpan.delete(op.spanKey);
     }
   }
 

@@ -5,7 +5,7 @@
  * derived values (state, busy/scheduled/idle) at the store's current `now`,
  * so a task that receives no stats (tokio sends only dirty ones) still ages.
  */
-import type { tasks } from "@insight/protocol";
+import type { TaskStatsView, TimestampView } from "@insight/protocol";
 import type {
   DisplayId,
   FieldEntry,
@@ -34,7 +34,7 @@ function after(a: number, b: number): boolean {
   return a > b;
 }
 
-function durationNs(d: { seconds: bigint; nanos: number } | undefined): number {
+function durationNs(d: TimestampView | undefined): number {
   return d ? Number(d.seconds) * 1e9 + d.nanos : 0;
 }
 
@@ -164,7 +164,7 @@ export class TaskEntity implements TaskRecord {
    * Applies a full stats snapshot, recording what it reveals in the timeline.
    * Returns the poll that finished, if one did, for the long-poll record.
    */
-  applyStats(stats: tasks.Stats, timelineCapacity: number): FinishedPoll | undefined {
+  applyStats(stats: TaskStatsView, timelineCapacity: number): FinishedPoll | undefined {
     const clock = this.#clock;
     const prevStarted = this.started;
     const prevEnded = this.ended;

@@ -270,17 +270,17 @@ function decodeMessage(plan: Plan, end: number): Record<string, unknown> | Bail 
 }
 
 /** The fast decoding alone: undefined where fastFromBinary falls back to fromBinary. */
-export function tryFastFromBinary<D extends DescMessage>(schema: D, bytes: Uint8Array): MessageShape<D> | undefined {
+export function tryFastFromBinary<D extends DescMessage>(schema: D, bytes: Uint8Array, start = 0, end = bytes.length): MessageShape<D> | undefined {
   const plan = planFor(schema);
   if (plan === null) return undefined;
   buf = bytes;
-  pos = 0;
-  const message = decodeMessage(plan, bytes.length);
+  pos = start;
+  const message = decodeMessage(plan, end);
   buf = EMPTY;
   return message === BAIL ? undefined : (message as MessageShape<D>);
 }
 
-/** Same result as `fromBinary(schema, bytes)`. */
-export function fastFromBinary<D extends DescMessage>(schema: D, bytes: Uint8Array): MessageShape<D> {
-  return tryFastFromBinary(schema, bytes) ?? fromBinary(schema, bytes);
+/** Same result as `fromBinary(schema, bytes.subarray(start, end))`, without the slice in the common case. */
+export function fastFromBinary<D extends DescMessage>(schema: D, bytes: Uint8Array, start = 0, end = bytes.length): MessageShape<D> {
+  return tryFastFromBinary(schema, bytes, start, end) ?? fromBinary(schema, bytes.subarray(start, end));
 }
