@@ -32,18 +32,23 @@ describe("check on the Rust deadlock app", () => {
     const recording = join(dir, "deadlock.jsonl");
     const [live, recorded] = await Promise.all([runCli(["check", `http://127.0.0.1:${port}`, "--for", "4s"]), runCli(["record", `http://127.0.0.1:${port}`, "--for", "4s", "-o", recording])]);
     expect(live.code, live.stderr).toBe(1);
-    expect(live.stdout).toMatch(/error\[deadlock\]/);
+    expect(live.stdout).toMatch(/error\[deadlock-cycle\]/);
     expect(live.stdout).toContain("transfer-ledger-then-audit");
     expect(live.stdout).toContain("audit-audit-then-ledger");
-    expect(live.stdout).toContain("docs/problems/deadlock.md");
+    expect(live.stdout).toContain("docs/problems/deadlock-cycle.md");
     expect(live.stdout).toMatch(/deadlock-app\/src\/main\.rs:\d+/);
 
     expect(recorded.code, recorded.stderr).toBe(0);
     const replayed = await runCli(["check", recording, "--json"]);
     expect(replayed.code, replayed.stdout).toBe(1);
-    const report = JSON.parse(replayed.stdout) as { ok: boolean; problems: { id: string; denied: boolean }[] };
+    const report = JSON.parse(replayed.stdout) as { ok: boolean; problems: { lint: string; denied: boolean; tasks: string[] }[] };
     expect(report.ok).toBe(false);
-    expect(report.problems.filter((p) => p.id === "deadlock" && p.denied)).toHaveLength(1);
+    const cycles = report.problems.filter((p) => p.lint === "deadlock-cycle" && p.denied);
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]!.tasks.join(" ")).toMatch(/transfer-ledger-then-audit.*audit-audit-then-ledger|audit-audit-then-ledger.*transfer-ledger-then-audit/);
+    // Allowing the lint turns the failure off, as documented.
+    const allowed = await runCli(["check", recording, "--allow", "deadlock-cycle"]);
+    expect(allowed.code, allowed.stdout).toBe(0);
   });
 
   it("passes a healthy program's console-subscriber recording", async () => {
@@ -61,6 +66,7 @@ describe("check on the Rust deadlock app", () => {
     const unknown = await runCli(["check", "--deny", "frobnicate", trace()]);
     expect(unknown.code).toBe(2);
     expectOneLineError(unknown);
+    expect(unknown.stderr).toContain("known lints: self-wakes");
   });
 });
 

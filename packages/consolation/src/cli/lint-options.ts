@@ -12,7 +12,8 @@ export interface LintFlags {
   allow?: string[];
 }
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+/** Lint ids from a repeatable, comma-separated option. */
+export const collectIds = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
 
 export const knownLints = (): string => lintDefinitions()
   .map((l) => l.id)
@@ -20,8 +21,8 @@ export const knownLints = (): string => lintDefinitions()
 
 export function addLintOptions(command: Command): Command {
   return command
-    .addOption(new Option("--warn <lints>", "report only these lints, comma-separated or repeated (default: all)").argParser(collect))
-    .addOption(new Option("--allow <lints>", "never report these lints, comma-separated or repeated; `all` silences every lint not in --warn").argParser(collect));
+    .addOption(new Option("--warn <lints>", "report only these lints, comma-separated or repeated (default: all)").argParser(collectIds))
+    .addOption(new Option("--allow <lints>", "never report these lints, comma-separated or repeated; `all` silences every lint not in --warn").argParser(collectIds));
 }
 
 /** Checks the ids up front, so a typo fails at start with the list of valid ones. */
