@@ -8,6 +8,7 @@ import { basename } from "node:path";
 import { captureSite } from "./private/callsite.js";
 import { resolveOptions, type InsightOptions, type ResolvedOptions } from "./private/config.js";
 import { debug } from "./private/debug.js";
+import { FileRecorder } from "./private/file-recorder.js";
 import { installExitReport } from "./private/exit-report.js";
 import { subscribeHttpTasks } from "./private/http-tasks.js";
 import { RuntimeSource } from "./private/instrument-source.js";
@@ -34,6 +35,7 @@ interface Installed extends Insight {
   readonly source: RuntimeSource;
   server: RunningInstrumentServer | undefined;
   readonly undo: (() => void)[];
+  recorder: FileRecorder | undefined;
 }
 
 let installed: Installed | undefined;
@@ -50,7 +52,8 @@ export const DIAGNOSTICS_CHANNEL = "insight:diagnostics";
 const diagnostics = channel(DIAGNOSTICS_CHANNEL);
 
 export interface InsightDiagnostic {
-  readonly code: "INSIGHT_SERVER";
+  /** INSIGHT_SERVER: the console server could not listen. INSIGHT_RECORD: the recording file could not be written. */
+  readonly code: "INSIGHT_SERVER" | "INSIGHT_RECORD";
   readonly message: string;
 }
 
@@ -90,6 +93,7 @@ export function init(options: InsightOptions = {}): Insight {
     server: undefined,
     undo,
     ready: Promise.resolve(undefined),
+    recorder: undefined,
   };
   installed = state;
   try {
@@ -100,6 +104,10 @@ export function init(options: InsightOptions = {}): Insight {
     startMainTask(rt);
     source.start();
     undo.push(() => source.stop());
+    if (resolved.recordPath) {
+      state.recorder = new FileRecorder(resolved.recordPath, (message) => report({ code: "INSIGHT_RECORD", message }));
+      source.record(state.recorder);
+    }
   } catch (error) {
     debug("init failed: %s", error);
   }
@@ -144,6 +152,7 @@ export async function shutdown(): Promise<void> {
   const state = installed;
   if (!state) return;
   installed = undefined;
+  state.source.flushRecording();
   installRuntime(undefined);
   for (const undo of state.undo.reverse()) {
     try {
@@ -152,6 +161,7 @@ export async function shutdown(): Promise<void> {
       debug("shutdown step failed: %s", error);
     }
   }
+  await state.recorder?.close();
   await state.ready.catch(() => undefined);
   await state.server?.close().catch((error: unknown) => debug("closing the server: %s", error));
 }

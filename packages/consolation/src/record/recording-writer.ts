@@ -5,7 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { State, Update } from "@insight/protocol";
-import { headerLine, stateLine, updateLine } from "./recording-format.js";
+import { headerLine, stateLine, updateLine } from "@insight/protocol/recording";
 
 export class RecordingWriter {
   readonly #stream: WriteStream;

@@ -5,7 +5,7 @@
  */
 import type { Update } from "@insight/protocol";
 import { timestampToNanos } from "@insight/protocol";
-import { decodeRecordingLine } from "../record/recording-format.js";
+import { decodeRecordingLine } from "@insight/protocol/recording";
 import { readLines } from "../readers/read-lines.js";
 import { createTraceFeeder } from "../readers/read-trace.js";
 import type { ReadProblem, RuntimeEvent, TraceFormat } from "../readers/runtime-event.js";

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Update } from "@insight/protocol";
 import { foldSnapshot } from "../dump/snapshot.js";
 import { readTraceText } from "../readers/collect.js";
-import { decodeRecordingLine, headerLine, updateLine } from "../record/recording-format.js";
+import { decodeRecordingLine, headerLine, updateLine } from "@insight/protocol/recording";
 import { EventsToUpdates } from "./events-to-updates.js";
 import { ReplaySource } from "./replay-source.js";
 

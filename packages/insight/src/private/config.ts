@@ -43,6 +43,12 @@ export interface InsightOptions {
    * counted in dropped_events). Default 200; deep mode publishes all.
    */
   readonly shortLivedPerInterval?: number;
+  /**
+   * Record every update to this file, in the format `consolation record`
+   * writes (docs/recording-format.md), whether or not a console is attached.
+   * Default: INSIGHT_RECORD_PATH or TOKIO_CONSOLE_RECORD_PATH.
+   */
+  readonly recordPath?: string;
 }
 
 export interface ResolvedOptions {
@@ -56,6 +62,7 @@ export interface ResolvedOptions {
   readonly exitReport: boolean;
   readonly deep: boolean;
   readonly shortLivedPerInterval: number;
+  readonly recordPath: string | undefined;
 }
 
 export const DEFAULTS: ResolvedOptions = {
@@ -69,6 +76,7 @@ export const DEFAULTS: ResolvedOptions = {
   exitReport: false,
   deep: false,
   shortLivedPerInterval: 200,
+  recordPath: undefined,
 };
 
 const UNIT_MS: Record<string, number> = {
@@ -149,6 +157,7 @@ export function resolveOptions(options: InsightOptions = {}, environment: NodeJS
     exitReport: options.exitReport ?? environment.INSIGHT_EXIT_REPORT === "1",
     deep: options.deep ?? environment.INSIGHT_DEEP === "1",
     shortLivedPerInterval: options.shortLivedPerInterval ?? DEFAULTS.shortLivedPerInterval,
+    recordPath: (typeof options.recordPath === "string" && options.recordPath !== "" ? options.recordPath : undefined) ?? env("RECORD_PATH", environment),
   };
 }
 

@@ -11,6 +11,7 @@ import { GrpcError, GrpcStatus, MessageQueue, type InstrumentSource } from "@ins
 import { now } from "./clock.js";
 import { debug, guarded } from "./debug.js";
 import type { Runtime } from "./runtime.js";
+import type { UpdateSink } from "./file-recorder.js";
 import { WireBuilder } from "./wire.js";
 
 /** Updates a slow console may have queued before it is dropped (console-subscriber: 4096). */
@@ -24,6 +25,8 @@ export class RuntimeSource implements InstrumentSource {
   readonly #stateWatchers = new Set<MessageQueue<State>>();
   #paused = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Gets every update, like a console that never disconnects (a recording). */
+  #recorder: UpdateSink | undefined;
 
   constructor(runtime: Runtime) {
     this.#runtime = runtime;
@@ -36,6 +39,19 @@ export class RuntimeSource implements InstrumentSource {
 
   get watching(): boolean {
     return this.#watchers.size > 0;
+  }
+
+  /** Starts feeding `sink` a full snapshot now and a delta every interval from then on. */
+  record(sink: UpdateSink): void {
+    this.#recorder = sink;
+    guarded("record", () => sink.push(this.#wire.snapshot()), undefined);
+  }
+
+  /** One last delta for the recording, so it ends on the state at shutdown. */
+  flushRecording(): void {
+    const sink = this.#recorder;
+    this.#recorder = undefined;
+    if (sink && !this.#paused) guarded("record", () => sink.push(this.#wire.delta()), undefined);
   }
 
   start(): void {
@@ -56,10 +72,11 @@ export class RuntimeSource implements InstrumentSource {
     const runtime = this.#runtime;
     runtime.expire(now());
     if (this.#paused) return;
-    if (this.#watchers.size > 0) {
+    if (this.#watchers.size > 0 || this.#recorder) {
       const started = now();
       const update = this.#wire.delta();
       debug("built a delta in %s ms", (now() - started).toFixed(1));
+      this.#recorder?.push(update);
       for (const queue of this.#watchers) {
         if (!queue.push(update)) {
           debug("a console fell %d updates behind; disconnecting it", CLIENT_BUFFER);

@@ -13,7 +13,7 @@
  * `version`.
  */
 import { fromJson, toJson, type JsonValue } from "@bufbuild/protobuf";
-import { StateSchema, UpdateSchema, type State, type Update } from "@insight/protocol";
+import { StateSchema, UpdateSchema, type State, type Update } from "./gen/console/instrument_pb.js";
 
 export const RECORDING_FORMAT = "insight-recording";
 export const RECORDING_VERSION = 1;
