@@ -48,6 +48,10 @@ it("replays the story service's own recording to the deadlock, after a hard kill
   expect(replay.stdout).toMatch(/deadlock-cycle/);
   expect(replay.stdout).toContain("prototype_channel");
 
+  const quiet = await runCli(["replay", file, "--plain", "--allow", "deadlock-cycle"]);
+  expect(quiet.code, quiet.stderr).toBe(0);
+  expect(quiet.stdout).not.toMatch(/deadlock-cycle/);
+
   const check = await runCli(["check", file]);
   expect(check.code, check.stdout + check.stderr).toBe(1);
   expect(check.stdout).toMatch(/error\[deadlock-cycle\]: Task \d+ "process-jobs" waits on itself through prototype_channel/);

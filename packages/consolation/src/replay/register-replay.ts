@@ -8,6 +8,8 @@ import { Option, type Command } from "commander";
 import type { ReadStream, WriteStream } from "node:tty";
 import type { Update } from "@insight/protocol";
 import { CliError } from "../cli/cli-error.js";
+import type { LintConfig } from "@insight/engine";
+import { addLintOptions, lintConfigFrom, type LintFlags } from "../cli/lint-options.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { foldSnapshot, withoutFinished } from "../dump/snapshot.js";
 import { formatDumpText } from "../dump/format-text.js";
@@ -22,7 +24,7 @@ import { isLoopbackHost } from "../web/security-headers.js";
 import { openReplay, startRecordingWebConsole } from "../web/web-command.js";
 import type { ReplaySource } from "./replay-source.js";
 
-interface ReplayOptions {
+interface ReplayOptions extends LintFlags {
   until?: string;
   report?: boolean;
   all?: boolean;
@@ -55,8 +57,8 @@ function printReport(file: string, source: ReplaySource, index: number, all: boo
   write(formatDumpText(`${file} (${FORMAT_NAMES[source.format!]}, ${received.length}/${source.frames.length} updates)`, snapshot));
 }
 
-function printPlain(file: string, source: ReplaySource, index: number, write: (text: string) => void): void {
-  const store = createRuntimeSource();
+function printPlain(file: string, source: ReplaySource, index: number, lints: LintConfig, write: (text: string) => void): void {
+  const store = createRuntimeSource(lints);
   source.subscribe({ reset: () => {}, update: (u) => store.applyUpdate(u) });
   source.seekIndex(index);
   const title = `replay: ${file} (${FORMAT_NAMES[source.format!]}, update ${index}/${source.frames.length})`;
@@ -75,20 +77,20 @@ async function serveWeb(file: string, source: ReplaySource, index: number, opts:
   process.exit(0);
 }
 
-async function runTui(file: string, source: ReplaySource, index: number, outDir: string): Promise<void> {
+async function runTui(file: string, source: ReplaySource, index: number, outDir: string, lints: LintConfig): Promise<void> {
   const stdin = process.stdin as ReadStream;
   if (!stdin.isTTY) throw new CliError("the replay console needs a terminal on stdin for its keys; use --plain or --report");
   let quit = () => {};
   const terminal = openTerminal(stdin, process.stdout as WriteStream, () => quit());
   const feed = new ReplayFeed(source, { label: file, startIndex: index });
-  const app = runApp({ feed, source: createRuntimeSource(), terminal, outDir });
+  const app = runApp({ feed, source: createRuntimeSource(lints), terminal, outDir });
   quit = app.quit;
   await app.done;
   process.exit(0);
 }
 
 export function registerReplay(program: Command, context: CommandContext): void {
-  program
+  const command = program
     .command("replay")
     .description("play a recording (insight or console-subscriber) or a tokio trace in the console, or in the browser with --web")
     .argument("<file>", "recording or trace")
@@ -99,14 +101,15 @@ export function registerReplay(program: Command, context: CommandContext): void 
     .option("--web", "serve the web console with playback controls instead of the terminal console")
     .addOption(new Option("--port <N>", "with --web: port to serve the page on (0 picks a free one)").default(6670).argParser(parsePort))
     .addOption(new Option("--host <address>", "with --web: address to serve the page on").default("127.0.0.1"))
-    .addOption(new Option("--out-dir <dir>", "where D and M write graph files").default(process.cwd(), "the current directory"))
-    .action(async (file: string, opts: ReplayOptions) => {
-      const source = await openReplay(file);
-      for (const p of source.problems.slice(0, 20)) context.err(`consolation: ${file}:${p.line}: ${p.message}\n`);
-      const index = startIndex(source, opts.until);
-      if (opts.report) return printReport(file, source, index, opts.all ?? false, context.out);
-      if (opts.web) return serveWeb(file, source, index, opts, context);
-      if (opts.plain || !(process.stdout as WriteStream).isTTY) return printPlain(file, source, index, context.out);
-      return runTui(file, source, index, opts.outDir);
-    });
+    .addOption(new Option("--out-dir <dir>", "where D and M write graph files").default(process.cwd(), "the current directory"));
+  addLintOptions(command).action(async (file: string, opts: ReplayOptions) => {
+    const lints = lintConfigFrom(opts);
+    const source = await openReplay(file);
+    for (const p of source.problems.slice(0, 20)) context.err(`consolation: ${file}:${p.line}: ${p.message}\n`);
+    const index = startIndex(source, opts.until);
+    if (opts.report) return printReport(file, source, index, opts.all ?? false, context.out);
+    if (opts.web) return serveWeb(file, source, index, opts, context);
+    if (opts.plain || !(process.stdout as WriteStream).isTTY) return printPlain(file, source, index, lints, context.out);
+    return runTui(file, source, index, opts.outDir, lints);
+  });
 }
