@@ -64,7 +64,7 @@ describe.skipIf(!haveDeadlockApp)("consolation replay on a recording of the Rust
     });
 
     await tmux.sendKeys("P");
-    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("deadlock cycle:"), { description: "the problem view" });
+    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("docs/problems/deadlock-cycle.md"), { description: "the problem view" });
     for (const t of TASKS) expect(problems).toContain(`"${t}"`);
 
     await tmux.sendKeys("[");
@@ -77,7 +77,7 @@ describe.skipIf(!haveDeadlockApp)("consolation replay on a recording of the Rust
     const end = await runCli(["replay", file]);
     expect(end.code, end.stderr).toBe(0);
     expect(end.stdout).toMatch(/^replay: .*deadlock\.jsonl \(insight recording, update (\d+)\/\1\)/);
-    expect(end.stdout).toMatch(/Problems \(\d+\)\n {2}\[error\] deadlock cycle:/);
+    expect(end.stdout).toMatch(/Problems \(\d+\)\n {2}\[error\] Tasks \d+ "[^"]+", \d+ "[^"]+" wait on each other[^\n]*\(deadlock-cycle;/);
     for (const t of TASKS) expect(end.stdout).toContain(t);
     expect(end.stdout).toContain("one-off report");
 
@@ -85,7 +85,7 @@ describe.skipIf(!haveDeadlockApp)("consolation replay on a recording of the Rust
     expect(early.code, early.stderr).toBe(0);
     expect(early.stdout).toMatch(/update 1\/\d+\)/);
     expect(early.stdout).toContain(TASKS[0]);
-    expect(early.stdout).not.toContain("deadlock cycle:");
+    expect(early.stdout).not.toContain("(deadlock-cycle;");
 
     const report = await runCli(["replay", file, "--report", "--until", "0s"]);
     expect(report.code, report.stderr).toBe(0);
