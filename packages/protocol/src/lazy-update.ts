@@ -35,7 +35,7 @@ const SECTIONS = Object.keys(SCHEMAS) as SectionName[];
 const WIRE = Symbol("insight.update-wire");
 
 /** The still-encoded sections of a lazy update, each the contents of every occurrence on the wire. */
-export type UpdateWire = { readonly [name in SectionName]: readonly Uint8Array[] };
+type UpdateWire = { [name in SectionName]: readonly Uint8Array[] };
 
 interface LazyUpdate {
   [WIRE]?: UpdateWire;
@@ -94,6 +94,33 @@ export function lazyUpdate(frame: UpdateFrame): Update {
 /** Same bytes as `fromBinary(UpdateSchema, bytes)`, decoded lazily. */
 export function lazyUpdateFromBinary(bytes: Uint8Array): Update {
   return lazyUpdate(fromBinary(UpdateFrameSchema, bytes));
+}
+
+/**
+ * Gives a lazy update its own copy of the bytes it still needs, so the
+ * buffer they were read into can be reused for the next message. The copy
+ * is one fresh buffer: if nothing holds the update any more, it is garbage
+ * at the next scavenge, instead of a multi-megabyte message buffer that
+ * lived long enough to be promoted and waits for a full collection.
+ */
+export function detachLazyUpdate(update: Update): void {
+  const wire = (update as LazyUpdate)[WIRE];
+  if (wire === undefined) return;
+  let total = 0;
+  for (const name of SECTIONS) {
+    if (encodedSection(update, name) === undefined) wire[name] = [];
+    else for (const part of wire[name]) total += part.length;
+  }
+  const copy = new Uint8Array(total);
+  let offset = 0;
+  for (const name of SECTIONS) {
+    wire[name] = wire[name].map((part) => {
+      copy.set(part, offset);
+      offset += part.length;
+      return copy.subarray(offset - part.length, offset);
+    });
+  }
+  if (update.$unknown) update.$unknown = update.$unknown.map((field) => ({ ...field, data: field.data.slice() }));
 }
 
 /**

@@ -6,29 +6,20 @@
  * configurable: a busy runtime's first snapshot can be far past 4 MiB, and a
  * console that refuses it shows nothing at all.
  *
- * Updates arrive as lazy Updates (lazy-update.ts): WatchUpdates is the same
- * RPC, but its response is read as an UpdateFrame, which leaves each section
- * encoded, so the console holds an update at its wire size and decodes it
- * element by element while applying it.
+ * Updates arrive as lazy Updates (lazy-update.ts), read by update-stream.ts
+ * into a reused buffer: the console holds an update at its wire size and
+ * decodes it element by element while applying it. All calls share one
+ * HTTP/2 connection.
  */
 import { createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import type { UniversalClientFn } from "@connectrpc/connect/protocol";
+import { createGrpcTransport, createNodeHttpClient, Http2SessionManager } from "@connectrpc/connect-node";
 import { create } from "@bufbuild/protobuf";
-import type { GenService } from "@bufbuild/protobuf/codegenv2";
-import { Instrument, type InstrumentRequestSchema, type State, type Update } from "../gen/console/instrument_pb.js";
+import { Instrument, type State, type Update } from "../gen/console/instrument_pb.js";
 import { IdSchema } from "../gen/console/common_pb.js";
 import type { TaskDetails } from "../gen/console/tasks_pb.js";
-import { UpdateFrameSchema } from "../gen/insight/update_frame_pb.js";
-import { lazyUpdate } from "../lazy-update.js";
 import { formatTarget } from "./target.js";
-
-type FramedUpdatesService = GenService<{
-  watchUpdates: { methodKind: "server_streaming"; input: typeof InstrumentRequestSchema; output: typeof UpdateFrameSchema };
-}>;
-
-// Same service name and method, so the request path is unchanged; only the decoding differs.
-const watchUpdatesFramed = { ...Instrument.method.watchUpdates, output: UpdateFrameSchema };
-const FramedUpdates = { ...Instrument, methods: [watchUpdatesFramed], method: { watchUpdates: watchUpdatesFramed } } as unknown as FramedUpdatesService;
+import { readUpdates } from "./update-stream.js";
 
 export const DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
 
@@ -40,27 +31,27 @@ export interface ConsoleClientOptions {
 export class ConsoleClient {
   readonly target: URL;
   readonly #client: Client<typeof Instrument>;
-  readonly #updates: Client<FramedUpdatesService>;
+  readonly #http: UniversalClientFn;
+  readonly #maxMessageBytes: number;
 
   constructor(target: URL, options: ConsoleClientOptions = {}) {
     this.target = target;
-    const transport = createGrpcTransport({
-      baseUrl: formatTarget(target),
-      readMaxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      // A stalled target should surface as a broken stream, not hang forever.
-      pingIntervalMs: 10_000,
-      pingTimeoutMs: 10_000,
-    });
+    const baseUrl = formatTarget(target);
+    this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+    // A stalled target should surface as a broken stream, not hang forever.
+    const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 10_000, pingTimeoutMs: 10_000 });
+    const transport = createGrpcTransport({ baseUrl, readMaxBytes: this.#maxMessageBytes, sessionManager });
     this.#client = createClient(Instrument, transport);
-    this.#updates = createClient(FramedUpdates, transport);
+    this.#http = createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessionManager });
   }
 
   get label(): string {
     return formatTarget(this.target);
   }
 
-  async *watchUpdates(signal: AbortSignal): AsyncIterable<Update> {
-    for await (const frame of this.#updates.watchUpdates({}, { signal })) yield lazyUpdate(frame);
+  watchUpdates(signal: AbortSignal): AsyncIterable<Update> {
+    const url = `${formatTarget(this.target)}/${Instrument.typeName}/${Instrument.method.watchUpdates.name}`;
+    return readUpdates(this.#http, url, signal, this.#maxMessageBytes);
   }
 
   watchState(signal: AbortSignal): AsyncIterable<State> {
