@@ -9,6 +9,10 @@
 // Needs `node scripts/ensure-prereqs.mjs --rust` and `npx tsc -b`.
 //
 //   node bench/console-vs-tokio-console.mjs [tasks] [warmupSeconds] [measureSeconds]
+//
+// CONSOLATION_NODE_FLAGS, if set, are extra node flags for consolation, e.g.
+// "--optimize-for-size" to measure the low-memory configuration (V8 refuses
+// that one in NODE_OPTIONS, so it goes on the command line).
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { connect, createServer } from "node:net";
@@ -20,6 +24,7 @@ const tasks = Number(process.argv[2] ?? 10_000);
 const warmupS = Number(process.argv[3] ?? 15);
 const measureS = Number(process.argv[4] ?? 30);
 const CLOCK_TICKS = 100;
+const nodeFlags = (process.env.CONSOLATION_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const port = await new Promise((resolve) => {
@@ -70,7 +75,7 @@ const results = [];
 try {
   const consoles = [
     startInTmux("tokio-console", [tokioConsoleBin, `http://127.0.0.1:${port}`]),
-    startInTmux("consolation", [process.execPath, join(repoRoot, "packages", "consolation", "bin", "consolation.js"), "--port", String(port)]),
+    startInTmux("consolation", [process.execPath, ...nodeFlags, join(repoRoot, "packages", "consolation", "bin", "consolation.js"), "--port", String(port)]),
   ];
   await sleep(warmupS * 1000);
   for (const c of consoles) {
@@ -85,7 +90,7 @@ try {
     const cpu = (procStat(c.pid) - before[i]) / CLOCK_TICKS / measureS;
     results.push({ console: c.label, cpuPercent: cpu * 100, ...procMemoryMb(c.pid), threads: threadsOf(c.pid) });
   });
-  console.log(`many-tasks with ${tasks} tasks; warm-up ${warmupS}s, measured ${measureS}s; node ${process.version}`);
+  console.log(`many-tasks with ${tasks} tasks; warm-up ${warmupS}s, measured ${measureS}s; node ${process.version}; consolation node flags: ${nodeFlags.join(" ") || "none"}`);
   console.log(`app CPU while both consoles watched: ${(((appAfter - appBefore) / CLOCK_TICKS / measureS) * 100).toFixed(1)}%`);
   console.log("| console | CPU (% of one core) | RSS at end | peak RSS | threads |");
   console.log("|---|---:|---:|---:|---:|");

@@ -16,23 +16,49 @@ const STRIDE = 3;
 const STATES: readonly TaskState[] = ["running", "scheduled", "idle", "completed"];
 
 export class Timeline {
-  /** [type, a, b] triples; NaN marks "absent". */
-  #data: number[] = [];
+  /**
+   * A ring of [type, a, b] triples, NaN marking "absent". It grows by
+   * doubling up to the capacity and then overwrites the oldest entry, so a
+   * full timeline holds exactly `capacity` entries with no slack: with 10k
+   * tasks every spare entry is a quarter of a megabyte.
+   */
+  #data: Float64Array;
+  /** Slot of the oldest entry. */
+  #head = 0;
+  #length = 0;
   readonly #capacity: number;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(1, capacity);
+    this.#data = new Float64Array(Math.min(this.#capacity, 4) * STRIDE);
   }
 
   get length(): number {
-    return this.#data.length / STRIDE;
+    return this.#length;
+  }
+
+  /** Offset into the data of the i-th entry, oldest first. */
+  #at(i: number): number {
+    return ((this.#head + i) % (this.#data.length / STRIDE)) * STRIDE;
   }
 
   #push(type: number, a: number, b: number): void {
-    const data = this.#data;
-    data.push(type, a, b);
-    // Trim in halves so the amortized cost per push stays constant.
-    if (data.length >= 2 * this.#capacity * STRIDE) data.splice(0, data.length - this.#capacity * STRIDE);
+    const slots = this.#data.length / STRIDE;
+    if (this.#length === slots && slots < this.#capacity) {
+      const grown = new Float64Array(Math.min(this.#capacity, slots * 2) * STRIDE);
+      for (let i = 0; i < this.#length; i++) grown.set(this.#data.subarray(this.#at(i), this.#at(i) + STRIDE), i * STRIDE);
+      this.#data = grown;
+      this.#head = 0;
+    }
+    let offset: number;
+    if (this.#length < this.#data.length / STRIDE) offset = this.#at(this.#length++);
+    else {
+      offset = this.#head * STRIDE;
+      this.#head = (this.#head + 1) % (this.#data.length / STRIDE);
+    }
+    this.#data[offset] = type;
+    this.#data[offset + 1] = a;
+    this.#data[offset + 2] = b;
   }
 
   poll(start: number, end: number | undefined): void {
@@ -42,9 +68,10 @@ export class Timeline {
   /** Closes the newest open poll that started at `start`; returns whether one was found. */
   closePoll(start: number, end: number): boolean {
     const data = this.#data;
-    for (let i = data.length - STRIDE; i >= 0; i -= STRIDE) {
+    for (let n = this.#length - 1; n >= 0; n--) {
+      const i = this.#at(n);
       if (data[i] === POLL && data[i + 1] === start) {
-        if (Number.isNaN(data[i + 2])) {
+        if (Number.isNaN(data[i + 2]!)) {
           data[i + 2] = end;
           return true;
         }
@@ -65,10 +92,11 @@ export class Timeline {
   /** Names the waker of the newest wake that has none, at or after `notBefore`. */
   attributeWake(waker: DisplayId, notBefore: number): boolean {
     const data = this.#data;
-    for (let i = data.length - STRIDE; i >= 0; i -= STRIDE) {
+    for (let n = this.#length - 1; n >= 0; n--) {
+      const i = this.#at(n);
       if (data[i] !== WAKE) continue;
-      if ((data[i + 1] ?? 0) < notBefore) return false;
-      if (Number.isNaN(data[i + 2])) {
+      if (data[i + 1]! < notBefore) return false;
+      if (Number.isNaN(data[i + 2]!)) {
         data[i + 2] = Number(waker);
         return true;
       }
@@ -85,7 +113,8 @@ export class Timeline {
     const out: TimelineEntry[] = [];
     const data = this.#data;
     const abs = (n: number): Nanos => epoch + BigInt(Math.round(n));
-    for (let i = 0; i < data.length; i += STRIDE) {
+    for (let n = 0; n < this.#length; n++) {
+      const i = this.#at(n);
       const type = data[i];
       const a = data[i + 1] ?? 0;
       const b = data[i + 2] ?? Number.NaN;
@@ -100,7 +129,8 @@ export class Timeline {
   /** Raw scan for hot readers (sparklines, starvation): calls back per poll/scheduled span. */
   forEachSpan(fn: (type: "poll" | "scheduled", start: number, end: number) => void, openEnd: number): void {
     const data = this.#data;
-    for (let i = 0; i < data.length; i += STRIDE) {
+    for (let n = 0; n < this.#length; n++) {
+      const i = this.#at(n);
       const type = data[i];
       if (type !== POLL && type !== SCHEDULED) continue;
       const b = data[i + 2] ?? Number.NaN;
