@@ -1,5 +1,7 @@
+import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { spawn } from "../spawn.js";
+import { resolveSite } from "./callsite.js";
 import { resolveOptions } from "./config.js";
 import { installRuntime, Runtime } from "./runtime.js";
 
@@ -42,4 +44,26 @@ it("costs nothing for handles that are already settled or awaited outside any ta
   await quick;
   expect(await spawn("outer", async () => await quick)).toBe(1);
   expect(joinResources(rt)).toEqual([]);
+});
+
+it("spends no stack capture on a join, where V8 leaves no user frame, and points at the spawn site instead", async () => {
+  const rt = new Runtime(resolveOptions({}, {}));
+  installRuntime(rt);
+  const finishers: (() => void)[] = [];
+  const handlers = Array.from({ length: 3 }, () =>
+    spawn("handler", async () => {
+      const render = spawn("render", () => new Promise<void>((resolve) => finishers.push(resolve)));
+      await render;
+    }),
+  );
+  await new Promise((resolve) => setImmediate(resolve));
+
+  const ops = [...rt.ops.values()].filter((o) => o.source === "JoinHandle::join");
+  expect(ops).toHaveLength(3);
+  expect(ops.every((o) => o.site === undefined)).toBe(true);
+  const location = resolveSite(ops[0]!.resource.site);
+  expect(location?.file).toBe(fileURLToPath(import.meta.url));
+
+  for (const finish of finishers) finish();
+  await Promise.all(handlers);
 });

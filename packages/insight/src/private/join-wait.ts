@@ -37,7 +37,7 @@ export class JoinWait implements Describable {
     if (rt === undefined || this.#finished || waiter === undefined || waiter === this.#task) return;
     try {
       this.#resource ??= rt.createResource("JoinHandle", false, this.#task.name, this, below, this.#task.site);
-      this.#ops.push(rt.createOp(this.#resource, "JoinHandle::join", `waiting for task ${this.#task.taskId} ${this.#task.name} to finish`, below));
+      this.#ops.push(rt.createOp(this.#resource, "JoinHandle::join", `waiting for task ${this.#task.taskId} ${this.#task.name} to finish`, undefined));
       rt.markResource(this.#resource);
     } catch (error) {
       debug("recording a join failed: %s", error);

@@ -230,7 +230,8 @@ export class Runtime {
    * tasks of one name on one resource and method share the first one's site
    * (they run the same code), in a bounded cache.
    */
-  #waitSite(resource: ResourceRecord, source: string, task: TaskRecord | undefined, below: Function): Site {
+  #waitSite(resource: ResourceRecord, source: string, task: TaskRecord | undefined, below: Function | undefined): Site | undefined {
+    if (below === undefined) return undefined;
     if (this.options.deep) return captureSite(below);
     const key = `${resource.spanId}\0${source}\0${task?.name ?? ""}`;
     let site = this.#waitSites.get(key);
@@ -242,8 +243,12 @@ export class Runtime {
     return site;
   }
 
-  /** A wait that blocked: called on the slow path only. */
-  createOp(resource: ResourceRecord, source: string, reason: string, below: Function): OpRecord {
+  /**
+   * A wait that blocked: called on the slow path only. `below` is the
+   * outermost insight function on the stack; undefined when no user frame can
+   * be on it, which saves a stack capture that would find nothing.
+   */
+  createOp(resource: ResourceRecord, source: string, reason: string, below: Function | undefined): OpRecord {
     const task = currentTaskRecord();
     const op = new OpRecord(this.#newSpanId(), resource, source, task, this.#waitSite(resource, source, task, below), now(), reason);
     op.awaited = resource.target.deref();
