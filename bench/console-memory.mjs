@@ -5,13 +5,10 @@
 // client costs from what the store costs.
 //
 //   node bench/console-memory.mjs [none|store] [tasks] [seconds] [snapshot-path]
-import { spawn } from "node:child_process";
-import { connect, createServer } from "node:net";
-import { join } from "node:path";
 import { writeHeapSnapshot } from "node:v8";
 import { ConsoleClient, parseTarget, watchTarget } from "@insight/protocol/client";
 import { RuntimeStore } from "@insight/engine";
-import { rustBinDir } from "../scripts/lib/paths.mjs";
+import { startManyTasks } from "./lib/many-tasks.mjs";
 
 const mode = process.argv[2] ?? "store";
 const tasks = Number(process.argv[3] ?? 10_000);
@@ -19,22 +16,7 @@ const seconds = Number(process.argv[4] ?? 20);
 const snapshotPath = process.argv[5];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const port = await new Promise((resolve) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  });
-});
-const app = spawn(join(rustBinDir, "many-tasks"), [], {
-  env: { ...process.env, TOKIO_CONSOLE_BIND: `127.0.0.1:${port}`, TASKS: String(tasks) },
-  stdio: "ignore",
-});
-for (let i = 0; ; i++) {
-  const open = await new Promise((resolve) => connect(port, "127.0.0.1").once("connect", function () { this.destroy(); resolve(true); }).once("error", () => resolve(false)));
-  if (open) break;
-  if (i > 100) throw new Error("many-tasks never listened");
-  await sleep(100);
-}
+const { port, app } = await startManyTasks(tasks);
 
 const store = mode === "store" ? new RuntimeStore() : undefined;
 let updates = 0;

@@ -13,12 +13,12 @@
 // CONSOLATION_NODE_FLAGS, if set, are extra node flags for consolation, e.g.
 // "--optimize-for-size" to measure the low-memory configuration (V8 refuses
 // that one in NODE_OPTIONS, so it goes on the command line).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, rustBinDir, tokioConsoleBin } from "../scripts/lib/paths.mjs";
+import { repoRoot, tokioConsoleBin } from "../scripts/lib/paths.mjs";
+import { startManyTasks } from "./lib/many-tasks.mjs";
 
 const tasks = Number(process.argv[2] ?? 10_000);
 const warmupS = Number(process.argv[3] ?? 15);
@@ -27,22 +27,7 @@ const CLOCK_TICKS = 100;
 const nodeFlags = (process.env.CONSOLATION_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const port = await new Promise((resolve) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address();
-    probe.close(() => resolve(port));
-  });
-});
-const app = spawn(join(rustBinDir, "many-tasks"), [], {
-  env: { ...process.env, TOKIO_CONSOLE_BIND: `127.0.0.1:${port}`, TASKS: String(tasks) },
-  stdio: "ignore",
-});
-for (let i = 0; ; i++) {
-  const open = await new Promise((resolve) => connect(port, "127.0.0.1").once("connect", function () { this.destroy(); resolve(true); }).once("error", () => resolve(false)));
-  if (open) break;
-  if (i > 100) throw new Error("many-tasks never listened");
-  await sleep(100);
-}
+const { port, app } = await startManyTasks(tasks);
 
 const sessions = [];
 function startInTmux(label, argv) {

@@ -1,0 +1,46 @@
+// Starts interop/many-tasks (a tokio app with console-subscriber running
+// `tasks` named tasks) on a free local port, and resolves once its console
+// port accepts connections.
+import { spawn } from "node:child_process";
+import { connect, createServer } from "node:net";
+import { join } from "node:path";
+import { rustBinDir } from "../../scripts/lib/paths.mjs";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** @returns {Promise<{ port: number, app: import("node:child_process").ChildProcess }>} */
+export async function startManyTasks(tasks) {
+  const port = await freePort();
+  const app = spawn(join(rustBinDir, "many-tasks"), [], {
+    env: { ...process.env, TOKIO_CONSOLE_BIND: `127.0.0.1:${port}`, TASKS: String(tasks) },
+    stdio: "ignore",
+  });
+  for (let i = 0; !(await accepts(port)); i++) {
+    if (i > 100) {
+      app.kill();
+      throw new Error("many-tasks never listened");
+    }
+    await sleep(100);
+  }
+  return { port, app };
+}
