@@ -44,7 +44,7 @@ export class TaskHandle<T> implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#join?.awaited(TaskHandle.prototype.then);
+    this.#join?.awaited();
     return this.result.then(onFulfilled, onRejected);
   }
 

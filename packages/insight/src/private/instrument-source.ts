@@ -70,6 +70,7 @@ export class RuntimeSource implements InstrumentSource {
   /** One publish interval. */
   tick(): void {
     const runtime = this.#runtime;
+    runtime.settleDeferred();
     runtime.expire(now());
     if (this.#paused) return;
     if (this.#watchers.size > 0 || this.#recorder) {

@@ -21,6 +21,8 @@ it("records awaiting a pending task as a wait that the task ends by finishing", 
     return await child;
   });
   await new Promise((resolve) => setImmediate(resolve));
+  expect(joinResources(rt)).toEqual([]); // noted, not recorded until a publish
+  rt.settleDeferred();
 
   const [handle] = joinResources(rt);
   expect(handle?.name).toBe("child");
@@ -57,6 +59,7 @@ it("spends no stack capture on a join, where V8 leaves no user frame, and points
     }),
   );
   await new Promise((resolve) => setImmediate(resolve));
+  rt.settleDeferred();
 
   const ops = [...rt.ops.values()].filter((o) => o.source === "JoinHandle::join");
   expect(ops).toHaveLength(3);
@@ -66,4 +69,36 @@ it("spends no stack capture on a join, where V8 leaves no user frame, and points
 
   for (const finish of finishers) finish();
   await Promise.all(handlers);
+});
+
+it("leaves no records for a join that ends before the next publish, but counts the wake", async () => {
+  const rt = new Runtime(resolveOptions({}, {}));
+  installRuntime(rt);
+  const parent = spawn("parent", async () => {
+    await spawn("child", () => new Promise<void>((resolve) => setImmediate(resolve)));
+  });
+  await parent;
+  rt.settleDeferred();
+  expect(joinResources(rt)).toEqual([]);
+  expect([...rt.ops.values()]).toEqual([]);
+  const parentTask = [...rt.tasks.values()].find((t) => t.name === "parent")!;
+  expect(parentTask.wakes).toBeGreaterThanOrEqual(1);
+  expect(parentTask.wakerClones).toBe(parentTask.wakerDrops);
+});
+
+it("records every join at once in deep mode, with its time", async () => {
+  const rt = new Runtime(resolveOptions({ deep: true }, {}));
+  installRuntime(rt);
+  let finish!: () => void;
+  const parent = spawn("parent", async () => {
+    await spawn("child", () => new Promise<void>((resolve) => (finish = resolve)));
+  });
+  await new Promise((resolve) => setImmediate(resolve));
+  const [handle] = joinResources(rt);
+  expect(handle?.name).toBe("child");
+  const [op] = [...rt.ops.values()].filter((o) => o.resource === handle);
+  expect(op?.createdAt).toBeGreaterThanOrEqual(handle!.createdAt);
+  finish();
+  await parent;
+  expect(op?.wokenBy).toBeGreaterThan(0);
 });

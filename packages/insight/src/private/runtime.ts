@@ -83,6 +83,7 @@ export class Runtime {
   /** Spawn sites by task name, when not in deep mode (bounded). */
   readonly #sitesByName = new Map<string, Site>();
   readonly #waitSites = new Map<string, Site>();
+  #deferred: { settle(): void }[] = [];
 
   constructor(options: ResolvedOptions) {
     this.options = options;
@@ -198,8 +199,8 @@ export class Runtime {
   // --- resources -----------------------------------------------------------
 
   /** `site` overrides the creation site read from the stack (for resources made where no user frame is on it). */
-  createResource(concreteType: string, timer: boolean, name: string | undefined, target: Describable, below: Function, site?: Site): ResourceRecord {
-    const record = new ResourceRecord(this.#newSpanId(), concreteType, timer, name, site ?? captureSite(below), now(), target);
+  createResource(concreteType: string, timer: boolean, name: string | undefined, target: Describable, below: Function, site?: Site, at = now()): ResourceRecord {
+    const record = new ResourceRecord(this.#newSpanId(), concreteType, timer, name, site ?? captureSite(below), at, target);
     this.#admit(this.newResources, record, "resources");
     if (record.tracked) {
       this.resources.set(record.spanId, record);
@@ -248,9 +249,8 @@ export class Runtime {
    * outermost insight function on the stack; undefined when no user frame can
    * be on it, which saves a stack capture that would find nothing.
    */
-  createOp(resource: ResourceRecord, source: string, reason: string, below: Function | undefined): OpRecord {
-    const task = currentTaskRecord();
-    const op = new OpRecord(this.#newSpanId(), resource, source, task, this.#waitSite(resource, source, task, below), now(), reason);
+  createOp(resource: ResourceRecord, source: string, reason: string, below: Function | undefined, task = currentTaskRecord(), at = now()): OpRecord {
+    const op = new OpRecord(this.#newSpanId(), resource, source, task, this.#waitSite(resource, source, task, below), at, reason);
     op.awaited = resource.target.deref();
     if (!resource.tracked) op.tracked = false;
     else this.#admit(this.newOps, op, "ops");
@@ -288,6 +288,26 @@ export class Runtime {
       op.dirty = true;
       this.dirtyOps.push(op.spanId);
     }
+  }
+
+  // --- deferred records -----------------------------------------------------
+
+  /**
+   * Records owed at the next publish. Some waits are cheap to note and dear to
+   * record (a join is a resource and an op per request in a typical handler),
+   * and most end long before anyone could see them. Those note what they need
+   * and are recorded here, with their original times, only if still pending.
+   */
+  defer(owed: { settle(): void }): void {
+    this.#deferred.push(owed);
+  }
+
+  /** Records what was deferred and is still pending; called before anything reads the records. */
+  settleDeferred(): void {
+    const owed = this.#deferred;
+    if (owed.length === 0) return;
+    this.#deferred = [];
+    for (const item of owed) item.settle();
   }
 
   // --- housekeeping ---------------------------------------------------------
@@ -335,6 +355,7 @@ export class Runtime {
 
   /** Tasks still running, for the exit report. */
   pendingTasks(): TaskRecord[] {
+    this.settleDeferred();
     return [...this.tasks.values()].filter((t) => t.droppedAt < 0);
   }
 }

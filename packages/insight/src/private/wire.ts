@@ -225,6 +225,7 @@ export class WireBuilder {
 
   /** Everything retained: what a console gets when it connects. */
   snapshot(): Update {
+    this.#runtime.settleDeferred();
     const at = now();
     const rt = this.#runtime;
     const taskStatsMap: Record<string, ReturnType<typeof taskStats>> = {};
@@ -256,6 +257,7 @@ export class WireBuilder {
 
   /** What changed since the last delta; clears the runtime's change lists. */
   delta(): Update {
+    this.#runtime.settleDeferred();
     const at = now();
     const rt = this.#runtime;
     const dropped = rt.takeDropped();
