@@ -59,8 +59,8 @@ export function renderTaskView(detail: TaskDetail | undefined, histograms: TaskH
   const selfPct = w.wakes > 0n ? ` (${((Number(w.selfWakes) / Number(w.wakes)) * 100).toFixed(0)}%)` : "";
   add(paint("Wakers", STYLES.header));
   add(
-    `  current ${current}  clones ${w.clones}  drops ${w.drops}  woken ${w.wakes} times  self-wakes ${w.selfWakes}${selfPct}` +
-      `  woken by ${w.wokenBy ?? "unknown"}  last woken ${w.lastWokenAgoNs !== undefined ? `${formatDuration(w.lastWokenAgoNs)} ago` : "never"}`,
+    `  current ${current}  clones ${w.clones}  drops ${w.drops}  woken ${w.wakes === 1n ? "once" : `${w.wakes} times`}  self-wakes ${w.selfWakes}${selfPct}` +
+      `  ${w.wokenBy !== undefined ? `woken by ${w.wokenBy}` : "waker not reported"}  last woken ${w.lastWokenAgoNs !== undefined ? `${formatDuration(w.lastWokenAgoNs)} ago` : "never"}`,
   );
   if (detail.warnings.length > 0) {
     add(paint("Warnings", STYLES.header));
