@@ -12,7 +12,7 @@ import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
 import { formatTarget } from "@insight/protocol/client";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
-import { collectIds, knownLints } from "../cli/lint-options.js";
+import { checkLintIds, collectIds } from "../cli/lint-options.js";
 import { portOption, resolveTarget } from "../cli/target-option.js";
 import { watchLive } from "../record/live-watch.js";
 import { parseDurationMs } from "../record/parse-span.js";
@@ -35,14 +35,13 @@ interface CheckOptions {
 /** Denied: the defaults and --deny, less what --allow names (unless --deny names it too). Allowed lints are not reported. */
 export function checkConfig(opts: Pick<CheckOptions, "deny" | "allow">): LintConfig {
   const all = lintDefinitions().map((l) => l.id);
-  for (const id of [...(opts.deny ?? []), ...(opts.allow ?? [])]) {
-    if (id !== "all" && !all.includes(id)) throw new CliError(`unknown lint: ${id}; known lints: ${knownLints()} (or all)`, 2);
-  }
   const expand = (ids: readonly string[] | undefined): string[] => (ids?.includes("all") ? all : [...(ids ?? [])]);
   const denied = expand(opts.deny);
   const allowed = new Set(expand(opts.allow).filter((id) => !denied.includes(id)));
   const deny = [...new Set([...DENIED_BY_DEFAULT, ...denied])].filter((id) => !allowed.has(id));
-  return { deny, allow: [...allowed] };
+  const config = { deny, allow: [...allowed] };
+  checkLintIds(config);
+  return config;
 }
 
 async function feedFromFile(file: string, store: RuntimeStore, context: CommandContext): Promise<void> {

@@ -32,12 +32,17 @@ export function lintConfigFrom(flags: LintFlags): LintConfig {
     ...(flags.warn ? { warn: flags.warn } : {}),
     ...(flags.allow ? { allow: allowAll ? "all" : flags.allow } : {}),
   };
+  checkLintIds(config);
+  // `--warn x --allow all`: the named ones stay on, as with tokio-console.
+  return allowAll && flags.warn ? { warn: flags.warn } : config;
+}
+
+/** Has the engine check every id in `config`; an unknown one is a usage error (exit 2) listing the valid ids. */
+export function checkLintIds(config: LintConfig): void {
   try {
     resolveLintLevels(config);
   } catch (error) {
-    if (error instanceof LintConfigError) throw new CliError(`${error.message}; known lints: ${knownLints()}`, 2);
+    if (error instanceof LintConfigError) throw new CliError(`${error.message}; known lints: ${knownLints()} (or all)`, 2);
     throw error;
   }
-  // `--warn x --allow all`: the named ones stay on, as with tokio-console.
-  return allowAll && flags.warn ? { warn: flags.warn } : config;
 }

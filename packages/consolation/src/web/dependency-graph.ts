@@ -6,7 +6,9 @@
  * deadlock cycles are marked.
  */
 import type { DeadlockCycle, Freer, GraphNodeRef, RuntimeStore, Wait } from "@insight/engine";
-import { displayState, taskLabel, WaitIndex } from "./engine-view.js";
+import { taskLabel } from "../reading/task-text.js";
+import { WaitIndex } from "../reading/wait-index.js";
+import { displayState } from "./engine-view.js";
 import type { WebGraph, WebGraphEdge, WebGraphNode } from "./web-snapshot.js";
 
 export const taskNodeId = (id: bigint | string) => `t:${id}`;

@@ -4,11 +4,9 @@
  * display ids (tokio's / insight's `task.id`), as decimal strings.
  */
 import { lintDefinition, runLints, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
-import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabel, taskLabelById, wokenByText } from "../reading/task-text.js";
+import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../reading/task-text.js";
 import { WaitIndex } from "../reading/wait-index.js";
 import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "./web-snapshot.js";
-
-export { isRuntimeInternal, taskLabel, WaitIndex };
 
 export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
@@ -55,13 +53,12 @@ export function taskDetail(store: RuntimeStore, id: bigint, warnings: readonly s
   const task = store.task(id);
   if (!task) return undefined;
   const parentId = task.parents[0];
-  const parent = parentId !== undefined ? store.task(parentId) : undefined;
   const now = store.now;
   const lastWake = task.wakers.lastWake;
   return {
     row: taskRow(store, task, warnings.length),
     fields: fieldPairs(task),
-    parent: parentId !== undefined ? { key: String(parentId), label: parent ? taskLabel(parent) : `task ${parentId}` } : null,
+    parent: parentId !== undefined ? { key: String(parentId), label: taskLabelById(store, parentId) } : null,
     waits: store.waitsOf(task.id).map(webWait),
     wakers: {
       clones: Number(task.wakers.clones),

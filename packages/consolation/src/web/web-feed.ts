@@ -10,7 +10,9 @@ import { Temporality } from "@insight/protocol";
 import type { ConnectionState } from "@insight/protocol/client";
 import { RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@insight/engine";
 import { buildGraph } from "./dependency-graph.js";
-import { lintProblems, resourceDetail, resourceRow, taskDetail, taskLabel, taskRow, WaitIndex } from "./engine-view.js";
+import { taskLabel } from "../reading/task-text.js";
+import { WaitIndex } from "../reading/wait-index.js";
+import { lintProblems, resourceDetail, resourceRow, taskDetail, taskRow } from "./engine-view.js";
 import { TimelineRecorder } from "./timeline-recorder.js";
 import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "./web-snapshot.js";
 

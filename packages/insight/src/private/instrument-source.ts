@@ -70,6 +70,8 @@ export class RuntimeSource implements InstrumentSource {
   /** One publish interval. */
   tick(): void {
     const runtime = this.#runtime;
+    // Every interval, paused or not, so what joins noted stays bounded; the
+    // wire builder settles again before it reads, which is then a no-op.
     runtime.settleDeferred();
     runtime.expire(now());
     if (this.#paused) return;

@@ -54,12 +54,17 @@ describe("readUpdates()", () => {
 
   it("keeps sections a reader walked readable after the buffer moved on", async () => {
     const held: Update[] = [];
+    const walked: number[] = [];
     for await (const update of readUpdates(server(body, 17), "http://x/", new AbortController().signal, 1 << 20)) {
       let stats = 0;
       updateSections(update).tasks?.forEachStats(() => stats++);
+      walked.push(stats);
       held.push(update);
     }
-    expect(held.map((u) => Object.keys(u.taskUpdate?.statsUpdate ?? {}).length)).toEqual(sent.map((u) => Object.keys(u.taskUpdate?.statsUpdate ?? {}).length));
+    const statsCounts = sent.map((u) => Object.keys(u.taskUpdate?.statsUpdate ?? {}).length);
+    expect(walked).toEqual(statsCounts);
+    expect(held.map((u) => Object.keys(u.taskUpdate?.statsUpdate ?? {}).length)).toEqual(statsCounts);
+    held.forEach((update, i) => expect(update).toStrictEqual(fromBinary(UpdateSchema, toBinary(UpdateSchema, sent[i]!))));
   });
 
   it("refuses a message over the limit with ResourceExhausted", async () => {

@@ -150,7 +150,7 @@ class EngineView implements RuntimeView {
   /** Rows live as long as their task and are refreshed in place: rebuilding 10k of them per update kept the collector busy. */
   #rows = new Map<bigint, LiveTaskRow>();
   /** Name, kind, location and fields never change after a task appears; formatting them is most of a row's cost. */
-  readonly #fixed = new WeakMap<TaskRecord, { name: string; kind: string; location: string; fields: string }>();
+  readonly #fixed = new WeakMap<TaskRecord, FixedText>();
 
   constructor(
     store: RuntimeStore,
