@@ -6,7 +6,7 @@
 //
 //   node bench/console-memory.mjs [none|store] [tasks] [seconds] [snapshot-path]
 import { writeHeapSnapshot } from "node:v8";
-import { ConsoleClient, parseTarget, watchTarget } from "@insight/protocol/client";
+import { ConsoleClient, parseTarget, watchTarget } from "@insight/client";
 import { RuntimeStore } from "@insight/engine";
 import { startManyTasks } from "./lib/many-tasks.mjs";
 

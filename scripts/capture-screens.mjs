@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Captures the README walkthrough's screens from the real thing: the story's
 // Node service with insight, `consolation` under tmux at 132x30, walking
-// task list → blocked task → its channel → the tasks that can free it → help
-// → problems → D. Writes docs/screens/*.txt and refreshes the README's copies
+// task list (before and after the garbage-collection proof) → blocked task →
+// its channel → the tasks that can free it → help → problems → D. Writes docs/screens/*.txt and refreshes the README's copies
 // between its `<!-- screen:NAME -->` and `<!-- /screen -->` markers.
 //
 //   npx tsc -b && node scripts/capture-screens.mjs
@@ -63,7 +63,9 @@ async function shot(name, keys, predicate, what) {
 
 try {
   tmux("new-session", "-d", "-s", "demo", "-x", "132", "-y", "30", "-c", repoRoot, process.execPath, consolation, "--port", String(consolePort), "--out-dir", screenOutDir);
-  await shot("1-task-list", [], (s) => s.includes("process-jobs") && s.includes("P for more info"), "the task list with the deadlock warning");
+  // Before the library's garbage-collection proof (>= 3 s of idleness), nothing is claimed.
+  await shot("0-before-proof", [], (s) => /process-jobs\s+task\s+blocked/.test(s) && !s.includes("deadlock"), "the task list before the proof");
+  await shot("1-task-list", [], (s) => s.includes("process-jobs") && s.includes("deadlock cycle was detected. hit P for more info."), "the task list with the deadlock warning");
   await shot("2-task-view", ["/", "process-jobs", "Enter", "Enter"], (s) => s.includes("prototype_channel") && s.includes("waiting on channel capacity"), "the task view");
   await shot("3-freers", ["Enter"], (s) => s.includes("Tasks that can free"), "the tasks that can free the channel");
   await shot("4-help", ["?"], (s) => s.includes("Help:"), "the help window");

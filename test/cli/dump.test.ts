@@ -46,8 +46,15 @@ function fixtureSnapshot() {
       statsUpdate: { "9": { createdAt: now, attributes: [{ field: bool("locked", true) }, { field: str("insight.name", "ledger") }] } },
     },
     asyncOpUpdate: {
-      newAsyncOps: [{ id: { id: 77n }, metadata: { id: 3n }, source: "Mutex::lock", resourceId: { id: 9n } }],
-      statsUpdate: { "77": { createdAt: now, taskId: { id: BIG_TASK_SPAN }, attributes: [{ field: str("insight.reason", "waiting for lock") }] } },
+      newAsyncOps: [
+        { id: { id: 77n }, metadata: { id: 3n }, source: "Mutex::lock", resourceId: { id: 9n } },
+        { id: { id: 78n }, metadata: { id: 3n }, source: "Mutex::lock", resourceId: { id: 9n } },
+      ],
+      statsUpdate: {
+        "77": { createdAt: now, taskId: { id: BIG_TASK_SPAN }, attributes: [{ field: str("insight.reason", "waiting for lock") }] },
+        // Finished: task 43 released the lock to it (woken_by is a task.id).
+        "78": { createdAt: now, taskId: { id: 5n }, attributes: [{ field: str("insight.reason", "waiting for lock") }, { field: u64("insight.woken_by", 42n) }] },
+      },
     },
   });
 }
@@ -85,17 +92,28 @@ describe("consolation dump", () => {
     expect(lines[0]).toBe(`target: http://127.0.0.1:${server.address.port}`);
     expect(result.stdout).toContain("Tasks (2)");
     const worker = lines.find((l) => l.includes("dump-e2e-worker"));
-    expect(worker).toMatch(/^\s*42\s+idle\s+dump-e2e-worker\s+task\s/);
+    // It waits on a pending lock op: blocked, in the engine's words.
+    expect(worker).toMatch(/^\s*42\s+blocked\s+dump-e2e-worker\s+task\s/);
     expect(worker).toContain("app/server.mjs:10:3");
     expect(worker).toContain("tenant=acme");
     // A newline inside a name must not split the row.
-    expect(lines.some((l) => l.includes("line breaker"))).toBe(true);
+    expect(lines.some((l) => /^\s*43\s+idle\s+line\\nbreaker\s/.test(l))).toBe(true);
     expect(result.stdout).toContain("Resources (1)");
     expect(lines.find((l) => l.includes("Mutex") && l.includes("app/state.mjs:4:1"))).toContain("locked=true insight.name=ledger");
-    const op = lines.find((l) => l.includes("Mutex::lock"));
-    expect(op).toContain(`${BIG_TASK_SPAN} (dump-e2e-worker)`);
-    expect(op).toContain("app/worker.mjs:22:9");
-    expect(op).toContain("insight.reason=waiting for lock");
+    // One id space: the TASK column names the task by task.id, never by its span id.
+    expect(result.stdout).not.toContain(String(BIG_TASK_SPAN));
+    expect(lines[1]).toBe("hidden: 1 finished async op (--all-ops)");
+    expect(lines.filter((l) => l.includes("Mutex::lock"))).toEqual([' 1  Mutex::lock         1  42 (dump-e2e-worker)  app/worker.mjs:22:9  insight.reason="waiting for lock"']);
+  });
+
+  it("shows finished async ops with --all-ops, each marked pending or finished", async () => {
+    const result = await runCli(["dump", "--port", String(server.address.port), "--all-ops"]);
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines.filter((l) => l.includes("Mutex::lock"))).toEqual([
+      ' 1  Mutex::lock         1  42 (dump-e2e-worker)  pending   app/worker.mjs:22:9  insight.reason="waiting for lock"',
+      ' 2  Mutex::lock         1  43 (line\\nbreaker)    finished  app/worker.mjs:22:9  insight.reason="waiting for lock" insight.woken_by=42',
+    ]);
   });
 
   it("gives machine output with --json, keeping ids above 2^53 exact", async () => {
@@ -104,9 +122,25 @@ describe("consolation dump", () => {
     const json = JSON.parse(result.stdout);
     expect(json.target).toBe(`http://127.0.0.1:${server.address.port}`);
     const worker = json.tasks.find((t: { name: string }) => t.name === "dump-e2e-worker");
-    expect(worker).toMatchObject({ spanId: BIG_TASK_SPAN.toString(), id: "42", state: "idle", polls: "3", busyNanos: "1500" });
-    expect(json.resources).toEqual([expect.objectContaining({ id: "9", concreteType: "Mutex", kind: "Sync" })]);
-    expect(json.asyncOps).toEqual([expect.objectContaining({ id: "77", source: "Mutex::lock", resourceId: "9", taskSpanId: BIG_TASK_SPAN.toString() })]);
+    expect(worker).toMatchObject({ spanId: BIG_TASK_SPAN.toString(), id: "42", state: "blocked", polls: "3", busyNanos: "1500", fields: { tenant: { value: "acme" } } });
+    expect(json.resources).toEqual([
+      expect.objectContaining({ id: "1", spanId: "9", concreteType: "Mutex", kind: "Sync", name: "ledger", attributes: { locked: { value: true }, "insight.name": { value: "ledger" } } }),
+    ]);
+    expect(json.asyncOps).toEqual([
+      expect.objectContaining({ id: "1", spanId: "77", source: "Mutex::lock", resourceId: "1", taskId: "42", pending: true, attributes: { "insight.reason": { value: "waiting for lock" } } }),
+    ]);
+    expect(json.hidden).toEqual({ tasks: 0, resources: 0, asyncOps: 1 });
+  });
+
+  it("carries finished ops in --json with --all-ops, pending false and woken_by as a number", async () => {
+    const result = await runCli(["dump", `http://127.0.0.1:${server.address.port}`, "--json", "--all-ops"]);
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json.asyncOps.map((o: { spanId: string; taskId: string; pending: boolean }) => [o.spanId, o.taskId, o.pending])).toEqual([
+      ["77", "42", true],
+      ["78", "43", false],
+    ]);
+    expect(json.asyncOps[1].attributes["insight.woken_by"]).toEqual({ value: 42 });
   });
 
   it("says nothing is listening, in one line, and exits non-zero", async () => {

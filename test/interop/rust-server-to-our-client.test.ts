@@ -12,7 +12,7 @@ import { toJson, type JsonValue } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { decodeHdrHistogram, StateSchema, Temporality, UpdateSchema, tasks, trace } from "@insight/protocol";
-import { ConsoleClient, parseTarget } from "@insight/protocol/client";
+import { ConsoleClient, parseTarget } from "@insight/client";
 import { runPeer, rustBin, startFixtureServer, type Peer } from "../support/rust-peers.js";
 import { StreamReader, take } from "../support/streams.js";
 import { waitFor } from "../support/wait-for.js";

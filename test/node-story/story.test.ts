@@ -3,7 +3,9 @@
  * with insight on; hitting /process hangs; a console connecting over the wire
  * must find the blocked task, its await site (file:line and the text of the
  * `send` line), the channel `prototype_channel` with the reason "waiting on
- * channel capacity", and that channel's sole receiver being the blocked task.
+ * channel capacity", the blocked task as the only task known to use it (it
+ * sent; nobody ever received), and, once the library's garbage-collection
+ * proof has run, a deadlock resting on that proof.
  *
  * The child runs the built package (dist/): `npx tsc -b` first.
  */
@@ -13,7 +15,7 @@ import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldName, fieldValue, type Update, type FieldValue } from "@insight/protocol";
-import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/protocol/client";
+import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/client";
 import { RuntimeStore } from "@insight/engine";
 import { waitFor } from "../support/wait-for.js";
 
@@ -121,7 +123,7 @@ function hit(path: string): void {
 }
 
 describe("prototype_channel story over the wire", () => {
-  it("shows the blocked task, its await site, the channel and its sole receiver", async () => {
+  it("shows the blocked task, its await site, the channel and the evidence of who used it", async () => {
     hit("/process");
     const client = new ConsoleClient(parseTarget(`http://127.0.0.1:${consolePort}`));
     const snapshot = await waitFor(
@@ -157,10 +159,10 @@ describe("prototype_channel story over the wire", () => {
     expect(parent?.kind).toBe("request");
     expect(parent?.name).toBe("GET /process");
 
-    // The channel's only receiver is the blocked task itself: nobody else can make room.
+    // Owners are evidence of use: the blocked task sent into the channel, and nobody has received
+    // from it (its creator is not taken for its receiver). The GC proof settles the rest.
     const owners = String(channel?.attrs["insight.owners"]).split(",").filter(Boolean);
-    const receivers = owners.filter((o) => o.startsWith("receiver:")).map((o) => BigInt(o.slice("receiver:".length)));
-    expect(receivers).toEqual([blocked!.taskId]);
+    expect(owners).toEqual([`sender:${blocked!.taskId}`]);
   });
 
   it("is reported by the engine as a deadlock cycle: the task and prototype_channel", async () => {
@@ -178,6 +180,9 @@ describe("prototype_channel story over the wire", () => {
     const cycle = cycles.find((c) => c.resources.some((r) => r.label.includes("prototype_channel")));
     expect(cycle, JSON.stringify(cycles, (_, v) => (typeof v === "bigint" ? String(v) : v))).toBeDefined();
     expect(cycle!.tasks.map((t) => t.name)).toEqual(["process-jobs"]);
+    // Nothing but the proof can settle it: the channel's only known user is the task itself.
+    expect(cycle!.basis).toBe("proven");
+    expect(cycle!.evidence).toBe("nothing that can still run can wake it");
     expect(cycle!.resources.map((r) => r.concreteType)).toEqual(["Channel"]);
     expect(cycle!.awaitLocations.some((l) => l.startsWith(`${SERVER}:`))).toBe(true);
 

@@ -35,10 +35,12 @@ it("replays the story service's own recording to the deadlock, after a hard kill
   });
   const [, httpPort] = await service.waitForOutput(/http listening on port (\d+)/);
   http.get(`http://127.0.0.1:${httpPort}/process`).on("error", () => {});
-  // Enough intervals for the wait to be seen in several consecutive updates.
-  await waitFor(() => (readFileSync(file, "utf8").includes("prototype_channel") && readFileSync(file, "utf8").split("\n").length > 12 ? true : undefined), {
-    timeoutMs: 20_000,
-    description: "the recording to hold the stuck send",
+  // The library proves the task stuck only after 3 s of idleness and a sweep; a recording counts as
+  // watched, so the proof lands in the file. Wait until the file as written so far shows it.
+  await waitFor(async () => (readFileSync(file, "utf8").includes("prototype_channel") && (await runCli(["check", file])).code === 1 ? true : undefined), {
+    timeoutMs: 30_000,
+    intervalMs: 1_000,
+    description: "the recording to hold the proven-stuck send",
   });
   service.signal("SIGKILL");
 

@@ -1,6 +1,7 @@
 /**
  * Finding and running the Rust interop peers (interop/): the fixture server,
- * the probe client, the deadlock app, and the real tokio-console.
+ * the probe client, the deadlock app, the tokio accuracy scenarios, and the
+ * real tokio-console.
  *
  * Binary locations mirror scripts/lib/paths.mjs: `npm test` passes them in
  * INSIGHT_RUST_BIN_DIR / INSIGHT_TOKIO_CONSOLE, and a bare `npx vitest run`
@@ -18,7 +19,7 @@ const cacheDir = process.env.INSIGHT_CACHE_DIR ?? join(homedir(), ".cache", "ins
 export const rustBinDir = process.env.INSIGHT_RUST_BIN_DIR ?? join(process.env.CARGO_TARGET_DIR ?? join(cacheDir, "cargo-target"), "release");
 export const tokioConsoleBin = process.env.INSIGHT_TOKIO_CONSOLE ?? join(cacheDir, "cargo-root", "bin", "tokio-console");
 
-export type RustPeerName = "fixture-server" | "probe-client" | "deadlock-app";
+export type RustPeerName = "fixture-server" | "probe-client" | "deadlock-app" | "accuracy-tokio";
 
 /** Absolute path of a built peer; throws with a build hint when it is missing. */
 export function rustBin(name: RustPeerName): string {

@@ -2,12 +2,15 @@
  * The story, end to end: the real `consolation` binary under tmux watching the
  * story's Node service (examples/node/prototype-channel, instrumented with
  * insight). It walks the whole chain: task list → the blocked writer →
- * `prototype_channel` "waiting on channel capacity" → Enter → the reader →
- * `?` help → Esc → the deadlock warning → P → D, and Graphviz must accept the
+ * `prototype_channel` "waiting on channel capacity" → Enter → the tasks that
+ * used the channel → `?` help → Esc → P → D, and Graphviz must accept the
  * written .dot.
  *
- * The service's own task waits on its own channel, so its "sole receiver" is
- * itself and the cycle has one task: the shape the story describes.
+ * The service's own task sends into its own full channel and nobody ever
+ * receives. Nothing is claimed until the library's garbage-collection proof
+ * (after >= 3 s of idleness, while this console watches) shows that nothing
+ * still able to run can wake the task or reach the channel; from then on the
+ * deadlock banner is up, and the walk below happens under it.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -45,8 +48,10 @@ describe("consolation walking the story against the Node prototype-channel servi
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  it("follows the blocked task to the channel, to its reader, and on to the deadlock", async () => {
+  it("follows the blocked task to the channel, to the task that used it, and on to the deadlock", async () => {
     await tmux.waitForScreen((s) => s.includes("CONNECTED") && /process-jobs\s+task\s+blocked/.test(s), { description: "the blocked process-jobs task in the list" });
+    // The proof comes after >= 3 s of idleness and a forced GC, then holds for two updates.
+    await tmux.waitForScreen((s) => s.includes("⚠ deadlock cycle was detected. hit P for more info."), { description: "the deadlock banner, once the proof is in" });
     // Narrow the list to the blocked task, as the developer would, and open it.
     // Resizing redraws the whole frame at the new size, with nothing left over from the old one.
     await tmux.resize(90, 24);
@@ -76,15 +81,20 @@ describe("consolation walking the story against the Node prototype-channel servi
 
     await tmux.sendKeys("Enter");
     const freers = await tmux.waitForScreen((s) => s.includes("Tasks that can free prototype_channel"), { description: "the channel's freers" });
-    expect(freers).toMatch(/receiver/);
+    // Nobody ever received from it, and the proof says nothing able to run can reach it any more.
+    expect(freers).toMatch(/Tasks that can free prototype_channel: none \(Channel \d+\)/);
+    expect(freers).toContain("The target proved that no code still able to run can reach it (garbage collection).");
+    expect(freers).toContain("No task is known to receive from it. Its waiters can never continue. Tasks that used it:");
+    expect(freers).toMatch(/▶ task \d+ process-jobs\s+sole sender \(mpsc channel\)\s+blocked/);
     await tmux.sendKeys("Enter");
-    const reader = await tmux.waitForScreen((s) => /Task \d+/.test(s) && s.includes("spawned at"), { description: "the reader's task view" });
-    // The sole receiver is the blocked task itself.
-    expect(reader).toContain("process-jobs");
+    const user = await tmux.waitForScreen((s) => /Task \d+ process-jobs/.test(s) && s.includes("spawned at"), { description: "the channel user's task view" });
+    // The only task that ever used the channel is the blocked task itself.
+    expect(user).toContain("prototype_channel");
 
-    await tmux.waitForScreen((s) => /deadlock cycles? (was|were) detected\. hit P for more info\./.test(s), { description: "the deadlock warning" });
     await tmux.sendKeys("P");
-    await tmux.waitForScreen((s) => s.includes("deadlock-cycle") && s.includes("prototype_channel"), { description: "the problem view" });
+    const problems = await tmux.waitForScreen((s) => s.includes("docs/problems/deadlock-cycle.md") && s.includes("rests on:"), { description: "the problem view" });
+    expect(problems).toMatch(/Task \d+ "process-jobs" waits on itself through prototype_channel and can never make progress/);
+    expect(problems).toContain("rests on: proven: nothing still able to run can wake these tasks (garbage-collection proof or lost wakers)");
     await tmux.sendKeys("D");
     const written = await tmux.waitForScreen((s) => /wrote \S+\.dot/.test(s), { description: "the written .dot path" });
     const path = /wrote (\S+\.dot)/.exec(written)![1]!;

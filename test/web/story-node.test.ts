@@ -1,10 +1,11 @@
 /**
  * Acceptance: the web console against the story's Node service
  * (examples/node/prototype-channel, started as its header documents). After
- * GET /process the `process-jobs` task sends into a full channel that only it
- * could drain: the graph must show task → prototype_channel → task in red,
- * the task's details must show the `send` await site, and its timeline lane
- * must show it blocked.
+ * GET /process the `process-jobs` task sends into a full channel nobody ever
+ * receives from. Once the library's garbage-collection proof has run (>= 3 s
+ * idle, while this console watches), the graph must show task →
+ * prototype_channel → task (its only user, the sole sender) in red, the
+ * task's details the `send` await site, and its timeline lane the task blocked.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";

@@ -9,6 +9,7 @@ export type {
   AsyncOpRecord,
   AttributeEntry,
   CycleResource,
+  CycleBasis,
   CycleTask,
   DeadlockCycle,
   DisplayId,
@@ -16,6 +17,7 @@ export type {
   DurationHistogramView,
   FieldEntry,
   Freer,
+  FreerCertainty,
   FreerRole,
   GraphNodeRef,
   LintConfig,
@@ -23,12 +25,14 @@ export type {
   LintLevel,
   LintThresholds,
   LongPoll,
+  NeverWokenVerdict,
   Nanos,
   Problem,
   ResourceRecord,
   Severity,
   StateShare,
   StoreOptions,
+  StuckVerdicts,
   TaskHistograms,
   TaskRecord,
   TaskState,
@@ -52,6 +56,8 @@ export { formatFieldValue } from "./state/fields.js";
 // Relations
 export { reasonForSource, directionForSource } from "./relations/reasons.js";
 export { parseOwnersText, roleLabel, primitiveName } from "./relations/owner-text.js";
+export { roleCertainty, rolesThatFree } from "./relations/owners.js";
+export { taskActivity, type TaskActivity } from "./relations/task-activity.js";
 
 // Graph
 export { IncrementalSccs, type Component } from "./graph/incremental-scc.js";
@@ -65,3 +71,8 @@ export { toChromeTrace, type ChromeTrace, type TraceEvent, type TraceOptions } f
 // Lints
 export { runLints, lintDefinitions, lintDefinition, resolveLintLevels, countByLint, LintConfigError, TOKIO_CONSOLE_LINTS } from "./lints/registry.js";
 export { DEFAULT_THRESHOLDS } from "./lints/lint.js";
+
+// Untrusted text: the one sanitiser every output uses
+export { safeText, escapeUnsafe, boundText, boundedJsonReplacer, xmlText, dotText, mermaidText, escapeXmlChars, FIELD_WIDTH, LONG_FIELD_WIDTH, FULL_TEXT_LIMIT, ELLIPSIS } from "./text/sanitize.js";
+export { displayWidth, graphemes, graphemeWidth, codePointWidth } from "./text/display-width.js";
+export { isUnsafeCodePoint, hasUnsafeText, escapeCodePoint } from "./text/control-chars.js";

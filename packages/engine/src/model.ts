@@ -142,6 +142,16 @@ export interface ResourceRecord {
   readonly createdAt: Nanos | undefined;
   readonly droppedAt: Nanos | undefined;
   readonly dropped: boolean;
+  /**
+   * `insight.unreachable=true`: the target proved (by garbage collection) that
+   * no code outside the tasks waiting on it can reach this primitive, so its
+   * stated owners are the only possible freers.
+   */
+  readonly unreachable: boolean;
+  /** `insight.leaked`: guards or permits collected without being released (0 when not sent). */
+  readonly leaked: bigint;
+  /** `insight.capacity`: a semaphore's total permits, when the target states it (tokio does not). */
+  readonly capacity: bigint | undefined;
 }
 
 export interface AsyncOpRecord {
@@ -170,6 +180,8 @@ export interface AsyncOpRecord {
   /** Not dropped, not completed by a wake and not last polled ready. */
   readonly pending: boolean;
   readonly attributes: readonly AttributeEntry[];
+  /** `insight.requested` (permits asked), else tokio's `permits_requested`, when sent. */
+  readonly requested: bigint | undefined;
   readonly polls: bigint;
   readonly busy: Nanos;
   readonly createdAt: Nanos | undefined;
@@ -192,14 +204,26 @@ export interface Wait {
   readonly since: Nanos | undefined;
 }
 
-/** Roles a task can play for a resource. */
-/** `task`: the spawned task behind a join handle, which ends the wait by finishing. */
-export type FreerRole = "holder" | "reader" | "permit" | "receiver" | "sender" | "party" | "task";
+/**
+ * Roles a task can play for a resource. `task`: the spawned task behind a
+ * join handle, which ends the wait by finishing. `notifier`: a task that
+ * notified a Notify before.
+ */
+export type FreerRole = "holder" | "reader" | "permit" | "receiver" | "sender" | "party" | "task" | "notifier";
+
+/**
+ * How much a freer proves. `certain`: a closed set (these tasks and nobody
+ * else can free it: lock holders, permit holders, the task behind a join
+ * handle, or any owner of a resource proven unreachable). `possible`: tasks
+ * known to have used that end; other code holding a reference could too.
+ */
+export type FreerCertainty = "certain" | "possible";
 
 /** A task that can free (or use) a resource, and why. */
 export interface Freer {
   readonly task: DisplayId;
   readonly role: FreerRole;
+  readonly certainty: FreerCertainty;
   /** e.g. "sole receiver (mpsc channel)", "lock holder (mutex)". */
   readonly label: string;
   /** True when the engine inferred the role (tokio poll ops) rather than the target stating it. */
@@ -249,13 +273,26 @@ export interface CycleResource {
 }
 
 /**
- * A set of tasks that can never make progress: a strongly connected part of
- * the wait-for graph with no way out (every resource's possible freers are
- * themselves inside it), held over two consecutive updates.
+ * What a cycle rests on. `certain`: a closed cycle of the wait-for graph in
+ * which every resource side's freers are certain (lock holders, permit
+ * holders, awaited tasks, owners of an unreachable resource). `proven`: a
+ * connected group of tasks the target proved stuck (no waker left: the GC
+ * proof, or tokio's lost waker). `likely`: a closed cycle only when the tasks
+ * known to use an end are counted as its only users.
+ */
+export type CycleBasis = "certain" | "proven" | "likely";
+
+/**
+ * A set of tasks that wait on each other: a closed part of the wait-for graph
+ * (no way out), or a group of tasks proven stuck, held over two consecutive
+ * updates. `basis` says how sure it is; `evidence` says why, in words.
  */
 export interface DeadlockCycle {
   /** Stable while the same members stay stuck: `cycle:` + sorted member keys. */
   readonly id: string;
+  readonly basis: CycleBasis;
+  /** The grounds, e.g. `m1 is held by 1 "a"; m2 is held by 2 "b"`, or `nothing that can still run can wake it`. */
+  readonly evidence: string;
   readonly tasks: readonly CycleTask[];
   readonly resources: readonly CycleResource[];
   /** Await sites of the waits inside the cycle. */
@@ -265,6 +302,29 @@ export interface DeadlockCycle {
   readonly firstSeenGeneration: number;
   /** `now` when first seen. */
   readonly firstSeenAt: Nanos | undefined;
+}
+
+/** A task that certainly can never be woken (`never-woken`), and why. */
+export interface NeverWokenVerdict {
+  readonly task: DisplayId;
+  readonly waits: readonly Wait[];
+  /** `proven`: no waker left, and no stuck task uses what it waits on; `doomed`: every wait is on a resource that can never free it. */
+  readonly basis: "proven" | "doomed";
+  /** One clause per reason, e.g. "m1 is locked and its guard was garbage-collected without being released". */
+  readonly reasons: readonly string[];
+}
+
+/** Every stuck verdict of a store generation; lints and views read these. */
+export interface StuckVerdicts {
+  /** Deadlocks that certainly hold: basis `certain` or `proven`. */
+  readonly cycles: readonly DeadlockCycle[];
+  /** Closed cycles through ends only known to be used by their members (basis `likely`), not already told. */
+  readonly likely: readonly DeadlockCycle[];
+  readonly neverWoken: readonly NeverWokenVerdict[];
+  /** Tasks stuck only because they wait on a problem told above: not a problem of their own. */
+  readonly downstream: ReadonlySet<DisplayId>;
+  /** Tasks named by a cycle or a never-woken verdict. */
+  readonly named: ReadonlySet<DisplayId>;
 }
 
 /** Cumulative dropped-event counters, summed over all updates. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeHdrHistogram, fieldName, fieldValue, Temporality, type FieldValue, type Update } from "@insight/protocol";
-import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/protocol/client";
+import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/client";
 import { fileURLToPath } from "node:url";
 import * as insight from "./index.js";
 import { Channel, Mutex } from "./sync.js";

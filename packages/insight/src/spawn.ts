@@ -8,7 +8,7 @@ import { now } from "./private/clock.js";
 import { JoinWait } from "./private/join-wait.js";
 import type { FieldValue, TaskRecord } from "./private/records.js";
 import { runtime } from "./private/runtime.js";
-import { currentTaskRecord, taskStorage } from "./private/task-context.js";
+import { currentTaskRecord, newTaskContext, taskStorage, type TaskContext } from "./private/task-context.js";
 
 const NO_FIELDS: Readonly<Record<string, FieldValue>> = Object.freeze({});
 
@@ -61,18 +61,37 @@ function invoke<T>(fn: () => T | PromiseLike<T>): Promise<T> {
   }
 }
 
+/**
+ * Runs `fn` and keeps its task's context reachable for as long as the promise
+ * it returned can still settle: the task may be waiting on a promise made
+ * outside it (`spawn("x", () => shared)`), whose resolver lives elsewhere. A
+ * reaction registered here, in the task's context, holds the context through
+ * that promise; without it the GC proof would call such a task stuck.
+ */
+function invokeHeld<T>(fn: () => T | PromiseLike<T>): Promise<T> {
+  const result = invoke(fn);
+  result.then(keepAlive, keepAlive);
+  return result;
+}
+
+function keepAlive(): void {}
+
 export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: SpawnOptions = {}): TaskHandle<T> {
   const rt = runtime;
   if (rt === undefined) return new TaskHandle(0, name, invoke(fn));
   let task: TaskRecord;
+  let context: TaskContext;
   const start = now();
   try {
     const taskName = String(name);
     task = rt.createTask(taskName, "task", options.fields ?? NO_FIELDS, rt.spawnSite(taskName, spawn), currentTaskRecord(), start);
+    context = newTaskContext(task);
   } catch {
     return new TaskHandle(0, name, invoke(fn));
   }
-  const result = taskStorage.run(task, invoke, fn);
+  // Only the task's own continuations keep `context` alive from here on (see
+  // task-context.ts): nothing below may store it.
+  const result = taskStorage.run(context, invokeHeld, fn);
   const join = new JoinWait(task);
   const done = () => {
     try {

@@ -6,6 +6,7 @@
  *   {"format":"insight-recording","version":1,"createdAt":"…","target":"…"}
  *   {"t":"1732312345123456789","update":{…Update…}}
  *   {"t":"…","state":{"temporality":"PAUSED"}}
+ *   {"t":"…","restart":{}}      the next message is the first of a new process
  *
  * `t` is nanoseconds since the epoch as a decimal string (exact past 2^53).
  * Readers skip line kinds they do not know, so later versions can add kinds
@@ -28,7 +29,9 @@ export interface RecordingHeader {
 
 export type RecordedMessage =
   | { readonly kind: "update"; readonly atNs: bigint; readonly update: Update }
-  | { readonly kind: "state"; readonly atNs: bigint; readonly state: State };
+  | { readonly kind: "state"; readonly atNs: bigint; readonly state: State }
+  /** The target restarted (a reconnect landed on a new process): what follows is a separate process. */
+  | { readonly kind: "restart"; readonly atNs: bigint };
 
 export function headerLine(target: string | undefined, producer: string, now = new Date()): string {
   const header: RecordingHeader = { format: RECORDING_FORMAT, version: RECORDING_VERSION, createdAt: now.toISOString(), ...(target ? { target } : {}), producer };
@@ -41,6 +44,11 @@ export function updateLine(update: Update, atNs: bigint): string {
 
 export function stateLine(state: State, atNs: bigint): string {
   return `${JSON.stringify({ t: atNs.toString(), state: toJson(StateSchema, state) })}\n`;
+}
+
+/** Marks a restart: readers start a fresh state here (docs/recording-format.md). */
+export function restartLine(atNs: bigint): string {
+  return `${JSON.stringify({ t: atNs.toString(), restart: {} })}\n`;
 }
 
 export type DecodedLine = { readonly header: RecordingHeader } | { readonly message: RecordedMessage } | { readonly skipped: string } | { readonly error: string };
@@ -67,6 +75,7 @@ export function decodeRecordingLine(text: string, isFirst: boolean): DecodedLine
   try {
     if ("update" in record) return { message: { kind: "update", atNs, update: fromJson(UpdateSchema, record["update"] as JsonValue, { ignoreUnknownFields: true }) } };
     if ("state" in record) return { message: { kind: "state", atNs, state: fromJson(StateSchema, record["state"] as JsonValue, { ignoreUnknownFields: true }) } };
+    if ("restart" in record) return { message: { kind: "restart", atNs } };
   } catch (error) {
     return { error: `bad message: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
   }

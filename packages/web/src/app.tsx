@@ -66,7 +66,7 @@ export function App() {
           <a key={name} href={`#${name}`} role="tab" aria-selected={tab === name} class={tab === name ? "active" : ""} id={`tab-${name}`}>
             {name}
             {name === "problems" && snapshot && snapshot.problems.length > 0 ? ` (${snapshot.problems.length})` : ""}
-            {name === "tasks" && snapshot ? ` (${snapshot.tasks.filter((t) => t.state !== "completed").length})` : ""}
+            {name === "tasks" && snapshot ? ` (${snapshot.tasks.filter((t) => t.state !== "done").length})` : ""}
           </a>
         ))}
       </nav>

@@ -2,7 +2,7 @@
  * What `check` prints: each problem the engine found with where it happens
  * and the page that says what to do about it, as text or JSON.
  */
-import type { Problem, RuntimeStore, Wait } from "@insight/engine";
+import { LONG_FIELD_WIDTH, safeText, type Problem, type RuntimeStore, type Wait } from "@insight/engine";
 import { displayLocation } from "../format/location.js";
 import { isRuntimeInternal, taskLabelById } from "../reading/task-text.js";
 
@@ -59,19 +59,60 @@ export function reportProblem(store: RuntimeStore, problem: Problem): ReportedPr
   };
 }
 
-export function formatCheckText(source: string, tasks: number, problems: readonly ReportedProblem[]): string {
-  const lines = [`checked ${source}: ${tasks} task${tasks === 1 ? "" : "s"}`];
-  for (const p of problems) {
-    lines.push(`${p.denied ? "error" : p.severity === "info" ? "info" : "warning"}[${p.lint}]: ${p.summary}`);
-    for (const l of p.locations) lines.push(`  --> ${l.where || "(no location)"}${l.what ? `  ${l.what}` : ""}`);
+/** A problem of one process of a file that holds several (the recording marks restarts), or of one of several targets. */
+interface Numbered {
+  readonly problem: ReportedProblem;
+  /** 1-based; the live target and single-process files have only process 1. */
+  readonly process: number;
+  /** The process's label when several targets were checked (docs/processes.md). */
+  readonly label: string | undefined;
+}
+
+interface Checked {
+  readonly tasks: number;
+  readonly problems: readonly ReportedProblem[];
+  readonly label?: string;
+}
+
+function numbered(processes: readonly Checked[]): Numbered[] {
+  return processes.flatMap((p, i) => p.problems.map((problem) => ({ problem, process: i + 1, label: p.label })));
+}
+
+export function formatCheckText(source: string, processes: readonly Checked[]): string {
+  const tasks = processes.reduce((sum, p) => sum + p.tasks, 0);
+  const several = processes.length > 1;
+  const labelled = processes.some((p) => p.label !== undefined);
+  const why = labelled ? processes.map((p) => safeText(p.label ?? "?", LONG_FIELD_WIDTH)).join(", ") : "the target restarted";
+  const what = several
+    ? `${processes.length} processes (${why}), ${processes.map((p) => p.tasks).join(" + ")} tasks`
+    : `${tasks} task${tasks === 1 ? "" : "s"}`;
+  const lines = [`checked ${safeText(source, LONG_FIELD_WIDTH)}: ${what}`];
+  const all = numbered(processes);
+  for (const { problem: p, process, label } of all) {
+    // Summaries and locations carry target text (names, await lines): made safe and capped where printed.
+    lines.push(`${p.denied ? "error" : p.severity === "info" ? "info" : "warning"}[${p.lint}]: ${several || label !== undefined ? `process ${label !== undefined ? safeText(label, LONG_FIELD_WIDTH) : process}: ` : ""}${safeText(p.summary, LONG_FIELD_WIDTH)}`);
+    for (const l of p.locations) lines.push(`  --> ${l.where ? safeText(l.where, LONG_FIELD_WIDTH) : "(no location)"}${l.what ? `  ${safeText(l.what, LONG_FIELD_WIDTH)}` : ""}`);
     lines.push(`  see ${p.docs}`);
   }
-  const failing = problems.filter((p) => p.denied).length;
-  const others = problems.length - failing;
+  const failing = all.filter((n) => n.problem.denied).length;
+  const others = all.length - failing;
   lines.push(
     failing
       ? `check failed: ${failing} denied problem${failing === 1 ? "" : "s"}`
       : `check passed${others ? ` (${others} warning${others === 1 ? "" : "s"})` : ""}`,
   );
   return `${lines.join("\n")}\n`;
+}
+
+/** `--json`: `process` says which process of the file a problem belongs to (1 unless the recording marks restarts). */
+export function checkJson(source: string, config: { readonly deny?: readonly string[] }, processes: readonly Checked[]) {
+  const problems = numbered(processes).map(({ problem, process, label }) => ({ ...problem, process, ...(label !== undefined ? { processLabel: label } : {}) }));
+  return {
+    source,
+    ok: problems.every((p) => !p.denied),
+    tasks: processes.reduce((sum, p) => sum + p.tasks, 0),
+    processes: processes.length,
+    denied: config.deny ?? [],
+    problems,
+  };
 }

@@ -5,19 +5,19 @@
  * otherwise, 2 when it could not check at all.
  */
 import { existsSync, statSync } from "node:fs";
-import { create } from "@bufbuild/protobuf";
 import type { Command } from "commander";
-import { lintDefinitions, RuntimeStore, runLints, type LintConfig } from "@insight/engine";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
-import { formatTarget } from "@insight/protocol/client";
+import { boundedJsonReplacer, lintDefinitions, RuntimeStore, type LintConfig } from "@insight/engine";
+import { formatTarget } from "@insight/client";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { checkLintIds, collectIds } from "../cli/lint-options.js";
-import { portOption, resolveTarget } from "../cli/target-option.js";
+import { discoverOption, discoveryDirOption, portsOption, tokenOption } from "../cli/target-option.js";
+import { checkTargets } from "../targets/multi-check.js";
+import { isMultiTarget, resolveTargets, singleTarget } from "../targets/target-set.js";
 import { watchLive } from "../record/live-watch.js";
 import { parseDurationMs } from "../record/parse-span.js";
-import { readUpdates } from "../replay/read-updates.js";
-import { formatCheckText, reportProblem } from "./check-report.js";
+import { checkFile, lintStore, type CheckedProcess } from "./check-file.js";
+import { checkJson, formatCheckText } from "./check-report.js";
 
 /** Problems that mean a hang: denied unless the user allows them. */
 export const DENIED_BY_DEFAULT = lintDefinitions()
@@ -25,7 +25,10 @@ export const DENIED_BY_DEFAULT = lintDefinitions()
   .map((l) => l.id);
 
 interface CheckOptions {
-  port?: number;
+  port?: number[];
+  discover?: boolean;
+  discoveryDir?: string;
+  token?: string;
   for: string;
   deny?: string[];
   allow?: string[];
@@ -44,51 +47,46 @@ export function checkConfig(opts: Pick<CheckOptions, "deny" | "allow">): LintCon
   return config;
 }
 
-async function feedFromFile(file: string, store: RuntimeStore, context: CommandContext): Promise<void> {
-  const problems: string[] = [];
-  const result = await readUpdates(file, { update: (u) => store.applyUpdate(u), problem: (p) => problems.push(`line ${p.line}: ${p.message}`) });
-  if (result.format === undefined) throw new CliError(`${file}: not a recording or trace consolation can read`, 2);
-  for (const p of problems.slice(0, 20)) context.err(`consolation: ${file}: ${p}\n`);
-  if (problems.length > 20) context.err(`consolation: ${file}: ${problems.length - 20} more problems not shown\n`);
-  // The file's last state is final: nothing will come to release it. One more
-  // observation of that state lets the engine confirm what holds at the end.
-  if (store.now !== undefined) store.applyUpdate(create(UpdateSchema, { now: nanosToTimestamp(store.now) }));
-}
-
 export function registerCheck(program: Command, context: CommandContext): void {
   program
     .command("check")
     .description("look for deadlocks and other problems in a live target or a recording/trace, for CI; exit 1 on a denied problem")
-    .argument("[target-or-file]", "console server (default http://127.0.0.1:6669), or a recording or tokio trace file")
-    .addOption(portOption())
+    .argument("[target-or-file]", "console server (default http://127.0.0.1:6669; TARGET,TARGET,... for several), or a recording or tokio trace file")
+    .addOption(portsOption())
+    .addOption(discoverOption())
+    .addOption(discoveryDirOption())
+    .addOption(tokenOption())
     .option("--for <duration>", "how long to watch a live target", "10s")
     .option("--deny <lints>", `problems that fail the check, comma-separated or repeated; \`all\` for every lint (default: ${DENIED_BY_DEFAULT.join(", ")})`, collectIds)
     .option("--allow <lints>", "problems never reported; `all` for every lint not denied", collectIds)
     .option("--json", "machine-readable output")
     .action(async (arg: string | undefined, opts: CheckOptions) => {
       const config = checkConfig(opts);
-      const store = new RuntimeStore();
       let source: string;
-      if (arg !== undefined && opts.port === undefined && existsSync(arg) && statSync(arg).isFile()) {
+      let processes: CheckedProcess[];
+      const choice = { arg, ports: opts.port, discover: opts.discover, discoveryDir: opts.discoveryDir, token: opts.token };
+      if (arg !== undefined && opts.port === undefined && !opts.discover && existsSync(arg) && statSync(arg).isFile()) {
         source = arg;
-        await feedFromFile(arg, store, context);
+        processes = await checkFile(arg, config, context);
+      } else if (isMultiTarget(choice)) {
+        const targets = resolveTargets(choice);
+        source = `${targets.length} target${targets.length === 1 ? "" : "s"}`;
+        processes = await checkTargets(targets, config, parseDurationMs(opts.for, "--for"), context);
       } else {
-        const target = resolveTarget(arg, opts.port);
+        const target = singleTarget(choice);
         source = formatTarget(target);
+        const store = new RuntimeStore();
         try {
-          await watchLive(target, { update: (u) => store.applyUpdate(u) }, { forMs: parseDurationMs(opts.for, "--for") });
+          // A target lost mid-window fails the check: the rest of the window was never seen.
+          await watchLive(target, { update: (u) => store.applyUpdate(u) }, { forMs: parseDurationMs(opts.for, "--for"), failOnLoss: true });
         } catch (error) {
           if (error instanceof CliError) throw new CliError(error.message, 2);
           throw error;
         }
+        processes = [{ tasks: store.taskCount, problems: lintStore(store, config) }];
       }
-      const problems = runLints(store, config).map((p) => reportProblem(store, p));
-      const failing = problems.filter((p) => p.denied);
-      context.out(
-        opts.json
-          ? `${JSON.stringify({ source, ok: failing.length === 0, tasks: store.taskCount, denied: config.deny, problems }, null, 2)}\n`
-          : formatCheckText(source, store.taskCount, problems),
-      );
+      const failing = processes.flatMap((p) => p.problems).filter((p) => p.denied);
+      context.out(opts.json ? `${JSON.stringify(checkJson(source, config, processes), boundedJsonReplacer, 2)}\n` : formatCheckText(source, processes));
       process.exitCode = failing.length > 0 ? 1 : 0;
     });
 }

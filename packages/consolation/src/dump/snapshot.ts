@@ -1,52 +1,81 @@
 /**
- * Folds the pieces of one snapshot into rows for `consolation dump`. This is a
- * point-in-time view only: no history, no inference. Live analysis belongs to
- * @insight/engine.
+ * Rows for `consolation dump` (and `replay --report`): the pieces of one
+ * snapshot, or a replayed sequence of updates, fed to @insight/engine's
+ * store and read back. The engine decides every fact shown (ids, task
+ * state, whether an op is still pending), so dump never disagrees with the
+ * consoles or `check`.
+ *
+ * One id space for people: a task is its `task.id` (what tokio-console
+ * shows), a resource and an async op their engine display ids, and every
+ * column that names a task names it by `task.id`. Span ids, which are
+ * reused and mean nothing to a reader, appear only in `--json`, as `spanId`.
  */
 import {
-  durationToNanos,
-  fieldName,
-  fieldValue,
-  timestampToNanos,
-  type Attribute,
-  type Field,
-  type Location,
-  type Metadata,
-  type Update,
-} from "@insight/protocol";
+  RuntimeStore,
+  taskActivity,
+  type AsyncOpRecord,
+  type AttributeEntry,
+  type FieldEntry,
+  type ResourceRecord,
+  type TaskActivity,
+  type TaskRecord,
+} from "@insight/engine";
+import type { FieldValue, Update } from "@insight/protocol";
 import { shortenLocation } from "../format/location.js";
 
+/**
+ * A field or attribute value as JSON keeps it: text, a boolean, or an
+ * integer (a JSON number while exact, else a decimal string), with the unit
+ * the target attached (`ms`, `permits`) when it did.
+ */
+export interface DumpValue {
+  readonly value: string | number | boolean;
+  readonly unit?: string;
+}
+
+/** Name → value; names are unique per entity on the wire, and a name never has to be parsed out of text. */
+export type DumpValues = Readonly<Record<string, DumpValue>>;
+
 export interface DumpTask {
+  /** `task.id` (tokio's and insight's), else the engine's display id. */
+  readonly id: bigint;
   readonly spanId: bigint;
-  readonly id: string;
   readonly name: string;
   readonly kind: string;
-  readonly state: "running" | "idle" | "completed";
+  readonly state: TaskActivity;
   readonly polls: bigint;
   readonly busyNanos: bigint;
   readonly scheduledNanos: bigint;
   readonly totalNanos: bigint | undefined;
   readonly location: string;
-  readonly fields: string;
+  readonly fields: DumpValues;
 }
 
 export interface DumpResource {
   readonly id: bigint;
+  readonly spanId: bigint;
+  /** The public resource an internal one belongs to (tokio's batch semaphore under a Mutex). */
+  readonly parentId: bigint | undefined;
   readonly concreteType: string;
   readonly kind: string;
+  readonly name: string | undefined;
   readonly location: string;
-  readonly attributes: string;
+  readonly attributes: DumpValues;
   readonly dropped: boolean;
 }
 
 export interface DumpAsyncOp {
   readonly id: bigint;
+  readonly spanId: bigint;
   readonly source: string;
-  readonly resourceId: bigint;
-  readonly taskSpanId: bigint | undefined;
+  readonly resourceId: bigint | undefined;
+  /** The awaiting task's `task.id`. */
+  readonly taskId: bigint | undefined;
   readonly taskName: string | undefined;
+  /** Still waiting: not dropped, not completed by a wake, not last polled ready. */
+  readonly pending: boolean;
   readonly location: string;
-  readonly attributes: string;
+  readonly attributes: DumpValues;
 }
 
 export interface DumpSnapshot {
@@ -57,161 +86,129 @@ export interface DumpSnapshot {
   readonly droppedEvents: { tasks: bigint; resources: bigint; asyncOps: bigint };
 }
 
+/** Fields the task row already shows in its own columns. */
 const TASK_FIELDS_SHOWN_ELSEWHERE = new Set(["task.name", "task.id", "kind", "spawn.location", "loc.file", "loc.line", "loc.col"]);
 
-export function formatLocation(location: Location | undefined): string {
-  if (!location) return "";
-  return shortenLocation(rawLocation(location));
+export function jsonValue(value: FieldValue): string | number | boolean {
+  if (typeof value !== "bigint") return value;
+  return value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(value) : value.toString();
 }
 
-function rawLocation(location: Location): string {
-  const file = location.file ?? location.modulePath ?? "";
-  if (!file) return "";
-  const parts = [file];
-  if (location.line !== undefined) parts.push(String(location.line));
-  if (location.column !== undefined) parts.push(String(location.column));
-  return parts.join(":");
-}
-
-function fieldText(field: Field, metadata: Metadata | undefined): [string, string] | undefined {
-  const name = fieldName(field, metadata);
-  const value = fieldValue(field);
-  if (name === undefined || value === undefined) return undefined;
-  return [name, String(value)];
-}
-
-function attributesText(attributes: readonly Attribute[], metadata: Metadata | undefined): string {
-  return attributes
-    .flatMap((a) => {
-      const pair = a.field ? fieldText(a.field, metadata) : undefined;
-      return pair ? [`${pair[0]}=${pair[1]}${a.unit ?? ""}`] : [];
-    })
-    .join(" ");
-}
-
-function resourceKindName(kind: { case: "known"; value: number } | { case: "other"; value: string } | { case: undefined; value?: undefined } | undefined): string {
-  if (kind?.case === "known") return kind.value === 0 ? "Timer" : `Known(${kind.value})`;
-  if (kind?.case === "other") return kind.value;
-  return "";
-}
-
-export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
-  const metadata = new Map<bigint, Metadata>();
-  for (const piece of pieces) {
-    for (const m of piece.newMetadata?.metadata ?? []) {
-      if (m.id && m.metadata) metadata.set(m.id.id, m.metadata);
-    }
+function valuesOf(entries: ReadonlyArray<FieldEntry | AttributeEntry>): DumpValues {
+  const out: Record<string, DumpValue> = {};
+  for (const entry of entries) {
+    const unit = "unit" in entry ? entry.unit : undefined;
+    // defineProperty, not assignment: a target may name an attribute `__proto__`.
+    Object.defineProperty(out, entry.name, { value: unit ? { value: jsonValue(entry.value), unit } : { value: jsonValue(entry.value) }, enumerable: true });
   }
-  const metaOf = (id: { id: bigint } | undefined) => (id ? metadata.get(id.id) : undefined);
-  const nowNanos = timestampToNanos(pieces.findLast((p) => p.now !== undefined)?.now);
-  const dropped = { tasks: 0n, resources: 0n, asyncOps: 0n };
+  return out;
+}
 
-  const tasks: DumpTask[] = [];
-  const taskNames = new Map<bigint, string>();
-  for (const piece of pieces) {
-    const update = piece.taskUpdate;
-    if (!update) continue;
-    dropped.tasks += update.droppedEvents;
-    for (const task of update.newTasks) {
-      if (!task.id) continue;
-      const meta = metaOf(task.metadata);
-      const fields = task.fields.map((f) => fieldText(f, meta)).filter((p): p is [string, string] => p !== undefined);
-      const byName = new Map(fields);
-      const stats = pieces.map((p) => p.taskUpdate?.statsUpdate[task.id!.id.toString()]).findLast((s) => s !== undefined);
-      const created = timestampToNanos(stats?.createdAt);
-      const droppedAt = timestampToNanos(stats?.droppedAt);
-      const end = droppedAt ?? nowNanos;
-      const poll = stats?.pollStats;
-      const running = poll?.lastPollStarted !== undefined && poll.lastPollEnded === undefined;
-      const name = byName.get("task.name") ?? "";
-      taskNames.set(task.id.id, name || `task ${byName.get("task.id") ?? task.id.id}`);
-      tasks.push({
-        spanId: task.id.id,
-        id: byName.get("task.id") ?? String(task.id.id),
-        name,
-        kind: byName.get("kind") ?? "task",
-        state: droppedAt !== undefined ? "completed" : running ? "running" : "idle",
-        polls: poll?.polls ?? 0n,
-        busyNanos: durationToNanos(poll?.busyTime),
-        scheduledNanos: durationToNanos(stats?.scheduledTime),
-        totalNanos: created !== undefined && end !== undefined ? end - created : undefined,
-        location: formatLocation(task.location) || formatLocation(meta?.location),
-        fields: fields
-          .filter(([k]) => !TASK_FIELDS_SHOWN_ELSEWHERE.has(k))
-          .map(([k, v]) => `${k}=${v}`)
-          .join(" "),
-      });
-    }
-  }
+const ascending = (x: { id: bigint }, y: { id: bigint }) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
 
-  const resources: DumpResource[] = [];
-  for (const piece of pieces) {
-    const update = piece.resourceUpdate;
-    if (!update) continue;
-    dropped.resources += update.droppedEvents;
-    for (const resource of update.newResources) {
-      if (!resource.id) continue;
-      const meta = metaOf(resource.metadata);
-      const stats = pieces.map((p) => p.resourceUpdate?.statsUpdate[resource.id!.id.toString()]).findLast((s) => s !== undefined);
-      resources.push({
-        id: resource.id.id,
-        concreteType: resource.concreteType,
-        kind: resourceKindName(resource.kind?.kind),
-        location: formatLocation(resource.location) || formatLocation(meta?.location),
-        attributes: attributesText(stats?.attributes ?? [], meta),
-        dropped: stats?.droppedAt !== undefined,
-      });
-    }
-  }
-
-  const asyncOps: DumpAsyncOp[] = [];
-  for (const piece of pieces) {
-    const update = piece.asyncOpUpdate;
-    if (!update) continue;
-    dropped.asyncOps += update.droppedEvents;
-    for (const op of update.newAsyncOps) {
-      if (!op.id) continue;
-      const meta = metaOf(op.metadata);
-      const stats = pieces.map((p) => p.asyncOpUpdate?.statsUpdate[op.id!.id.toString()]).findLast((s) => s !== undefined);
-      const taskSpanId = stats?.taskId?.id;
-      asyncOps.push({
-        id: op.id.id,
-        source: op.source,
-        resourceId: op.resourceId?.id ?? 0n,
-        taskSpanId,
-        taskName: taskSpanId === undefined ? undefined : taskNames.get(taskSpanId),
-        location: formatLocation(meta?.location),
-        attributes: attributesText(stats?.attributes ?? [], meta),
-      });
-    }
-  }
-
-  const ascending = (x: bigint, y: bigint) => (x < y ? -1 : x > y ? 1 : 0);
+function taskRow(store: RuntimeStore, task: TaskRecord): DumpTask {
   return {
-    nowNanos,
-    tasks: lastById(tasks, (t) => t.spanId).sort((a, b) => ascending(a.spanId, b.spanId)),
-    resources: lastById(resources, (r) => r.id).sort((a, b) => ascending(a.id, b.id)),
-    asyncOps: lastById(asyncOps, (o) => o.id).sort((a, b) => ascending(a.id, b.id)),
-    droppedEvents: dropped,
+    id: task.id,
+    spanId: task.spanId,
+    name: task.name ?? "",
+    kind: task.kind,
+    state: taskActivity(store, task),
+    polls: task.polls,
+    busyNanos: task.times.busy,
+    scheduledNanos: task.times.scheduled,
+    totalNanos: task.createdAt !== undefined ? task.times.total : undefined,
+    location: task.location ? shortenLocation(task.location) : "",
+    fields: valuesOf(task.fields.filter((f) => !TASK_FIELDS_SHOWN_ELSEWHERE.has(f.name))),
   };
 }
 
-/** A sequence of updates (a replay) can announce an entity again, e.g. after a reconnect: keep its last form. */
-function lastById<T>(items: readonly T[], id: (item: T) => bigint): T[] {
-  return [...new Map(items.map((item) => [id(item), item])).values()];
+function resourceRow(resource: ResourceRecord): DumpResource {
+  return {
+    id: resource.id,
+    spanId: resource.spanId,
+    parentId: resource.parent,
+    concreteType: resource.concreteType,
+    kind: resource.kind,
+    name: resource.name,
+    location: resource.location ? shortenLocation(resource.location) : "",
+    attributes: valuesOf(resource.attributes),
+    dropped: resource.dropped,
+  };
+}
+
+function opRow(store: RuntimeStore, op: AsyncOpRecord): DumpAsyncOp {
+  const task = op.task !== undefined ? store.task(op.task) : undefined;
+  return {
+    id: op.id,
+    spanId: op.spanId,
+    source: op.source,
+    resourceId: op.resource,
+    taskId: op.task,
+    taskName: task?.name,
+    pending: op.pending,
+    location: op.awaitLocation ? shortenLocation(op.awaitLocation) : "",
+    attributes: valuesOf(op.attributes),
+  };
+}
+
+/** Reads a store into dump rows, every entity it holds, in id order. */
+export function snapshotOf(store: RuntimeStore): DumpSnapshot {
+  return {
+    nowNanos: store.now,
+    tasks: store.tasks().map((t) => taskRow(store, t)).sort(ascending),
+    resources: store.resources().map(resourceRow).sort(ascending),
+    asyncOps: store.asyncOps().map((o) => opRow(store, o)).sort(ascending),
+    droppedEvents: { ...store.droppedEvents },
+  };
+}
+
+/**
+ * The state after a sequence of updates: the pieces of one snapshot, or a
+ * replay up to a position. Nothing is pruned: what the target still sent
+ * (completed tasks in its retention window) is there to show with `--all`.
+ */
+export function foldSnapshot(pieces: readonly Update[]): DumpSnapshot {
+  const store = new RuntimeStore({ retainForNs: null });
+  for (const piece of pieces) store.applyUpdate(piece);
+  return snapshotOf(store);
+}
+
+export interface HiddenCounts {
+  readonly tasks: number;
+  readonly resources: number;
+  /** Ops that finished (completed or dropped), kept out unless asked. */
+  readonly asyncOps: number;
+}
+
+export interface DumpFilter {
+  /** Completed tasks and dropped resources, and the ops on those resources. */
+  readonly finished: boolean;
+  /** Async ops that are no longer pending. */
+  readonly finishedOps: boolean;
 }
 
 /**
  * Completed tasks and dropped resources linger for the target's retention
- * period (6 s on tokio). They crowd out what is alive, so dump hides them
- * unless asked, and says how many it hid.
+ * period (6 s on tokio), and a busy program finishes thousands of waits
+ * a second. Both crowd out what is stuck now, so dump shows only what is
+ * live and pending unless asked, and says how much it left out.
  */
-export function withoutFinished(snapshot: DumpSnapshot): DumpSnapshot & { hidden: number } {
-  const tasks = snapshot.tasks.filter((t) => t.state !== "completed");
-  const resources = snapshot.resources.filter((r) => !r.dropped);
+export function filterSnapshot(snapshot: DumpSnapshot, show: DumpFilter): DumpSnapshot & { hidden: HiddenCounts } {
+  const tasks = show.finished ? snapshot.tasks : snapshot.tasks.filter((t) => t.state !== "done");
+  const resources = show.finished ? snapshot.resources : snapshot.resources.filter((r) => !r.dropped);
   const live = new Set(resources.map((r) => r.id));
-  const asyncOps = snapshot.asyncOps.filter((o) => live.has(o.resourceId));
-  const hidden =
-    snapshot.tasks.length - tasks.length + snapshot.resources.length - resources.length + snapshot.asyncOps.length - asyncOps.length;
-  return { ...snapshot, tasks, resources, asyncOps, hidden };
+  const asyncOps = snapshot.asyncOps.filter(
+    (o) => (show.finished || o.resourceId === undefined || live.has(o.resourceId)) && (show.finishedOps || o.pending),
+  );
+  return {
+    ...snapshot,
+    tasks,
+    resources,
+    asyncOps,
+    hidden: {
+      tasks: snapshot.tasks.length - tasks.length,
+      resources: snapshot.resources.length - resources.length,
+      asyncOps: snapshot.asyncOps.length - asyncOps.length,
+    },
+  };
 }

@@ -19,8 +19,9 @@ function atOf(value: unknown): bigint | undefined {
   if (!isObject(value)) return undefined;
   const secs = value["secs_since_epoch"];
   const nanos = value["nanos_since_epoch"];
-  if (typeof secs !== "number" || typeof nanos !== "number") return undefined;
-  return BigInt(secs) * 1_000_000_000n + BigInt(nanos);
+  // 1e400 parses as Infinity and 1.5 is no count of nanoseconds: only whole, non-negative numbers are times.
+  if (!Number.isSafeInteger(secs) || !Number.isSafeInteger(nanos) || (secs as number) < 0 || (nanos as number) < 0) return undefined;
+  return BigInt(secs as number) * 1_000_000_000n + BigInt(nanos as number);
 }
 
 const WAKER_OPS: Record<string, WakerOp> = { Wake: "wake", WakeByRef: "wake_by_ref", Clone: "clone", Drop: "drop" };

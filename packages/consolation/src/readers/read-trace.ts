@@ -3,6 +3,7 @@
  * and feeds each line to that format's parser. Events and problems go to the
  * sink as they are found; nothing else is kept.
  */
+import { LONG_FIELD_WIDTH, safeText } from "@insight/engine";
 import { createAriParser } from "./ari-reader.js";
 import { createConsoleRecordingParser } from "./console-recording-reader.js";
 import { DETECT_LINES, detectFormat } from "./detect-format.js";
@@ -27,6 +28,9 @@ export const FORMAT_NAMES: Record<TraceFormat, string> = {
   json: "tracing-subscriber JSON",
 };
 
+/** Marks a problem that is a reader's own failure, not the file's. */
+export const READER_ERROR = "reader error";
+
 const isJsonFormat = (format: TraceFormat) => format === "json" || format === "console-recording" || format === "insight-recording";
 
 export interface ReadResult {
@@ -39,8 +43,19 @@ export interface ReadResult {
  * A line feeder that buffers only until the format is known. `forced` skips
  * detection. An insight recording is not a trace: `onInsight` gets its lines.
  */
-export function createTraceFeeder(sink: ReadSink, forced?: TraceFormat, onInsightLine?: (text: string, line: number) => void) {
+export function createTraceFeeder(given: ReadSink, forced?: TraceFormat, onInsightLine?: (text: string, line: number) => void) {
+  // Problems quote the file (a bad timestamp, an unknown tag): one line each, made safe and capped, whatever the file holds.
+  const sink: ReadSink = { event: (e) => given.event(e), problem: (p) => given.problem({ ...p, message: safeText(p.message, LONG_FIELD_WIDTH) }) };
+  /** A reader bug must not end the whole read: the line is reported and skipped (the fuzz tests look for this message). */
+  const guarded = (line: number, run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      sink.problem({ line, message: `unreadable record (${READER_ERROR}: ${error instanceof Error ? error.message : String(error)})` });
+    }
+  };
   let format: TraceFormat | undefined = forced;
+  let lastLine = 0;
   let parser: LineParser | undefined;
   const held: { text: string; line: number }[] = [];
 
@@ -51,7 +66,7 @@ export function createTraceFeeder(sink: ReadSink, forced?: TraceFormat, onInsigh
   };
   const deliver = (text: string, line: number) => {
     if (format === "insight-recording") onInsightLine?.(text, line);
-    else parser!.line(text, line);
+    else guarded(line, () => parser!.line(text, line));
   };
   if (forced) start(forced);
 
@@ -60,6 +75,7 @@ export function createTraceFeeder(sink: ReadSink, forced?: TraceFormat, onInsigh
       return format;
     },
     line(text: string, line: number, terminated: boolean) {
+      lastLine = line;
       if (!terminated && !(format && isJsonFormat(format) && isCompleteJson(text))) {
         // A last line without its newline: the writer stopped mid-line.
         sink.problem({ line, message: "truncated last line (no newline at end of input); ignored", truncated: true });
@@ -85,7 +101,7 @@ export function createTraceFeeder(sink: ReadSink, forced?: TraceFormat, onInsigh
         if (guess) start(guess);
         else for (const h of held) sink.problem({ line: h.line, message: "unrecognized line (no known trace format detected)" });
       }
-      parser?.end();
+      guarded(lastLine, () => parser?.end());
     },
   };
 }

@@ -2,14 +2,20 @@
  * Watches a live target for a while (or until interrupted), handing every
  * message to the caller with its receive time. Shared by `record` and `check`.
  */
-import { ConsoleClient, watchTarget, type ConnectionState } from "@insight/protocol/client";
+import { ConsoleClient, watchTarget, type ConnectionState } from "@insight/client";
 import type { State, Update } from "@insight/protocol";
 import { CliError } from "../cli/cli-error.js";
+import { RestartDetector, TaskBirths } from "../reading/process-change.js";
 import { nowNs } from "./recording-writer.js";
 
 export interface LiveWatchHandlers {
   update(update: Update, atNs: bigint): void;
   state?(state: State, atNs: bigint): void;
+  /**
+   * A reconnect landed on a new process (reading/process-change.ts); called
+   * just before that process's first update.
+   */
+  restart?(atNs: bigint): void;
 }
 
 export interface LiveWatchOptions {
@@ -17,6 +23,11 @@ export interface LiveWatchOptions {
   readonly forMs?: number;
   /** Fail when nothing connects within this long. */
   readonly connectTimeoutMs?: number;
+  /**
+   * Fail (exit 2) as soon as an established connection is lost before
+   * `forMs` is over: `check` cannot vouch for a window it did not see.
+   */
+  readonly failOnLoss?: boolean;
 }
 
 export async function watchLive(target: URL, handlers: LiveWatchHandlers, options: LiveWatchOptions = {}): Promise<{ updates: number }> {
@@ -26,17 +37,32 @@ export async function watchLive(target: URL, handlers: LiveWatchHandlers, option
   let lastProblem = "";
   let finish!: (error?: Error) => void;
   const finished = new Promise<void>((resolve, reject) => (finish = (error) => (error ? reject(error) : resolve())));
+  const births = handlers.restart ? new TaskBirths() : undefined;
+  const restarts = births ? new RestartDetector(births.createdAt) : undefined;
   const watch = watchTarget(client, {
     onUpdate(update) {
       updates++;
-      handlers.update(update, nowNs());
+      const atNs = nowNs();
+      if (restarts?.startsNewProcess(update)) {
+        births!.clear();
+        handlers.restart?.(atNs);
+      }
+      births?.observe(update);
+      handlers.update(update, atNs);
     },
     onState(state) {
       handlers.state?.(state, nowNs());
     },
     onConnection(state: ConnectionState) {
-      if (state.status === "connected") connected = true;
-      if (state.status === "reconnecting") lastProblem = state.reason;
+      if (state.status === "connected") {
+        connected = true;
+        restarts?.connected();
+      }
+      if (state.status === "reconnecting") {
+        lastProblem = state.reason;
+        const window = options.forMs !== undefined ? ` before --for ${formatWindow(options.forMs)} was over` : "";
+        if (options.failOnLoss && connected) finish(new CliError(`lost ${client.label}${window}: ${state.reason}`, 2));
+      }
     },
   });
   const timers: NodeJS.Timeout[] = [];
@@ -62,4 +88,8 @@ export async function watchLive(target: URL, handlers: LiveWatchHandlers, option
     await watch.done;
   }
   return { updates };
+}
+
+function formatWindow(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }

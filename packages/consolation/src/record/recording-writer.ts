@@ -5,11 +5,12 @@
  */
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { State, Update } from "@insight/protocol";
-import { headerLine, stateLine, updateLine } from "@insight/protocol/recording";
+import { headerLine, restartLine, stateLine, updateLine } from "@insight/protocol/recording";
 
 export class RecordingWriter {
   readonly #stream: WriteStream;
   #messages = 0;
+  #restarts = 0;
   #failure: Error | undefined;
 
   constructor(path: string, target: string | undefined, producer = "consolation") {
@@ -34,6 +35,16 @@ export class RecordingWriter {
   state(state: State, atNs = nowNs()): void {
     this.#messages++;
     this.#stream.write(stateLine(state, atNs));
+  }
+
+  /** The target restarted: what follows belongs to a new process. */
+  restart(atNs = nowNs()): void {
+    this.#restarts++;
+    this.#stream.write(restartLine(atNs));
+  }
+
+  get restarts(): number {
+    return this.#restarts;
   }
 
   close(): Promise<void> {

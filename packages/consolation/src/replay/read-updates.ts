@@ -3,6 +3,7 @@
  * yields its recorded messages; a console-subscriber recording or a tokio
  * trace goes through the readers and `EventsToUpdates`.
  */
+import { LONG_FIELD_WIDTH, safeText } from "@insight/engine";
 import type { Update } from "@insight/protocol";
 import { timestampToNanos } from "@insight/protocol";
 import { decodeRecordingLine } from "@insight/protocol/recording";
@@ -16,6 +17,27 @@ export interface UpdateSink {
   problem(problem: ReadProblem): void;
   /** Every runtime event, for consumers (wake analysis) that want more than Updates. */
   event?(event: RuntimeEvent): void;
+  /** The recording marks a restart: the updates that follow come from a new process. */
+  restart?(atNs: bigint): void;
+  /**
+   * When given, an insight recording's update lines come here undecoded (only
+   * checked to be JSON with a time and an update), for a consumer that keeps
+   * them and decodes each when it needs it (the replay's frame log).
+   */
+  updateLine?(text: string, atNs: bigint): void;
+}
+
+/** The time of an update line, when the line is JSON with `t` and `update`; undefined for any other line. */
+function updateLineTime(text: string): bigint | undefined {
+  let record: unknown;
+  try {
+    record = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof record !== "object" || record === null) return undefined;
+  const { t, update } = record as Record<string, unknown>;
+  return typeof t === "string" && /^\d+$/.test(t) && typeof update === "object" && update !== null ? BigInt(t) : undefined;
 }
 
 export interface ReadUpdatesResult {
@@ -37,10 +59,15 @@ export async function readUpdates(path: string, sink: UpdateSink, options: { int
     undefined,
     (text, line) => {
       if (text.trim() === "") return;
+      if (sawHeader && sink.updateLine) {
+        const atNs = updateLineTime(text);
+        if (atNs !== undefined) return sink.updateLine(text, atNs);
+      }
       const decoded = decodeRecordingLine(text, !sawHeader);
       sawHeader = true;
-      if ("error" in decoded) sink.problem({ line, message: decoded.error });
+      if ("error" in decoded) sink.problem({ line, message: safeText(decoded.error, LONG_FIELD_WIDTH) });
       else if ("message" in decoded && decoded.message.kind === "update") sink.update(decoded.message.update, decoded.message.atNs);
+      else if ("message" in decoded && decoded.message.kind === "restart") sink.restart?.(decoded.message.atNs);
     },
   );
   const stats = await readLines(path, (text, line, terminated) => feeder.line(text, line, terminated));

@@ -51,7 +51,7 @@ describe("replay in the TUI", () => {
   it("takes its keys only where the keymap leaves them free", () => {
     const feed = new ReplayFeed(source(), { label: "f", startIndex: 4 });
     const changes: number[] = [];
-    feed.start({ update: () => {}, reset: () => {}, connection: () => changes.push(feed.controller.status().frame), changed: () => {}, notice: () => {} });
+    feed.start({ update: () => {}, reset: () => {}, taskCreatedAt: () => undefined, connection: () => changes.push(feed.controller.status().frame), changed: () => {}, notice: () => {} });
     const ui = initialUiState();
     expect(feed.handleKey({ name: "char", char: "." }, ui)).toBe(true);
     expect(feed.controller.status().frame).toBe(5);

@@ -34,7 +34,7 @@ export class ReplayController {
   status(): ReplayStatus {
     const { source } = this;
     const start = source.startNs ?? 0n;
-    const at = source.frames[source.position - 1]?.atNs;
+    const at = source.frames.atNs(source.position - 1);
     return {
       playing: source.playing,
       speed: this.#speed,

@@ -4,21 +4,25 @@
  * `check FILE`) subscribe and feed what they get into the engine's store, so
  * replayed data goes through exactly the path live data does.
  *
- * Frames are held in memory so seeking backwards is possible: a backwards seek
- * sends `reset` and then every frame up to the new position again.
+ * Frames are kept in a {@link FrameLog} (encoded, spilled to a temporary
+ * file, with a bounded index) so seeking backwards is possible in memory that
+ * does not grow with the file: a backwards seek sends `reset` and then every
+ * frame up to the new position again. A
+ * recording that marks a restart sends `reset` before the new process's first
+ * frame, so the two processes are never merged into one state.
  */
 import type { Update } from "@insight/protocol";
 import type { ReadProblem, TraceFormat } from "../readers/runtime-event.js";
+import { MemoryFrameLog, SpillFrameLog, type FrameLog, type ReplayFrame } from "./frame-log.js";
 import { readUpdates } from "./read-updates.js";
 
-export interface ReplayFrame {
-  /** When the message was received (recordings) or the trace time it covers (traces), ns since epoch. */
-  readonly atNs: bigint;
-  readonly update: Update;
-}
+export type { ReplayFrame } from "./frame-log.js";
+
+/** Problems kept for display; past this only the count grows (a file of garbage must not fill memory with messages). */
+export const MAX_KEPT_PROBLEMS = 1000;
 
 export interface ReplayListener {
-  /** Forget everything: playback restarts from the first frame. */
+  /** Forget everything: playback restarts from the first frame, or the recorded process restarted. */
   reset(): void;
   update(update: Update, frame: ReplayFrame, index: number): void;
   /** Playing stopped at the end, or the position changed. */
@@ -32,28 +36,71 @@ export class ReplaySource {
   #speed = 1;
 
   private constructor(
-    readonly frames: readonly ReplayFrame[],
+    readonly frames: FrameLog,
     readonly problems: readonly ReadProblem[],
     readonly format: TraceFormat | undefined,
+    /** Problems found, including those past MAX_KEPT_PROBLEMS. */
+    readonly problemCount: number = problems.length,
   ) {}
 
   static async open(path: string, options: { intervalNs?: bigint } = {}): Promise<ReplaySource> {
-    const frames: ReplayFrame[] = [];
+    const frames = new SpillFrameLog();
     const problems: ReadProblem[] = [];
-    const result = await readUpdates(path, { update: (update, atNs) => frames.push({ update, atNs }), problem: (p) => problems.push(p) }, options);
-    return new ReplaySource(frames, problems, result.format);
+    let problemCount = 0;
+    let restart = false;
+    try {
+      const result = await readUpdates(
+        path,
+        {
+          update: (update, atNs) => {
+            // A restart before any update changes nothing: there is no earlier process to forget.
+            frames.append(update, atNs, restart && frames.length > 0);
+            restart = false;
+          },
+          problem: (p) => {
+            if (problemCount++ < MAX_KEPT_PROBLEMS) problems.push(p);
+          },
+          restart: () => (restart = true),
+          updateLine: (text, atNs) => {
+            frames.appendLine(text, atNs, restart && frames.length > 0);
+            restart = false;
+          },
+        },
+        options,
+      );
+      return new ReplaySource(frames, problems, result.format, problemCount);
+    } catch (error) {
+      frames.close();
+      throw error;
+    }
   }
 
   static fromFrames(frames: readonly ReplayFrame[]): ReplaySource {
-    return new ReplaySource(frames, [], undefined);
+    return new ReplaySource(new MemoryFrameLog(frames), [], undefined);
   }
 
   get startNs(): bigint | undefined {
-    return this.frames[0]?.atNs;
+    return this.frames.atNs(0);
   }
 
   get endNs(): bigint | undefined {
-    return this.frames[this.frames.length - 1]?.atNs;
+    return this.frames.atNs(this.frames.length - 1);
+  }
+
+  /** How many processes the file holds: one more than its restarts. */
+  get processes(): number {
+    return 1 + this.frames.restarts.length;
+  }
+
+  /** Which process (1-based) frame `index - 1`, the last one delivered at position `index`, belongs to. */
+  processAt(index: number): number {
+    return 1 + this.frames.restarts.filter((r) => r < index).length;
+  }
+
+  /** Releases the spilled frames. */
+  close(): void {
+    this.pause();
+    this.frames.close();
   }
 
   /** Index of the next frame to deliver. */
@@ -72,17 +119,17 @@ export class ReplaySource {
 
   /** Delivers the next frame; false at the end. */
   step(): boolean {
-    const frame = this.frames[this.#next];
+    const frame = this.frames.frame(this.#next);
     if (!frame) return false;
     const index = this.#next++;
+    if (frame.restart) for (const l of this.#listeners) l.reset();
     for (const l of this.#listeners) l.update(frame.update, frame, index);
     return true;
   }
 
   /** Delivers every frame up to and including time `atNs`; seeks back with a reset when needed. */
   seek(atNs: bigint): void {
-    const target = this.frames.findIndex((f) => f.atNs > atNs);
-    this.seekIndex(target < 0 ? this.frames.length : target);
+    this.seekIndex(this.frames.indexAfter(atNs));
   }
 
   /** Positions so that frames [0, index) have been delivered. */
@@ -93,7 +140,7 @@ export class ReplaySource {
       for (const l of this.#listeners) l.reset();
     }
     while (this.#next < clamped) this.step();
-    for (const l of this.#listeners) l.position?.(this.#next, this.frames[this.#next - 1]?.atNs);
+    for (const l of this.#listeners) l.position?.(this.#next, this.frames.atNs(this.#next - 1));
   }
 
   /** Plays in (scaled) real time from the current position; `speed` 2 = twice as fast. */
@@ -101,15 +148,15 @@ export class ReplaySource {
     this.pause();
     this.#speed = speed > 0 ? speed : 1;
     const tick = () => {
-      const current = this.frames[this.#next - 1];
+      const current = this.frames.atNs(this.#next - 1);
       if (!this.step()) {
         this.#timer = undefined;
-        for (const l of this.#listeners) l.position?.(this.#next, current?.atNs);
+        for (const l of this.#listeners) l.position?.(this.#next, current);
         return;
       }
-      const now = this.frames[this.#next - 1]!;
-      const following = this.frames[this.#next];
-      const gapMs = following ? Number(following.atNs - now.atNs) / 1e6 / this.#speed : 0;
+      const now = this.frames.atNs(this.#next - 1)!;
+      const following = this.frames.atNs(this.#next);
+      const gapMs = following !== undefined ? Number(following - now) / 1e6 / this.#speed : 0;
       this.#timer = setTimeout(tick, Math.max(0, Math.min(gapMs, 5_000)));
     };
     this.#timer = setTimeout(tick, 0);

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Update } from "@insight/protocol";
 import { foldSnapshot } from "../dump/snapshot.js";
 import { readTraceText } from "../readers/collect.js";
-import { decodeRecordingLine, headerLine, updateLine } from "@insight/protocol/recording";
+import { decodeRecordingLine, headerLine, restartLine, updateLine } from "@insight/protocol/recording";
 import { EventsToUpdates } from "./events-to-updates.js";
 import { ReplaySource } from "./replay-source.js";
 
@@ -24,7 +24,7 @@ describe("events to protocol Updates", () => {
     const snapshot = foldSnapshot(seedUpdates());
     const receiver = snapshot.tasks.find((t) => t.name === "receiver")!;
     // console-subscriber counts every enter, including the one that drops the task.
-    expect(receiver).toMatchObject({ id: "3", state: "completed", polls: 5n });
+    expect(receiver).toMatchObject({ id: 3n, state: "done", polls: 5n });
     expect(snapshot.tasks.map((t) => t.name).sort()).toEqual(["dummy", "receiver", "sender-task"]);
   });
 
@@ -67,5 +67,26 @@ describe("recordings and replay", () => {
     const source = await ReplaySource.open(file);
     expect(source.frames).toHaveLength(1);
     expect(source.problems).toEqual([{ line: 3, message: expect.stringContaining("truncated"), truncated: true }]);
+  });
+
+  it("resets the state at a restart mark, so two processes are never merged", async () => {
+    const updates = seedUpdates(5_000_000n);
+    const dir = mkdtempSync(join(tmpdir(), "insight-replay-"));
+    const file = join(dir, "restarted.jsonl");
+    // A mark before any update has no earlier process to forget; the one in the middle does.
+    writeFileSync(file, headerLine(undefined, "test") + restartLine(1n) + updateLine(updates[0]!, 2n) + updateLine(updates[1]!, 3n) + restartLine(4n) + updateLine(updates[0]!, 5n));
+    expect(decodeRecordingLine(restartLine(4n).trimEnd(), false)).toEqual({ message: { kind: "restart", atNs: 4n } });
+    const source = await ReplaySource.open(file);
+    expect(source.frames.restarts).toEqual([2]);
+    expect(source.processAt(3)).toBe(2);
+    expect(source.processes).toBe(2);
+    const seen: string[] = [];
+    source.subscribe({ reset: () => seen.push("reset"), update: (_u, f) => seen.push(String(f.atNs)) });
+    source.seekIndex(3);
+    expect(seen).toEqual(["2", "3", "reset", "5"]);
+    // Seeking back into the first process replays it alone.
+    seen.length = 0;
+    source.seekIndex(2);
+    expect(seen).toEqual(["reset", "2", "3"]);
   });
 });

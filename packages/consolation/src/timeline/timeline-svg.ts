@@ -4,6 +4,7 @@
  * the "outside" lane) to the woken task's lane. Self-contained SVG; every text
  * is escaped.
  */
+import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText, xmlText } from "@insight/engine";
 import { formatDuration } from "../format/duration.js";
 import type { WakeReport } from "../wakes/wake-types.js";
 
@@ -12,9 +13,13 @@ const LABEL_WIDTH = 220;
 const PLOT_WIDTH = 900;
 const TOP = 40;
 
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+/** Untrusted text as SVG text or an attribute value: controls as escape text, capped, XML-escaped (see xmlText). */
+export function escapeXml(text: string, maxWidth: number = LONG_FIELD_WIDTH): string {
+  return xmlText(text, maxWidth);
 }
+
+/** A task name inside a longer text, capped on its own so the rest of the text still shows. */
+const nameOf = (name: string | undefined) => safeText(name ?? "?", FIELD_WIDTH);
 
 export function timelineSvg(report: WakeReport, title: string): string {
   const tasks = report.tasks.filter((t) => t.polls > 0 || t.wakes > 0);
@@ -42,18 +47,18 @@ export function timelineSvg(report: WakeReport, title: string): string {
   out.push(`<text x="8" y="${laneY(0) + 18}" fill="#666666">outside the runtime</text>`);
   tasks.forEach((t, i) => {
     const y = laneY(i + 1);
-    out.push(`<text x="8" y="${y + 18}">${escapeXml(`${t.task.name} [${t.task.spanId}]`.slice(0, 30))}</text>`);
+    out.push(`<text x="8" y="${y + 18}">${escapeXml(`${nameOf(t.task.name)} [${nameOf(t.task.spanId)}]`, 30)}</text>`);
     const from = t.createdNs ?? start;
     const to = t.closedNs ?? end;
-    out.push(`<rect x="${x(from).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(to) - x(from)).toFixed(1)}" height="${LANE - 12}" fill="#dddddd"><title>${escapeXml(`${t.task.name}: idle`)}</title></rect>`);
+    out.push(`<rect x="${x(from).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(to) - x(from)).toFixed(1)}" height="${LANE - 12}" fill="#dddddd"><title>${escapeXml(`${nameOf(t.task.name)}: idle`)}</title></rect>`);
   });
   for (const p of report.polls) {
     const index = lane.get(p.task.spanId);
     if (index === undefined) continue;
     const y = laneY(index);
     const sched = p.startNs - p.scheduledNs;
-    if (p.scheduledNs > 0n) out.push(`<rect x="${x(sched).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(p.startNs) - x(sched)).toFixed(1)}" height="${LANE - 12}" fill="#e5b700"><title>${escapeXml(`${p.task.name} poll ${p.index}: scheduled ${formatDuration(p.scheduledNs)}`)}</title></rect>`);
-    out.push(`<rect x="${x(p.startNs).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(p.endNs) - x(p.startNs)).toFixed(1)}" height="${LANE - 8}" fill="#2f9e5c"><title>${escapeXml(`${p.task.name} poll ${p.index}: busy ${formatDuration(p.busyNs)} (line ${p.startLine})`)}</title></rect>`);
+    if (p.scheduledNs > 0n) out.push(`<rect x="${x(sched).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(p.startNs) - x(sched)).toFixed(1)}" height="${LANE - 12}" fill="#e5b700"><title>${escapeXml(`${nameOf(p.task.name)} poll ${p.index}: scheduled ${formatDuration(p.scheduledNs)}`)}</title></rect>`);
+    out.push(`<rect x="${x(p.startNs).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(p.endNs) - x(p.startNs)).toFixed(1)}" height="${LANE - 8}" fill="#2f9e5c"><title>${escapeXml(`${nameOf(p.task.name)} poll ${p.index}: busy ${formatDuration(p.busyNs)} (line ${p.startLine})`)}</title></rect>`);
   }
   for (const w of report.wakes) {
     const to = lane.get(w.wokenSpanId);
@@ -63,7 +68,7 @@ export function timelineSvg(report: WakeReport, title: string): string {
     const wx = x(w.atNs).toFixed(1);
     const y1 = laneY(from) + LANE / 2;
     const y2 = laneY(to) + LANE / 2;
-    const text = `${w.op} of ${w.woken?.name ?? w.wokenSpanId}: ${w.cause === "self" ? "self-wake" : w.cause === "outside" ? "from outside the runtime" : `from ${w.by?.name ?? "?"}`} (line ${w.line})`;
+    const text = `${w.op} of ${nameOf(w.woken?.name ?? w.wokenSpanId)}: ${w.cause === "self" ? "self-wake" : w.cause === "outside" ? "from outside the runtime" : `from ${nameOf(w.by?.name)}`} (line ${w.line})`;
     if (from === to) out.push(`<circle cx="${wx}" cy="${y1}" r="4" fill="none" stroke="#9d4edd" stroke-width="2"><title>${escapeXml(text)}</title></circle>`);
     else out.push(`<line x1="${wx}" y1="${y1}" x2="${wx}" y2="${y2 + (y2 > y1 ? -6 : 6)}" stroke="#9d4edd" stroke-width="1.5" marker-end="url(#arrow)"><title>${escapeXml(text)}</title></line>`);
   }

@@ -1,5 +1,6 @@
 /** `consolation trace FILE`: a tokio trace or recording as a readable, coloured list of runtime events. */
 import type { Command } from "commander";
+import { LONG_FIELD_WIDTH, safeText } from "@insight/engine";
 import type { CommandContext } from "../cli/command-context.js";
 import { FORMAT_NAMES, readTraceFile } from "../readers/read-trace.js";
 import type { RuntimeEvent } from "../readers/runtime-event.js";
@@ -63,7 +64,7 @@ export function registerTrace(program: Command, context: CommandContext): void {
         },
         problem(p) {
           problems++;
-          out(`${paint("problem", `${String(p.line).padStart(6)} problem: ${p.message}`)}\n`);
+          out(`${paint("problem", `${String(p.line).padStart(6)} problem: ${safeText(p.message, LONG_FIELD_WIDTH)}`)}\n`);
         },
       });
       if (result.format === undefined) throw new CliError(`${file}: no known trace format found`);

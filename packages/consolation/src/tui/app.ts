@@ -5,6 +5,7 @@
  */
 import { writeExport } from "./conn/export-file.js";
 import type { Feed } from "./conn/feed.js";
+import type { ConsoleClient } from "@insight/client";
 import { TaskDetailsFeed } from "./conn/task-details-feed.js";
 import { handleKey, type Effect } from "./input/keymap.js";
 import { summarizeTaskDetails } from "../reading/histogram-summary.js";
@@ -56,18 +57,32 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
     timer = setTimeout(draw, Math.max(0, lastDraw + FRAME_MS - Date.now()));
   };
 
-  const details = feed.client
-    ? new TaskDetailsFeed(feed.client, (message) => {
+  // One details stream per target client; with several targets (docs/processes.md) the task's key says which.
+  const detailFeeds = new Map<ConsoleClient, TaskDetailsFeed>();
+  const detailsOn = (client: ConsoleClient) => {
+    let found = detailFeeds.get(client);
+    if (!found) {
+      found = new TaskDetailsFeed(client, (message) => {
         source.applyTaskDetails?.(message);
         histograms = summarizeTaskDetails(message) ?? histograms;
         schedule();
-      })
-    : undefined;
+      });
+      detailFeeds.set(client, found);
+    }
+    return found;
+  };
+  const details = { stop: () => detailFeeds.forEach((f) => f.stop()) };
+  let detailsKey: string | undefined;
   const followDetails = () => {
     const screen = currentScreen(ui);
-    const id = screen.kind === "task" ? source.view().task(screen.key)?.row.protocolId : undefined;
-    if (id === undefined) histograms = undefined;
-    details?.follow(id);
+    const key = screen.kind === "task" ? screen.key : undefined;
+    const id = key !== undefined ? source.view().task(key)?.row.protocolId : undefined;
+    const client = key !== undefined ? (feed.detailsClient?.(key) ?? feed.client) : undefined;
+    // Two processes can use the same protocol id: another task's histograms never stay on screen.
+    if (id === undefined || key !== detailsKey) histograms = undefined;
+    detailsKey = key;
+    for (const [c, f] of detailFeeds) if (c !== client) f.stop();
+    if (client) detailsOn(client).follow(id);
   };
 
   feed.start({
@@ -80,6 +95,7 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
       histograms = undefined;
       schedule();
     },
+    taskCreatedAt: (spanId) => source.taskCreatedAt(spanId),
     connection: (change) => {
       connection = change(connection);
       schedule();
@@ -96,7 +112,7 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
     finished = true;
     if (timer) clearTimeout(timer);
     clearInterval(ticker);
-    details?.stop();
+    details.stop();
     feed.stop();
     terminal.restore();
     resolveDone();

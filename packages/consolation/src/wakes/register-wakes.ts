@@ -1,5 +1,6 @@
 /** `consolation wakes FILE`: who woke whom in a tokio trace, per-task poll and waker accounting, and the causality graph. */
 import type { Command } from "commander";
+import { boundedJsonReplacer, LONG_FIELD_WIDTH, safeText } from "@insight/engine";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { readTraceFile } from "../readers/read-trace.js";
@@ -17,14 +18,20 @@ export function registerWakes(program: Command, context: CommandContext): void {
     .option("--json", "machine-readable report")
     .action(async (file: string, opts: { dot?: boolean; mermaid?: boolean; json?: boolean }) => {
       const analysis = new WakeAnalysis({ keepDetails: !opts.dot && !opts.mermaid });
+      // Only the problems printed are kept: a file of garbage must not fill memory with messages.
       const problems: string[] = [];
-      const result = await readTraceFile(file, { event: (e) => analysis.event(e), problem: (p) => problems.push(`${file}:${p.line}: ${p.message}`) });
+      const result = await readTraceFile(file, {
+        event: (e) => analysis.event(e),
+        problem: (p) => {
+          if (problems.length < 20) problems.push(`${file}:${p.line}: ${safeText(p.message, LONG_FIELD_WIDTH)}`);
+        },
+      });
       if (result.format === undefined || result.format === "insight-recording") throw new CliError(`${file}: not a tokio trace or console-subscriber recording`);
-      for (const p of problems.slice(0, 20)) context.err(`consolation: ${p}\n`);
+      for (const p of problems) context.err(`consolation: ${p}\n`);
       const report = analysis.finish();
       if (opts.dot) context.out(wakeGraphToDot(report));
       else if (opts.mermaid) context.out(wakeGraphToMermaid(report));
-      else if (opts.json) context.out(`${JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2)}\n`);
+      else if (opts.json) context.out(`${JSON.stringify(report, boundedJsonReplacer, 2)}\n`);
       else context.out(formatWakeReport(report));
     });
 }

@@ -1,4 +1,5 @@
 /** The wake causality graph (who woke whom, how often) as Graphviz DOT or Mermaid. */
+import { dotText, mermaidText } from "@insight/engine";
 import type { TaskRef, WakeEdge, WakeReport } from "./wake-types.js";
 
 const nodeId = (from: WakeEdge["from"] | TaskRef | undefined, spanId?: string) =>
@@ -6,8 +7,9 @@ const nodeId = (from: WakeEdge["from"] | TaskRef | undefined, spanId?: string) =
 const label = (from: WakeEdge["from"] | TaskRef | undefined, spanId?: string) =>
   from === "outside" ? "outside the runtime" : from === "?" ? "unknown" : from ? `${from.name} [${from.spanId}]` : `task span ${spanId}`;
 
-const dotEscape = (text: string) => text.replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-const mermaidEscape = (text: string) => text.replace(/"/g, "#quot;");
+// Names come from the trace file: the one sanitiser shows controls as escape text, caps the width and escapes for each format.
+const dotEscape = (text: string) => dotText(text);
+const mermaidEscape = (text: string) => mermaidText(text);
 
 export function wakeGraphToDot(report: WakeReport): string {
   const lines = ["digraph wakes {", "  rankdir=LR;", '  node [shape=box, fontname="monospace"];'];

@@ -3,26 +3,26 @@
  * task and resource rows, detail panes, and problems. Keys are the engine's
  * display ids (tokio's / insight's `task.id`), as decimal strings.
  */
-import { lintDefinition, runLints, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
+import { lintDefinition, runLints, taskActivity, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
 import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../reading/task-text.js";
 import { WaitIndex } from "../reading/wait-index.js";
-import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "./web-snapshot.js";
+import { cycleBasisText } from "../reading/cycle-basis-text.js";
+import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "@insight/web-contract";
 
 export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 
-/** An idle task with a pending wait is blocked on it, which is what people want to see. */
-export function displayState(task: TaskRecord, waiting: boolean): TaskStateName {
-  return task.state === "idle" && waiting ? "blocked" : task.state;
+/** The engine's word for the task's state (one vocabulary for every view). */
+export function displayState(store: RuntimeStore, task: TaskRecord): TaskStateName {
+  return taskActivity(store, task);
 }
 
-export function taskRow(store: RuntimeStore, task: TaskRecord, warnings = 0, waits?: WaitIndex): WebTaskRow {
-  const waiting = task.state === "idle" && (waits ? waits.waitsOf(task.id).length > 0 : store.waitsOf(task.id).length > 0);
+export function taskRow(store: RuntimeStore, task: TaskRecord, warnings = 0): WebTaskRow {
   return {
     key: String(task.id),
     id: String(task.id),
     name: task.name ?? "",
     kind: task.kind,
-    state: displayState(task, waiting),
+    state: displayState(store, task),
     location: task.location ?? "",
     fields: fieldPairs(task)
       .map(([k, v]) => `${k}=${v}`)
@@ -99,8 +99,10 @@ export function resourceDetail(store: RuntimeStore, id: bigint): WebResourceDeta
       taskKey: String(f.task),
       taskLabel: label(f.task),
       role: f.count > 1 ? `${f.label} ×${f.count}` : f.label,
+      certain: f.certainty === "certain",
       inferred: f.inferred,
     })),
+    ...(resource.unreachable ? { unreachable: true } : {}),
   };
 }
 
@@ -111,6 +113,7 @@ export function lintProblems(store: RuntimeStore): WebProblem[] {
     severity: problem.severity,
     summary: problem.message,
     explanation: lintDefinition(problem.lint)?.explanation ?? "",
+    ...(problem.cycle ? { evidence: cycleBasisText(problem.cycle.basis) } : {}),
     docsPage: problem.docsPath,
     taskKeys: problem.tasks.map(String),
   }));

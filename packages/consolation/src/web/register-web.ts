@@ -4,7 +4,7 @@ import { Option, type Command } from "commander";
 import type { CommandContext } from "../cli/command-context.js";
 import { CliError } from "../cli/cli-error.js";
 import { portOption, resolveTarget } from "../cli/target-option.js";
-import { isLoopbackHost } from "./security-headers.js";
+import { collectValues, exposureFor, exposureWarning, pageUrl } from "./web-exposure.js";
 import { startLiveWebConsole, startRecordingWebConsole, type RunningWebConsole } from "./web-command.js";
 
 export const DEFAULT_WEB_PORT = 6670;
@@ -13,6 +13,8 @@ interface WebOptions {
   port?: number;
   host: string;
   listenPort: number;
+  allowHost?: string[];
+  commandToken?: string;
 }
 
 function parseListenPort(value: string): number {
@@ -33,20 +35,22 @@ export function registerWeb(program: Command, context: CommandContext): void {
     .addOption(portOption())
     .addOption(new Option("--host <address>", "address to serve the page on; anything but loopback exposes the target to your network").default("127.0.0.1"))
     .addOption(new Option("--listen-port <N>", "port to serve the page on (0 picks a free one)").default(DEFAULT_WEB_PORT).argParser(parseListenPort))
+    .addOption(new Option("--allow-host <name>", "with --host: also answer requests addressed to this host name (loopback names and IP addresses always are); repeatable").argParser(collectValues))
+    .addOption(new Option("--command-token <token>", "with --host: the token the page's commands (pause, resume, playback) must carry (default: a random one, printed in the address)"))
     .action(async (target: string | undefined, opts: WebOptions) => {
-      const serveOptions = { host: opts.host, port: opts.listenPort };
+      const exposure = exposureFor(opts.host, opts.allowHost, opts.commandToken);
+      const serveOptions = { host: opts.host, port: opts.listenPort, ...exposure };
       let running: RunningWebConsole;
       if (isRecording(target, opts.port)) {
         running = await startRecordingWebConsole(target, serveOptions);
-        context.out(`consolation web: serving ${running.url} (recording ${target})\n`);
+        context.out(`consolation web: serving ${pageUrl(running.url, exposure)} (recording ${target})\n`);
       } else {
         const url = resolveTarget(target, opts.port);
         running = await startLiveWebConsole(url, serveOptions);
-        context.out(`consolation web: serving ${running.url} (watching ${running.feed.snapshot().target})\n`);
+        context.out(`consolation web: serving ${pageUrl(running.url, exposure)} (watching ${running.feed.snapshot().target})\n`);
       }
-      if (!isLoopbackHost(opts.host)) {
-        context.err(`consolation web: warning: listening on ${opts.host}; anyone who can reach it can see the target's tasks and pause it\n`);
-      }
+      const warning = exposureWarning("consolation web", opts.host, exposure, "the target's tasks");
+      if (warning) context.err(warning);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once("SIGINT", stop);

@@ -4,6 +4,7 @@
  * connections; no inline script, no remote anything), no framing, and guards
  * against other web pages and DNS-rebinding hosts talking to the server.
  */
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 
 /**
@@ -41,17 +42,48 @@ export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** The host part of a Host header, lower-cased: `name`, `1.2.3.4` or `[::1]`. */
+export function hostName(header: string): string {
+  const host = header.trim().toLowerCase();
+  return host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d*$/, "");
+}
+
+/** An IPv4 literal or a bracketed IPv6 literal. */
+function isIpLiteral(name: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(name) || /^\[[0-9a-f:.]+\]$/.test(name);
+}
+
 /**
  * A page on some other site can make the browser send requests here; with a
- * rebinding DNS name it can even read the answers. Bound to loopback, we
- * therefore answer only requests whose Host names loopback.
+ * rebinding DNS name (evil.example resolving to this machine) it can even read
+ * the answers, but its requests still carry its own name in Host. So we answer
+ * only a Host that is a loopback name, an IP literal (a page can only reach
+ * one by being served from that very address: same origin as ours, nobody
+ * else's), or a name the user allowed with `--allow-host`. Bound to loopback,
+ * only loopback names count.
  */
-export function hostAllowed(req: IncomingMessage, boundToLoopback: boolean): boolean {
-  if (!boundToLoopback) return true;
-  const host = req.headers.host;
-  if (!host) return false;
-  const name = host.startsWith("[") ? host.slice(0, host.indexOf("]") + 1) : host.replace(/:\d+$/, "");
-  return isLoopbackHost(name);
+export function hostAllowed(req: IncomingMessage, boundToLoopback: boolean, allowedHosts: ReadonlySet<string> = new Set()): boolean {
+  const header = req.headers.host;
+  if (!header) return false;
+  const name = hostName(header);
+  if (isLoopbackHost(name)) return true;
+  if (boundToLoopback) return false;
+  return isIpLiteral(name) || allowedHosts.has(name);
+}
+
+/**
+ * Beyond loopback a command (pause, resume, playback) also needs the token
+ * printed at start-up: the network can reach the page, and only whoever was
+ * given the address with its token may drive the target. Compared in
+ * constant time.
+ */
+export function tokenAccepted(req: IncomingMessage, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const sent = req.headers["x-insight-token"];
+  if (typeof sent !== "string") return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /**

@@ -5,15 +5,17 @@
  * snapshot instead, since only the newest state matters.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { boundedJsonReplacer } from "@insight/engine";
 import type { WebFeed } from "./web-feed.js";
-import type { WebSnapshot } from "./web-snapshot.js";
+import type { WebSnapshot } from "@insight/web-contract";
 
 /** How soon EventSource retries after the stream drops (the server restarted, say). */
 const RETRY_MS = 1000;
 
 export function snapshotEvent(snapshot: WebSnapshot): string {
-  // JSON.stringify never emits a raw newline, so one data: line holds the whole event.
-  return `id: ${snapshot.seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`;
+  // JSON.stringify never emits a raw newline, so one data: line holds the whole event. Every string is
+  // bounded (FULL_TEXT_LIMIT): a 1 MB task name, copied into the row, the graph and the problems, must not make a 21 MB event.
+  return `id: ${snapshot.seq}\nevent: snapshot\ndata: ${JSON.stringify(snapshot, boundedJsonReplacer)}\n\n`;
 }
 
 export class SseClients {

@@ -1,11 +1,11 @@
 /**
- * Serves the built page (packages/web/dist) and nothing else from disk. Paths
- * are resolved inside the root and checked to stay there, so `..` or encoded
- * slashes cannot read other files.
+ * Serves the built page (`@insight/web`'s dist/) and nothing else from disk.
+ * Paths are resolved inside the root and checked to stay there, so `..` or
+ * encoded slashes cannot read other files.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname, join, normalize, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, extname, join, normalize, resolve, sep } from "node:path";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -19,14 +19,31 @@ const TYPES: Record<string, string> = {
   ".woff2": "font/woff2",
 };
 
-/** packages/web/dist, seen from this file in either packages/consolation/src/web or dist/web. */
-export function defaultWebRoot(): string {
-  return process.env.INSIGHT_WEB_DIST ?? fileURLToPath(new URL("../../../web/dist", import.meta.url));
+/**
+ * The folder of an installed package, found the way Node finds the package
+ * itself (both are declared dependencies), so it is right in the repository,
+ * in an installed console's node_modules and from src/ or dist/ alike.
+ * Undefined when the package is not installed.
+ */
+function packageDir(name: string): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
 }
 
-/** Repository docs, for the problems panel's pages (docs/problems/<lint>.md). */
+/** The page's build: `@insight/web`'s dist/, or INSIGHT_WEB_DIST. */
+export function defaultWebRoot(): string {
+  return process.env.INSIGHT_WEB_DIST ?? join(packageDir("@insight/web") ?? "@insight/web (not installed)", "dist");
+}
+
+/**
+ * The problems panel's pages (problems/<lint>.md under this root): the copy of
+ * the repository's docs/problems that `@insight/engine` ships, or INSIGHT_DOCS_DIR.
+ */
 export function defaultDocsRoot(): string {
-  return process.env.INSIGHT_DOCS_DIR ?? fileURLToPath(new URL("../../../../docs", import.meta.url));
+  return process.env.INSIGHT_DOCS_DIR ?? join(packageDir("@insight/engine") ?? "@insight/engine (not installed)", "docs");
 }
 
 export function webRootReady(root: string): boolean {

@@ -4,9 +4,9 @@
  * only when a page asks, takes the first message and closes it again.
  */
 import type { tasks } from "@insight/protocol";
-import type { ConsoleClient } from "@insight/protocol/client";
+import type { ConsoleClient } from "@insight/client";
 import { summarizeHistogram as summarizeNs } from "../reading/histogram-summary.js";
-import type { WebHistogram, WebHistograms } from "./web-snapshot.js";
+import type { WebHistogram, WebHistograms } from "@insight/web-contract";
 
 const WAIT_MS = 3000;
 

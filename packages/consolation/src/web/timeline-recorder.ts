@@ -6,7 +6,7 @@
  * for), and showing the last poll of each interval for busier ones.
  */
 import { fieldName, fieldValue, timestampToNanos, type Metadata, type Update } from "@insight/protocol";
-import type { SegmentState, WebLane, WebTimeline, WebWake } from "./web-snapshot.js";
+import type { SegmentState, WebLane, WebTimeline, WebWake } from "@insight/web-contract";
 
 export interface TimelineLimits {
   /** Segments kept per lane; the oldest go first. */

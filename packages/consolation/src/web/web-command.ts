@@ -2,7 +2,7 @@
  * `consolation web [TARGET|RECORDING]`: watch a live target (or load a
  * recording) and serve the browser console until interrupted.
  */
-import { ConsoleClient, watchTarget, type TargetWatch } from "@insight/protocol/client";
+import { ConsoleClient, watchTarget, type TargetWatch } from "@insight/client";
 import { CliError } from "../cli/cli-error.js";
 import { ReplayController } from "../replay/replay-controller.js";
 import { ReplaySource } from "../replay/replay-source.js";
@@ -18,6 +18,10 @@ export interface WebCommandOptions {
   readonly docsRoot?: string;
   /** The option that sets `port`, for the "port in use" message. */
   readonly portFlag?: string;
+  /** `--allow-host`: host names answered beyond loopback names and IP literals. */
+  readonly allowedHosts?: readonly string[];
+  /** Commands must carry it; {@link commandToken} gives one for a non-loopback host. */
+  readonly token?: string;
 }
 
 export interface RunningWebConsole {
@@ -41,6 +45,8 @@ async function serve(feed: WebFeed, options: WebCommandOptions, controls?: Param
       docsRoot: options.docsRoot ?? defaultDocsRoot(),
       host: options.host,
       port: options.port,
+      ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+      ...(options.token !== undefined ? { token: options.token } : {}),
       ...(controls ? { controls } : {}),
     });
   } catch (error) {
@@ -115,7 +121,7 @@ export async function startRecordingWebConsole(
     position: () => feed.setReplay(controller.status()),
   });
   replay.seekIndex(replayOptions.startIndex ?? replay.frames.length);
-  if (replay.problems.length > 0) feed.setNotice(`${replay.problems.length} line(s) of the recording could not be read`);
+  if (replay.problemCount > 0) feed.setNotice(`${replay.problemCount} line(s) of the recording could not be read`);
   const server = await serve(feed, options, {
     pause: () => Promise.reject(new Error("a recording cannot be paused")),
     resume: () => Promise.reject(new Error("a recording cannot be resumed")),

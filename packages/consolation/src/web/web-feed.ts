@@ -7,14 +7,15 @@
  */
 import type { State, Update } from "@insight/protocol";
 import { Temporality } from "@insight/protocol";
-import type { ConnectionState } from "@insight/protocol/client";
-import { RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@insight/engine";
+import type { ConnectionState } from "@insight/client";
+import { boundedJsonReplacer, RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@insight/engine";
 import { buildGraph } from "./dependency-graph.js";
 import { taskLabel } from "../reading/task-text.js";
+import { RestartDetector } from "../reading/process-change.js";
 import { WaitIndex } from "../reading/wait-index.js";
 import { lintProblems, resourceDetail, resourceRow, taskDetail, taskRow } from "./engine-view.js";
 import { TimelineRecorder } from "./timeline-recorder.js";
-import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "./web-snapshot.js";
+import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "@insight/web-contract";
 
 export interface WebFeedOptions {
   readonly target: string;
@@ -37,7 +38,8 @@ export class WebFeed {
   readonly #options: WebFeedOptions;
   #store: RuntimeStore;
   #timeline = new TimelineRecorder();
-  #everConnected = false;
+  /** Judges each reconnect's first update against the tasks the store holds (reading/process-change.ts). */
+  readonly #restarts = new RestartDetector((spanId) => (/^\d+$/.test(spanId) ? this.#store.taskBySpanId(BigInt(spanId))?.createdAt : undefined));
   readonly #listeners = new Set<SnapshotListener>();
   #connection: WebConnection = { status: "connecting" };
   #temporality: WebSnapshot["temporality"] = "unknown";
@@ -60,6 +62,10 @@ export class WebFeed {
   }
 
   applyUpdate(update: Update): void {
+    if (this.#restarts.startsNewProcess(update)) {
+      this.reset();
+      this.#notice = "the target restarted: showing the new process";
+    }
     this.#store.applyUpdate(update);
     this.#timeline.apply(update);
     this.#updates += 1;
@@ -74,13 +80,11 @@ export class WebFeed {
 
   /**
    * A new connection starts with a full snapshot from the target, which may be
-   * a restarted process whose ids mean other things, so the old state goes.
+   * a restarted process whose ids mean other things: its first update decides,
+   * and the old state goes when it comes from a new process.
    */
   setConnection(state: ConnectionState): void {
-    if (state.status === "connected") {
-      if (this.#everConnected) this.reset();
-      this.#everConnected = true;
-    }
+    if (state.status === "connected") this.#restarts.connected();
     if (state.status === "reconnecting") this.#connection = { status: "reconnecting", reason: state.reason, retryInMs: Math.max(0, state.retryAt - Date.now()) };
     else this.#connection = { status: state.status };
     this.#changed();
@@ -136,7 +140,7 @@ export class WebFeed {
       replay: this.#replay,
       dropped: { tasks: Number(dropped.tasks), resources: Number(dropped.resources), asyncOps: Number(dropped.asyncOps) },
       updates: this.#updates,
-      tasks: tasks.map((t) => taskRow(store, t, warned.get(String(t.id)) ?? 0, waits)),
+      tasks: tasks.map((t) => taskRow(store, t, warned.get(String(t.id)) ?? 0)),
       resources: store.resources().map((r) => resourceRow(store, r, waits)),
       graph: buildGraph(store, waits),
       problems,
@@ -195,7 +199,7 @@ export class WebFeed {
   }
 
   perfetto(): string {
-    return `${JSON.stringify(toChromeTrace(this.#store))}\n`;
+    return `${JSON.stringify(toChromeTrace(this.#store), boundedJsonReplacer)}\n`;
   }
 
   subscribe(listener: SnapshotListener): () => void {

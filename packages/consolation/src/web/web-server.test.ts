@@ -7,7 +7,7 @@ import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebFeed } from "./web-feed.js";
 import { startWebServer, type RunningWebServer } from "./web-server.js";
-import type { WebSnapshot } from "./web-snapshot.js";
+import type { WebSnapshot } from "@insight/web-contract";
 
 const dir = mkdtempSync(join(tmpdir(), "insight-web-"));
 const webRoot = join(dir, "dist");

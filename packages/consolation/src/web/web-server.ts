@@ -6,11 +6,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { commandAllowed, hostAllowed, isLoopbackHost, setSecurityHeaders } from "./security-headers.js";
+import { boundedJsonReplacer } from "@insight/engine";
+import { commandAllowed, hostAllowed, hostName, isLoopbackHost, setSecurityHeaders, tokenAccepted } from "./security-headers.js";
 import { readProblemDoc, readStaticFile } from "./static-files.js";
 import { SseClients } from "./sse-clients.js";
 import type { WebFeed } from "./web-feed.js";
-import type { WebHistograms, WebReplay, WebReplayCommand } from "./web-snapshot.js";
+import type { WebHistograms, WebReplay, WebReplayCommand } from "@insight/web-contract";
 
 export interface WebControls {
   pause(): Promise<void>;
@@ -29,6 +30,10 @@ export interface WebServerOptions {
   readonly port?: number;
   /** SSE comment lines keep proxies and idle timers from closing the stream. */
   readonly heartbeatMs?: number;
+  /** Host names (beyond loopback names and IP literals) the server answers when bound beyond loopback. */
+  readonly allowedHosts?: readonly string[];
+  /** Commands must carry this in `X-Insight-Token` (set when bound beyond loopback). */
+  readonly token?: string;
 }
 
 export interface RunningWebServer {
@@ -39,7 +44,8 @@ export interface RunningWebServer {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
-  res.end(JSON.stringify(body));
+  // Details keep the full text, bounded like the SSE events (FULL_TEXT_LIMIT per string).
+  res.end(JSON.stringify(body, boundedJsonReplacer));
 }
 
 function sendText(res: ServerResponse, status: number, text: string, type = "text/plain; charset=utf-8", extra: Record<string, string> = {}): void {
@@ -97,10 +103,13 @@ export function startWebServer(options: WebServerOptions): Promise<RunningWebSer
   const host = options.host ?? "127.0.0.1";
   const loopback = isLoopbackHost(host);
   const sse = new SseClients(options.feed, options.heartbeatMs ?? 15_000);
+  const allowedHosts = new Set((options.allowedHosts ?? []).map(hostName));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     setSecurityHeaders(res);
-    if (!hostAllowed(req, loopback)) return sendText(res, 421, "this console only answers requests addressed to loopback\n");
+    if (!hostAllowed(req, loopback, allowedHosts)) {
+      return sendText(res, 421, loopback ? "this console only answers requests addressed to loopback\n" : "this console does not answer requests addressed to this host name; allow it with --allow-host\n");
+    }
     const url = new URL(req.url ?? "/", "http://local");
     const path = url.pathname;
     const method = req.method ?? "GET";
@@ -108,6 +117,7 @@ export function startWebServer(options: WebServerOptions): Promise<RunningWebSer
     if (method === "POST") {
       if (path !== "/api/pause" && path !== "/api/resume" && path !== "/api/replay") return sendText(res, 404, "not found\n");
       if (!commandAllowed(req)) return sendText(res, 403, "commands must come from the console page\n");
+      if (!tokenAccepted(req, options.token)) return sendText(res, 403, "commands need the token printed when the console started (open the address it printed)\n");
       if (path === "/api/replay") {
         if (!options.controls?.replay) return sendJson(res, 409, { error: "only a replayed file has playback controls" });
         if (!/^application\/json\b/.test(req.headers["content-type"] ?? "")) return sendJson(res, 415, { error: "send the command as application/json" });

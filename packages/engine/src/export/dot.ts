@@ -1,13 +1,14 @@
 /** Graphviz DOT for a {@link GraphView}: tasks as ellipses, resources as boxes, inferred edges dashed. */
+import { dotText, FIELD_WIDTH } from "../text/sanitize.js";
 import type { GraphView } from "./graph-view.js";
 
 /**
- * Escapes text for a double-quoted DOT string. Backslashes are doubled
- * because DOT gives `\n`, `\l`, `\N`... meaning inside labels; control
- * characters become spaces so a name cannot break the line structure.
+ * Untrusted text for a double-quoted DOT string: controls shown as escape
+ * text, the width capped, then backslashes and quotes escaped (see
+ * {@link dotText}).
  */
-export function escapeDot(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/[\u0000-\u001f\u007f]/g, " ");
+export function escapeDot(text: string, maxWidth: number = FIELD_WIDTH): string {
+  return dotText(text, maxWidth);
 }
 
 export interface DotOptions {

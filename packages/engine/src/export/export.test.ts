@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { RuntimeStore, cycleView, escapeDot, escapeMermaid, neighbourhoodView, toChromeTrace, toDot, toMermaid, wholeGraphView } from "../index.js";
 import { MS, S, T0, UpdateBuilder } from "../testing/fixtures.js";
-import { STORY_TASK_ID, storyUpdates } from "../testing/story.js";
+import { STORY_TASK_ID, storyProvenUpdates, storyUpdates } from "../testing/story.js";
 
 const DOT = "/usr/bin/dot";
 
@@ -12,29 +12,30 @@ function renderSvg(dot: string): string {
   return execFileSync(DOT, ["-Tsvg"], { input: dot, encoding: "utf8" });
 }
 
-function storyStore(): RuntimeStore {
+function storyStore(proven = false): RuntimeStore {
   const store = new RuntimeStore();
   for (const u of storyUpdates()) store.applyUpdate(u);
+  if (proven) for (const u of storyProvenUpdates()) store.applyUpdate(u);
   return store;
 }
 
 describe("DOT and Mermaid", () => {
   it("renders the story cycle as task -> prototype_channel -> task", () => {
-    const [cycle] = storyStore().cycles();
+    const [cycle] = storyStore(true).cycles();
     const view = cycleView(cycle!);
     expect(toMermaid(view)).toBe(
       [
         "graph TD",
-        '  t1(("task"))',
+        '  t4(("process-jobs"))',
         '  r1["prototype_channel"]',
-        '  t1 -- "send: waiting on channel capacity" --> r1',
-        '  r1 -- "sole receiver (mpsc channel)" --> t1',
+        '  t4 -- "send: waiting on channel capacity" --> r1',
+        '  r1 -- "sole sender (mpsc channel)" --> t4',
         "",
       ].join("\n"),
     );
     const dot = toDot(view);
-    expect(dot).toContain('"t1" -> "r1" [label="send: waiting on channel capacity"]');
-    expect(dot).toContain('"r1" -> "t1" [label="sole receiver (mpsc channel)"]');
+    expect(dot).toContain('"t4" -> "r1" [label="send: waiting on channel capacity"]');
+    expect(dot).toContain('"r1" -> "t4" [label="sole sender (mpsc channel)"]');
     expect(existsSync(DOT)).toBe(true);
     expect(renderSvg(dot)).toContain("prototype_channel");
   });
@@ -73,10 +74,17 @@ describe("DOT and Mermaid", () => {
       .opStats(52n, 50n);
     store.applyUpdate(b.build(T0 + 3n * S));
     const near = neighbourhoodView(store, 50n);
-    expect(near.nodes.map((n) => n.label).sort()).toEqual(["prototype_channel", "reader", "reply", "task"]);
-    expect(near.edges.map((e) => e.label)).toContain("sole sender (oneshot channel)");
+    expect(near.nodes.map((n) => n.label).sort()).toEqual(["process-jobs", "prototype_channel", "reader", "reply"]);
+    expect(near.edges.map((e) => e.label)).toContain("known sender (oneshot channel)");
     const whole = wholeGraphView(store);
-    expect(whole.edges).toHaveLength(4);
+    // prototype_channel has no known receiver, so its send side has no freer edge.
+    expect(whole.edges.map((e) => e.label)).toEqual([
+      "waiting for task 4 (process-jobs) to finish",
+      "awaited task: the wait ends when it finishes (join handle)",
+      "send: waiting on channel capacity",
+      "waiting for a value",
+      "known sender (oneshot channel)",
+    ]);
     renderSvg(toDot(near));
     renderSvg(toDot(whole));
   });

@@ -1,18 +1,14 @@
 /** Mermaid flowchart text for a {@link GraphView}, in the story's `graph TD` form. */
+import { FIELD_WIDTH, mermaidText } from "../text/sanitize.js";
 import type { GraphView } from "./graph-view.js";
 
 /**
- * Escapes text for a double-quoted Mermaid label using its entity codes, so
- * quotes, angle brackets and `#` in user names cannot end the label or be
- * read as markup. Line breaks become spaces.
+ * Untrusted text for a double-quoted Mermaid label: controls shown as escape
+ * text, the width capped, then Mermaid's entity codes for the characters that
+ * could end the label or be read as markup (see {@link mermaidText}).
  */
-export function escapeMermaid(text: string): string {
-  return text
-    .replace(/#/g, "#35;")
-    .replace(/"/g, "#quot;")
-    .replace(/</g, "#lt;")
-    .replace(/>/g, "#gt;")
-    .replace(/[\u0000-\u001f\u007f]/g, " ");
+export function escapeMermaid(text: string, maxWidth: number = FIELD_WIDTH): string {
+  return mermaidText(text, maxWidth);
 }
 
 export function toMermaid(view: GraphView): string {

@@ -1,24 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { RuntimeStore } from "../index.js";
 import { MS, S, T0, UpdateBuilder } from "../testing/fixtures.js";
-import { STORY_TASK_ID, storyUpdates } from "../testing/story.js";
+import { STORY_REQUEST_ID, STORY_TASK_ID, storyProvenUpdates, storyUpdates } from "../testing/story.js";
 
 describe("deadlock cycles", () => {
-  it("reports the story's self-loop only after two consecutive updates", () => {
+  it("claims nothing about the story before the proof: the channel has no known receiver", () => {
     const store = new RuntimeStore();
     const [first, second] = storyUpdates();
     store.applyUpdate(first!);
-    expect(store.cycles()).toEqual([]);
-    expect(store.pendingCycleCount).toBe(1);
     store.applyUpdate(second!);
-    const [cycle] = store.cycles();
-    expect(cycle?.tasks.map((t) => [t.id, t.name, t.kind])).toEqual([[STORY_TASK_ID, "task", "task"]]);
+    expect(store.cycles()).toEqual([]);
+    expect(store.likelyCycles()).toEqual([]);
+    expect(store.pendingCycleCount).toBe(0);
+  });
+
+  it("reports the story's process-jobs once the proof holds at two updates, the request downstream", () => {
+    const store = new RuntimeStore();
+    for (const u of storyUpdates()) store.applyUpdate(u);
+    const [proof, after] = storyProvenUpdates();
+    store.applyUpdate(proof!);
+    expect(store.cycles()).toEqual([]);
+    store.applyUpdate(after!);
+    const [cycle, ...rest] = store.cycles();
+    expect(rest).toEqual([]);
+    expect(cycle?.basis).toBe("proven");
+    expect(cycle?.evidence).toBe("nothing that can still run can wake it");
+    expect(cycle?.tasks.map((t) => [t.id, t.name, t.kind])).toEqual([[STORY_TASK_ID, "process-jobs", "task"]]);
     expect(cycle?.resources.map((r) => r.label)).toEqual(["prototype_channel"]);
-    expect(cycle?.awaitLocations).toEqual(["src/server.js:30:5"]);
+    expect(cycle?.awaitLocations).toEqual(["examples/node/prototype-channel/server.mjs:35:5"]);
     expect(cycle?.edges.map((e) => `${e.from.kind}${e.from.id} -${e.label}-> ${e.to.kind}${e.to.id}`)).toEqual([
-      "task1 -send: waiting on channel capacity-> resource1",
-      "resource1 -sole receiver (mpsc channel)-> task1",
+      "task4 -send: waiting on channel capacity-> resource1",
+      "resource1 -sole sender (mpsc channel)-> task4",
     ]);
+    expect([...store.verdicts().downstream]).toEqual([STORY_REQUEST_ID]);
   });
 
   it("does not alarm on a transient wait", () => {
@@ -26,7 +40,7 @@ describe("deadlock cycles", () => {
     const [first] = storyUpdates();
     store.applyUpdate(first!);
     // The receive side makes room: the send completes before the next update.
-    store.applyUpdate(new UpdateBuilder().opStats(31n, 11n, { "insight.woken_by": 1n }, { created: T0 }).build(T0 + 2n * S));
+    store.applyUpdate(new UpdateBuilder().opStats(31n, 11n, { "insight.woken_by": 4n }, { created: T0 }).build(T0 + 2n * S));
     store.applyUpdate(new UpdateBuilder().build(T0 + 3n * S));
     expect(store.cycles()).toEqual([]);
   });
@@ -36,8 +50,8 @@ describe("deadlock cycles", () => {
     const b = new UpdateBuilder()
       .task({ span: 1n, id: 1n })
       .task({ span: 2n, id: 2n })
-      .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
-      .taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
+      .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
+      .taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
       .resource({ span: 5n, type: "Channel" })
       .resourceStats(5n, { "insight.owners": "receiver:1,receiver:2,sender:1" })
       .asyncOp({ span: 6n, source: "Channel::send", resource: 5n })
@@ -45,14 +59,16 @@ describe("deadlock cycles", () => {
     store.applyUpdate(b.build(T0 + S));
     store.applyUpdate(b.build(T0 + 2n * S));
     expect(store.cycles()).toEqual([]);
-    expect(store.freersOf(1n).map((f) => f.label)).toContain("one of 2 receivers (mpsc channel)");
+    expect(store.likelyCycles()).toEqual([]);
+    expect(store.freersOf(1n).map((f) => f.label)).toContain("one of 2 known receivers (mpsc channel)");
   });
 
   it("finds a tokio mutex deadlock from inferred holders", () => {
     const store = new RuntimeStore();
     const b = new UpdateBuilder();
     for (const [span, id] of [[1n, 1n], [2n, 2n]] as const) {
-      b.task({ span, id }).taskStats(span, { created: T0, polls: 2n, started: T0 + MS, ended: T0 + 2n * MS });
+      // Each task's waker is held by the lock it waits for (clones 1): not a lost waker.
+      b.task({ span, id }).taskStats(span, { created: T0, polls: 2n, started: T0 + MS, ended: T0 + 2n * MS, clones: 1n });
     }
     // Two mutexes, each with tokio's internal batch semaphore underneath.
     b.resource({ span: 10n, type: "Mutex" }).resource({ span: 11n, type: "Semaphore", internal: true, parent: 10n });
@@ -75,6 +91,8 @@ describe("deadlock cycles", () => {
     store.applyUpdate(b.build(T0 + 2n * S));
     const [cycle] = store.cycles();
     expect(cycle?.tasks.map((t) => t.id)).toEqual([1n, 2n]);
+    expect(cycle?.basis).toBe("certain");
+    expect(cycle?.evidence).toBe("Mutex 1 is held by 1; Mutex 3 is held by 2");
     expect(cycle?.edges.filter((e) => e.from.kind === "resource").every((e) => e.inferred)).toBe(true);
     // Unlocking A ends task 1's inferred hold and with it the cycle.
     store.applyUpdate(b.resourceStats(10n, { locked: false }).build(T0 + 3n * S));

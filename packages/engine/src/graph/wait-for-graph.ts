@@ -7,19 +7,24 @@
  * resource side it waits on; a resource side points at every task holding a
  * role that can free it. Only idle tasks have out-edges: a running or
  * scheduled task is making progress. A deadlock is a closed SCC (see
- * incremental-scc.ts) that survives two consecutive updates.
+ * incremental-scc.ts) that survives two consecutive updates with the same
+ * waits. Each is classed by its evidence: `certain` when every resource
+ * side's freers are certain, `likely` when some side is closed only because
+ * the tasks known to use it are counted as its only users.
  */
-import type { CycleResource, CycleTask, DeadlockCycle, DisplayId, FreerRole, Nanos, WaitEdge } from "../model.js";
+import type { CycleResource, CycleTask, DeadlockCycle, DisplayId, Freer, FreerRole, Nanos, WaitEdge } from "../model.js";
+import { freerClause, taskName } from "../evidence/evidence-text.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
 import type { ResourceEntity } from "../state/resource-entity.js";
 import type { TaskEntity } from "../state/task-entity.js";
 import { IncrementalSccs, type Component } from "./incremental-scc.js";
 
-const ROLE_SETS = ["receiver", "sender", "party", "task", "holder", "holder+reader+permit", "all"] as const;
+const ROLE_SETS = ["receiver", "sender", "party", "notifier", "task", "holder", "holder+reader+permit", "all"] as const;
+const ROLE_COUNT = 8;
 
 function roleSetName(roles: ReadonlySet<FreerRole>): string {
-  return roles.size >= 7 ? "all" : [...roles].join("+");
+  return roles.size >= ROLE_COUNT ? "all" : [...roles].join("+");
 }
 
 export function taskKey(id: DisplayId): string {
@@ -110,11 +115,15 @@ export class WaitForGraph {
     const present = new Set<string>();
     const confirmed: Component[] = [];
     for (const component of this.sccs.components()) {
-      if (!component.closed) continue;
+      if (!component.closed || this.#handedOn(component)) continue;
       present.add(component.signature);
       const candidate = this.#candidates.get(component.signature);
       if (!candidate) this.#candidates.set(component.signature, { generation, at: now });
-      else if (candidate.generation < generation) confirmed.push(component);
+      else if (candidate.generation < generation) {
+        // The same members with fresh waits is a new knot (a busy pipeline can form one per update).
+        if (this.#waitsPredate(component, candidate.generation)) confirmed.push(component);
+        else this.#candidates.set(component.signature, { generation, at: now });
+      }
     }
     for (const signature of this.#candidates.keys()) if (!present.has(signature)) this.#candidates.delete(signature);
     this.#confirmed = confirmed;
@@ -131,6 +140,49 @@ export class WaitForGraph {
   /** Closed components seen but not yet confirmed (for tests and diagnostics). */
   pendingCount(): number {
     return this.#candidates.size - this.#confirmed.length;
+  }
+
+  /**
+   * Whether a guard or permit held inside the component may have been handed
+   * to a task outside it: its holder spawned tasks that still run. Acquiring a
+   * permit and passing it to a spawned job is the usual way to bound
+   * concurrency, and the job, not the acquirer, releases it.
+   */
+  #handedOn(component: Component): boolean {
+    const childrenOf = this.#index.childrenOf;
+    if (!childrenOf) return false;
+    const members = new Set(component.members);
+    for (const key of component.members) {
+      if (key[0] !== "r") continue;
+      const resource = this.#index.resourceEntity(BigInt(key.slice(1, key.indexOf(">"))));
+      if (!resource) continue;
+      for (const freer of freersOf(resource)) {
+        if (freer.role !== "holder" && freer.role !== "reader" && freer.role !== "permit") continue;
+        for (const child of childrenOf(freer.task)) {
+          const task = this.#index.taskEntity(child);
+          if (task && !task.completed && !members.has(taskKey(child))) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether every wait inside the component was already reported at `generation`. */
+  #waitsPredate(component: Component, generation: number): boolean {
+    const members = new Set(component.members);
+    for (const key of component.members) {
+      if (key[0] !== "t") continue;
+      const task = this.#index.taskEntity(BigInt(key.slice(1)));
+      if (!task) continue;
+      for (const wait of waitsOf(this.#index, task)) {
+        if (!wait.resource) continue;
+        const roles = roleSetName(rolesThatFree(wait.direction, wait.asyncOp.source));
+        if (!members.has(resourceKey(wait.resource.id, roles))) continue;
+        const op = this.#index.asyncOpEntity(wait.asyncOp.id);
+        if (op && op.firstUpdate > generation) return false;
+      }
+    }
+    return true;
   }
 
   #build(component: Component): DeadlockCycle {
@@ -155,6 +207,13 @@ export class WaitForGraph {
         if (wait.awaitLocation && !awaitLocations.includes(wait.awaitLocation)) awaitLocations.push(wait.awaitLocation);
       }
     }
+    let certain = true;
+    // A JS guard can be handed to a timer or another task that releases it later, so a task waiting on
+    // a lock it holds itself is only likely stuck (unless proven). tokio's borrowed guards (inferred
+    // holders) stay inside the task's own future.
+    let handedGuardPossible = false;
+    const clauses: string[] = [];
+    const name = (id: DisplayId): string => taskName(this.#index.taskEntity(id), id);
     for (const key of component.members) {
       if (key[0] !== "r") continue;
       const sep = key.indexOf(">");
@@ -169,15 +228,22 @@ export class WaitForGraph {
         label: resource.label,
         location: resource.location,
       });
+      const side: Freer[] = [];
       for (const freer of freersOf(resource)) {
         if (allowed && !allowed.has(freer.role)) continue;
+        if (freer.certainty !== "certain") certain = false;
         if (!members.has(taskKey(freer.task))) continue;
+        if (tasks.length === 1 && !freer.inferred && (freer.role === "holder" || freer.role === "reader")) handedGuardPossible = true;
+        side.push(freer);
         edges.push({ from: { kind: "resource", id: resource.id }, to: { kind: "task", id: freer.task }, label: freer.label, inferred: freer.inferred });
       }
+      if (side.length > 0) clauses.push(freerClause(resource, side, name));
     }
     const candidate = this.#candidates.get(component.signature);
     return {
       id: `cycle:${component.members.join(",")}`,
+      basis: certain && !handedGuardPossible ? "certain" : "likely",
+      evidence: clauses.join("; "),
       tasks: tasks.sort((a, b) => (a.id < b.id ? -1 : 1)),
       resources: [...resources.values()].sort((a, b) => (a.id < b.id ? -1 : 1)),
       awaitLocations,

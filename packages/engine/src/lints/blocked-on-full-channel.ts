@@ -15,28 +15,37 @@ export const blockedOnFullChannel: Lint = {
   ),
   check({ store, now, thresholds }) {
     if (now === undefined) return [];
+    // Many senders usually block on one channel: read its receivers once.
+    const receiversOf = new Map<DisplayId, DisplayId[]>();
+    // A sender a stuck verdict already names (or that only waits on one) is told there.
+    const { named, downstream } = store.verdicts();
     return store.tasks().flatMap((task) => {
-      if (task.state !== "idle") return [];
+      if (task.state !== "idle" || named.has(task.id) || downstream.has(task.id)) return [];
       return store.waitsOf(task.id).flatMap((wait) => {
         const resource = wait.resource;
         if (wait.direction !== "send" || !resource || wait.since === undefined || wait.since < thresholds.fullChannelNs) return [];
         const began = now - wait.since;
-        const receivers: DisplayId[] = store
-          .freersOf(resource.id)
-          .filter((f) => f.role === "receiver")
-          .map((f) => f.task);
+        let receivers = receiversOf.get(resource.id);
+        if (!receivers) {
+          receivers = store
+            .freersOf(resource.id)
+            .filter((f) => f.role === "receiver")
+            .map((f) => f.task);
+          receiversOf.set(resource.id, receivers);
+        }
         const progressing = receivers.filter((id) => {
           if (id === task.id) return false;
           const r = store.task(id);
           return r !== undefined && r.state !== "completed" && (r.state === "running" || (r.lastPollStarted ?? 0n) > began);
         });
         if (progressing.length > 0) return [];
+        // Receivers are the tasks seen receiving: "known", never "sole" (another handle may exist).
         const who =
           receivers.length === 0
-            ? "its receivers are unknown"
+            ? "no task is known to receive from it"
             : receivers.length === 1 && receivers[0] === task.id
-              ? "its sole receiver is the sending task itself"
-              : `its receiver${receivers.length === 1 ? "" : "s"} (${receivers.map((id) => taskText(store.task(id), id)).join(", ")}) ha${receivers.length === 1 ? "s" : "ve"} not run since`;
+              ? "its only known receiver is the sending task itself"
+              : `its known receiver${receivers.length === 1 ? "" : "s"} (${receivers.map((id) => taskText(store.task(id), id)).join(", ")}) ha${receivers.length === 1 ? "s" : "ve"} not run since`;
         return [
           {
             subject: `task:${task.id}:op:${wait.asyncOp.id}`,

@@ -1,5 +1,6 @@
 /** The shape every lint implements, and helpers they share. */
 import type { DeadlockCycle, DisplayId, LintDefinition, LintThresholds, Nanos, TaskRecord } from "../model.js";
+import { taskName } from "../evidence/evidence-text.js";
 import type { RuntimeStore } from "../state/store.js";
 
 export interface LintContext {
@@ -41,9 +42,7 @@ export const DEFAULT_THRESHOLDS: LintThresholds = {
 };
 
 /** How a task is named in messages: `7 "worker"` or `7`. */
-export function taskText(task: TaskRecord | undefined, id: DisplayId): string {
-  return task?.name ? `${id} "${task.name}"` : `${id}`;
-}
+export const taskText: (task: TaskRecord | undefined, id: DisplayId) => string = taskName;
 
 /** tokio-console's lints skip these kinds, whose long polls are by design (#517). */
 export function isBlockingKind(task: TaskRecord): boolean {

@@ -10,8 +10,11 @@ export const lostWaker: Lint = {
     "The task is idle and no waker for it exists any more, so nothing can ever schedule it again: it will never be woken. Usually a future returned Pending without registering the waker it was given.",
   ),
   check({ store }) {
+    // A task a stuck verdict already names, or one only downstream of it, is told there.
+    const { named, downstream } = store.verdicts();
     return store.tasks().flatMap((task) => {
       if (isBlockingKind(task) || task.state === "completed" || task.state === "running") return [];
+      if (named.has(task.id) || downstream.has(task.id)) return [];
       if (task.wakers.current !== 0n) return [];
       if (task.polls === 0n || optGreater(task.wakers.lastWake, task.lastPollStarted)) return [];
       return [

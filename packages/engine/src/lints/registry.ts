@@ -11,6 +11,7 @@ import { deadlockCycle } from "./deadlock-cycle.js";
 import { detachedTask } from "./detached-task.js";
 import { highScheduledTime } from "./high-scheduled-time.js";
 import { largeFuture } from "./large-future.js";
+import { likelyDeadlock } from "./likely-deadlock.js";
 import { DEFAULT_THRESHOLDS, type Lint } from "./lint.js";
 import { lockHeldWhileIdle } from "./lock-held-while-idle.js";
 import { longPoll } from "./long-poll.js";
@@ -18,6 +19,7 @@ import { lostWaker } from "./lost-waker.js";
 import { neverWoken } from "./never-woken.js";
 import { neverYielded } from "./never-yielded.js";
 import { pendingAtExit } from "./pending-at-exit.js";
+import { permitsHeldWhileIdle } from "./permits-held-while-idle.js";
 import { selfWakes } from "./self-wakes.js";
 
 const LINTS: readonly Lint[] = [
@@ -27,10 +29,12 @@ const LINTS: readonly Lint[] = [
   autoBoxedFuture,
   largeFuture,
   deadlockCycle,
+  likelyDeadlock,
   blockedOnFullChannel,
   longPoll,
   highScheduledTime,
   lockHeldWhileIdle,
+  permitsHeldWhileIdle,
   detachedTask,
   neverWoken,
   pendingAtExit,

@@ -3,10 +3,25 @@
  * "sole receiver (mpsc channel)". The label depends on how many tasks share
  * the role, because "sole" is what tells a reader nobody else can help.
  */
-import type { DisplayId, FreerRole, Nanos, WaitDirection } from "../model.js";
+import type { DisplayId, FreerCertainty, FreerRole, Nanos, WaitDirection } from "../model.js";
 import type { OwnerEntry } from "../state/resource-entity.js";
 
-const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task"]);
+const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task", "notifier"]);
+
+/**
+ * Roles that name a closed set: a lock guard or a join handle belongs to
+ * exactly these tasks, so nobody else can release it. The other roles only
+ * say who used an end before; any code holding a reference could use it too.
+ * Permits are not a closed set: a permit is a count that a rate limiter hands
+ * to a timer to release, and any code may add permits, so who acquired them
+ * says who probably holds them, not who alone can free the semaphore.
+ */
+const CERTAIN_ROLES: ReadonlySet<FreerRole> = new Set(["holder", "reader", "task"]);
+
+/** Certain for closed-set roles, and for every owner of a resource proven unreachable. */
+export function roleCertainty(role: FreerRole, unreachable: boolean): FreerCertainty {
+  return unreachable || CERTAIN_ROLES.has(role) ? "certain" : "possible";
+}
 
 /**
  * Parses `role:taskId,...`. Repeated `permit` pairs count permits; other
@@ -52,13 +67,28 @@ export function primitiveName(concreteType: string): string {
   }
 }
 
-export function roleLabel(role: FreerRole, concreteType: string, sharing: number, count: number): string {
+/**
+ * Words for a role. `certain` decides "sole" vs "known": a receiver seen on
+ * an ordinary channel is only the task known to have received, while the one
+ * receiver of a channel proven unreachable really is the sole one.
+ */
+export function roleLabel(role: FreerRole, concreteType: string, sharing: number, count: number, certainty: FreerCertainty = "possible"): string {
   const what = primitiveName(concreteType);
+  const open = (noun: string): string =>
+    certainty === "certain"
+      ? sharing <= 1
+        ? `sole ${noun} (${what})`
+        : `one of ${sharing} ${noun}s (${what})`
+      : sharing <= 1
+        ? `known ${noun} (${what})`
+        : `one of ${sharing} known ${noun}s (${what})`;
   switch (role) {
     case "receiver":
-      return sharing <= 1 ? `sole receiver (${what})` : `one of ${sharing} receivers (${what})`;
+      return open("receiver");
     case "sender":
-      return sharing <= 1 ? `sole sender (${what})` : `one of ${sharing} senders (${what})`;
+      return open("sender");
+    case "notifier":
+      return open("notifier");
     case "holder":
       return concreteType === "RwLock" ? `write lock holder (${what})` : `lock holder (${what})`;
     case "reader":
@@ -66,7 +96,7 @@ export function roleLabel(role: FreerRole, concreteType: string, sharing: number
     case "permit":
       return `holds ${count} permit${count === 1 ? "" : "s"} (${what})`;
     case "party":
-      return `participant not yet arrived (${what})`;
+      return certainty === "certain" ? `participant not yet arrived (${what})` : `known participant not yet arrived (${what})`;
     case "task":
       return `awaited task: the wait ends when it finishes (${what})`;
   }
@@ -78,6 +108,7 @@ export function rolesThatFree(direction: WaitDirection, source: string): Readonl
     case "send":
       return RECEIVERS;
     case "recv":
+      if (source.startsWith("Notify::")) return NOTIFIERS;
       return source.startsWith("Barrier::") ? PARTIES : SENDERS;
     case "acquire":
       // Readers never block readers: only a writer can hold up a read.
@@ -93,7 +124,8 @@ export function rolesThatFree(direction: WaitDirection, source: string): Readonl
 const RECEIVERS: ReadonlySet<FreerRole> = new Set(["receiver"]);
 const SENDERS: ReadonlySet<FreerRole> = new Set(["sender"]);
 const PARTIES: ReadonlySet<FreerRole> = new Set(["party"]);
+const NOTIFIERS: ReadonlySet<FreerRole> = new Set(["notifier"]);
 const JOINED: ReadonlySet<FreerRole> = new Set(["task"]);
 const HOLDERS: ReadonlySet<FreerRole> = new Set(["holder"]);
 const LOCKERS: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit"]);
-const ALL: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task"]);
+const ALL: ReadonlySet<FreerRole> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task", "notifier"]);

@@ -4,6 +4,8 @@
  */
 import type { WaitDirection } from "../model.js";
 
+const AWAIT_OF_ANY_PROMISE = /^(Promise|Timer|Fetch|HttpRequest|Fs|Dns|EventEmitter|Stream|ChildProcess|Worker|Socket)::await$/;
+
 const REASONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^Mutex::lock/, "waiting for lock"],
   [/^RwLock::read/, "waiting for read lock"],
@@ -20,6 +22,8 @@ const REASONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(Channel|Receiver)::recv/, "waiting for a message"],
   [/^Oneshot::recv/, "waiting for a value"],
   [/^JoinHandle::join/, "waiting for the task to finish"],
+  // insight: an await of a promise that is not one of its primitives (docs/model.md, "Awaits of any promise").
+  [AWAIT_OF_ANY_PROMISE, "waiting for a promise"],
 ];
 
 export function reasonForSource(source: string): string {
@@ -29,6 +33,8 @@ export function reasonForSource(source: string): string {
 
 /** send waits are freed by receivers, recv waits by senders, acquires by holders. */
 export function directionForSource(source: string): WaitDirection {
+  // A plain promise has no sides: nobody is known to be able to settle it.
+  if (AWAIT_OF_ANY_PROMISE.test(source)) return "other";
   const method = source.slice(source.lastIndexOf("::") + 2);
   if (/^(send|reserve|try_send|send_timeout)/.test(method)) return "send";
   if (/^(recv|await|changed|notified)/.test(method) || source.startsWith("Receiver::")) return "recv";

@@ -6,7 +6,7 @@ import type { DisplayId, Freer, Wait } from "../model.js";
 import type { AsyncOpEntity } from "../state/async-op-entity.js";
 import type { ResourceEntity } from "../state/resource-entity.js";
 import type { TaskEntity } from "../state/task-entity.js";
-import { roleLabel } from "./owners.js";
+import { roleCertainty, roleLabel } from "./owners.js";
 import { directionForSource } from "./reasons.js";
 
 export interface EntityIndex {
@@ -14,6 +14,8 @@ export interface EntityIndex {
   taskEntity(id: DisplayId): TaskEntity | undefined;
   resourceEntity(id: DisplayId): ResourceEntity | undefined;
   asyncOpEntity(id: DisplayId): AsyncOpEntity | undefined;
+  /** Tasks this task spawned that the store still holds (from `Task.parents`). */
+  childrenOf?(id: DisplayId): Iterable<DisplayId>;
 }
 
 /** Internal resources (tokio's batch semaphore) stand for their public parent. */
@@ -88,12 +90,17 @@ export function freersOf(resource: ResourceEntity): Freer[] {
   const all = [...entries.map((e) => ({ e, inferred: false })), ...inferred.map((e) => ({ e, inferred: true }))];
   const sharing = new Map<string, number>();
   for (const { e } of all) sharing.set(e.role, (sharing.get(e.role) ?? 0) + 1);
-  return all.map(({ e, inferred: isInferred }) => ({
-    task: e.task,
-    role: e.role,
-    label: roleLabel(e.role, resource.concreteType, sharing.get(e.role) ?? 1, e.count),
-    inferred: isInferred,
-    count: e.count,
-    since: e.since,
-  }));
+  const unreachable = resource.unreachable;
+  return all.map(({ e, inferred: isInferred }) => {
+    const certainty = unreachable ? "certain" : (e.certainty ?? roleCertainty(e.role, unreachable));
+    return {
+      task: e.task,
+      role: e.role,
+      certainty,
+      label: roleLabel(e.role, resource.concreteType, sharing.get(e.role) ?? 1, e.count, certainty),
+      inferred: isInferred,
+      count: e.count,
+      since: e.since,
+    };
+  });
 }

@@ -1,18 +1,19 @@
 /**
- * Applying resources, async ops and poll ops, including the tokio inference
- * of lock holders: an acquire that became ready for task T makes T the
- * holder until the lock reports itself released.
+ * Applying resources, async ops and poll ops. tokio lock holders are
+ * inferred from acquire ops and lock states in relations/tokio-lock-*.ts.
  */
 import { timestampToNanos, durationToNanos, type Metadata, type asyncOps, type resources } from "@insight/protocol";
 import type { DisplayId, Nanos } from "../model.js";
 import { parseOwners } from "../relations/owners.js";
-import { outermostOp, type EntityIndex } from "../relations/waits.js";
+import { settleTokioHolders, tokioAcquireChanged, tokioLockStateChanged } from "../relations/tokio-lock-tracking.js";
+import { LateParents, lateParentsOf } from "../relations/tokio-snapshot-order.js";
+import type { EntityIndex } from "../relations/waits.js";
 import { AsyncOpEntity } from "./async-op-entity.js";
 import { spanKeyOf, spanKeyOfText, type SpanKey } from "../private/span-key.js";
 import type { StoreClock } from "./clock.js";
 import { resourceKind } from "./entity-decode.js";
 import { formatLocation } from "./fields.js";
-import { ResourceEntity, type OwnerEntry } from "./resource-entity.js";
+import { ResourceEntity } from "./resource-entity.js";
 import type { EndedKind } from "./retention.js";
 import type { TaskEntity } from "./task-entity.js";
 
@@ -31,6 +32,8 @@ export interface ApplyHost {
   ended(at: Nanos, kind: EndedKind, id: DisplayId): void;
   nextResourceId(): DisplayId;
   nextOpId(): DisplayId;
+  /** How many updates the store has applied (the current one included). */
+  updateCount(): number;
   wake(waker: DisplayId, task: TaskEntity, at: Nanos | undefined): void;
 }
 
@@ -53,9 +56,17 @@ export function newResource(host: ApplyHost, resource: resources.Resource): void
   entity.location = location;
   entity.target = metadata?.target;
   entity.visibility = resource.isInternal ? "internal" : "public";
-  const parent = resource.parentResourceId ? host.resourcesBySpan.get(spanKeyOf(resource.parentResourceId.id)) : undefined;
+  const parentKey = resource.parentResourceId ? spanKeyOf(resource.parentResourceId.id) : undefined;
+  const parent = parentKey !== undefined ? host.resourcesBySpan.get(parentKey) : undefined;
   entity.parent = parent && parent !== entity ? parent.id : undefined;
+  const late = lateParentsOf(lateResources, host);
+  if (parentKey !== undefined && parentKey !== key && !parent) late.wait(entity, parentKey);
+  late.arrived(key, entity.id);
 }
+
+// Children listed before their parents in one update (see tokio-snapshot-order.ts).
+const lateResources = new WeakMap<object, LateParents<ResourceEntity>>();
+const lateOps = new WeakMap<object, LateParents<AsyncOpEntity>>();
 
 export function newAsyncOp(host: ApplyHost, op: asyncOps.AsyncOp): void {
   const spanId = op.id?.id;
@@ -64,6 +75,7 @@ export function newAsyncOp(host: ApplyHost, op: asyncOps.AsyncOp): void {
   let entity = host.opsBySpan.get(key);
   if (!entity || entity.droppedAt !== undefined || entity.source !== op.source) {
     entity = new AsyncOpEntity(host.nextOpId(), key);
+    entity.firstUpdate = host.updateCount();
     host.ops.set(entity.id, entity);
     host.opsBySpan.set(key, entity);
   }
@@ -71,7 +83,11 @@ export function newAsyncOp(host: ApplyHost, op: asyncOps.AsyncOp): void {
   entity.source = op.source;
   entity.awaitLocation = formatLocation(metadata?.location);
   entity.resource = op.resourceId ? host.resourcesBySpan.get(spanKeyOf(op.resourceId.id))?.id : undefined;
-  entity.parent = op.parentAsyncOpId ? host.opsBySpan.get(spanKeyOf(op.parentAsyncOpId.id))?.id : undefined;
+  const parentKey = op.parentAsyncOpId ? spanKeyOf(op.parentAsyncOpId.id) : undefined;
+  entity.parent = parentKey !== undefined ? host.opsBySpan.get(parentKey)?.id : undefined;
+  const late = lateParentsOf(lateOps, host);
+  if (parentKey !== undefined && parentKey !== key && entity.parent === undefined) late.wait(entity, parentKey);
+  late.arrived(key, entity.id);
 }
 
 export function applyOpStats(host: ApplyHost, key: string, stats: asyncOps.Stats): void {
@@ -102,6 +118,7 @@ export function applyOpStats(host: ApplyHost, key: string, stats: asyncOps.Stats
     }
   }
   syncOp(host, op);
+  tokioAcquireChanged(host, op);
 }
 
 export function applyPollOp(host: ApplyHost, pollOp: resources.PollOp): void {
@@ -112,28 +129,8 @@ export function applyPollOp(host: ApplyHost, pollOp: resources.PollOp): void {
     if (task) op.task = task.id;
     syncOp(host, op);
   }
-  if (!pollOp.isReady || !task) return;
-  const start = pollOp.resourceId ? host.resourcesBySpan.get(spanKeyOf(pollOp.resourceId.id)) : op?.resource !== undefined ? host.resources.get(op.resource) : undefined;
-  const lock = lockOf(host, start);
-  if (!lock || lock.owners !== undefined) return; // the target stated owners: nothing to infer
-  const source = op ? outermostOp(host.index, op).source : pollOp.name;
-  const reading = lock.concreteType === "RwLock" && /::read/.test(source);
-  const inferred = (lock.inferred ??= new Map<DisplayId, OwnerEntry>());
-  const since = inferred.get(task.id)?.since ?? host.clock.now;
-  if (!reading) inferred.clear();
-  else for (const [id, e] of inferred) if (e.role === "holder") inferred.delete(id);
-  inferred.set(task.id, { task: task.id, role: reading ? "reader" : "holder", count: 1, since });
-  host.dirtyResource(lock);
-}
-
-/** The Mutex or RwLock a resource belongs to (tokio acquires through an internal semaphore). */
-function lockOf(host: ApplyHost, resource: ResourceEntity | undefined): ResourceEntity | undefined {
-  let current = resource;
-  for (let depth = 0; current && depth < 4; depth++) {
-    if (current.concreteType === "Mutex" || current.concreteType === "RwLock") return current;
-    current = current.parent !== undefined ? host.resources.get(current.parent) : undefined;
-  }
-  return undefined;
+  // A ready poll of a tokio acquire is a grant (tokio-lock-tracking.ts decides what it proves).
+  if (op) tokioAcquireChanged(host, op);
 }
 
 export function applyResourceStats(host: ApplyHost, key: string, stats: resources.Stats): void {
@@ -142,33 +139,23 @@ export function applyResourceStats(host: ApplyHost, key: string, stats: resource
   if (stats.createdAt) resource.createdAt = timestampToNanos(stats.createdAt);
   if (stats.droppedAt && resource.droppedAt === undefined) {
     resource.droppedAt = timestampToNanos(stats.droppedAt);
+    resource.changedAt = host.updateCount();
     host.ended(resource.droppedAt!, "resource", resource.id);
     host.dirtyResource(resource);
   }
   const changed = resource.attrs.apply(stats.attributes, undefined);
+  if (changed.length > 0) resource.changedAt = host.updateCount();
   if (changed.includes("insight.owners")) {
     const value = resource.attrs.get("insight.owners")?.value;
     resource.owners = parseOwners(typeof value === "string" ? value : "", resource.owners, host.clock.now);
     host.dirtyResource(resource);
   }
-  if (resource.inferred && resource.inferred.size > 0 && releaseInferred(resource)) host.dirtyResource(resource);
+  if (changed.length > 0) tokioLockStateChanged(host, resource);
 }
 
-/** Ends inferred holds the lock's own state contradicts; returns whether any ended. */
-function releaseInferred(lock: ResourceEntity): boolean {
-  const inferred = lock.inferred!;
-  const before = inferred.size;
-  if (lock.concreteType === "Mutex") {
-    if (lock.attrs.get("locked")?.value === false) inferred.clear();
-  } else if (lock.concreteType === "RwLock") {
-    const writeLocked = lock.attrs.get("write_locked")?.value;
-    const readers = lock.attrs.get("current_readers")?.value;
-    for (const [id, e] of inferred) {
-      if (e.role === "holder" && writeLocked === false) inferred.delete(id);
-      if (e.role === "reader" && readers === 0n) inferred.delete(id);
-    }
-  }
-  return inferred.size !== before;
+/** After an update's ops and resources: each tokio lock they touched gets its holders recomputed once. */
+export function settleTokioLocks(host: ApplyHost): void {
+  settleTokioHolders(host);
 }
 
 /** Keeps `task.ops` equal to the set of pending ops the task awaits. */

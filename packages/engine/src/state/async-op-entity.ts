@@ -21,6 +21,8 @@ export class AsyncOpEntity implements AsyncOpRecord {
   readonly attrs = new AttributeMap();
   /** Whether the store already counted this op's woken-by edge. */
   wakeRecorded = false;
+  /** The store update that first reported this op (a wait seen at two updates existed at the first). */
+  firstUpdate = 0;
   /** The task whose `ops` set currently lists this op. */
   registeredTask: DisplayId | undefined = undefined;
 
@@ -58,6 +60,11 @@ export class AsyncOpEntity implements AsyncOpRecord {
 
   get wokenBy(): DisplayId | undefined {
     const value = this.attrs.get("insight.woken_by")?.value;
+    return typeof value === "bigint" ? value : undefined;
+  }
+
+  get requested(): bigint | undefined {
+    const value = this.attrs.get("insight.requested")?.value ?? this.attrs.get("permits_requested")?.value;
     return typeof value === "bigint" ? value : undefined;
   }
 

@@ -1,5 +1,5 @@
 /** A resource's mutable record, with its owners (stated or inferred). */
-import type { AttributeEntry, DisplayId, FreerRole, Nanos, ResourceRecord, Visibility } from "../model.js";
+import type { AttributeEntry, DisplayId, FreerCertainty, FreerRole, Nanos, ResourceRecord, Visibility } from "../model.js";
 import type { SpanKey } from "../private/span-key.js";
 import { AttributeMap } from "./attributes.js";
 
@@ -9,6 +9,8 @@ export interface OwnerEntry {
   readonly role: FreerRole;
   readonly count: number;
   readonly since: Nanos | undefined;
+  /** Set when the evidence is weaker than the role's usual class (tokio semaphore permits: see tokio-lock-holders.ts). */
+  readonly certainty?: FreerCertainty;
 }
 
 export class ResourceEntity implements ResourceRecord {
@@ -26,6 +28,8 @@ export class ResourceEntity implements ResourceRecord {
   readonly attrs = new AttributeMap();
   /** Parsed `insight.owners`; undefined when the target never sent it (tokio). */
   owners: OwnerEntry[] | undefined = undefined;
+  /** The store update that last changed its attributes or dropped it: older means the state held at two updates. */
+  changedAt = 0;
   /** Holders inferred from tokio poll ops; keyed by task display id. */
   inferred: Map<DisplayId, OwnerEntry> | undefined = undefined;
 
@@ -61,5 +65,19 @@ export class ResourceEntity implements ResourceRecord {
 
   get dropped(): boolean {
     return this.droppedAt !== undefined;
+  }
+
+  get unreachable(): boolean {
+    return this.attrs.get("insight.unreachable")?.value === true;
+  }
+
+  get leaked(): bigint {
+    const value = this.attrs.get("insight.leaked")?.value;
+    return typeof value === "bigint" ? value : 0n;
+  }
+
+  get capacity(): bigint | undefined {
+    const value = this.attrs.get("insight.capacity")?.value;
+    return typeof value === "bigint" ? value : undefined;
   }
 }

@@ -124,17 +124,16 @@ describe("RuntimeStore: resources and async ops", () => {
     const [channel] = store.resources();
     expect(channel?.name).toBe("prototype_channel");
     expect(channel?.kind).toBe("Sync");
-    expect(channel?.attribute("capacity")?.value).toBe(4n);
+    expect(channel?.attribute("capacity")?.value).toBe(1n);
     const waits = store.waitsOf(STORY_TASK_ID);
     expect(waits).toHaveLength(1);
     expect(waits[0]?.reason).toBe("send: waiting on channel capacity");
-    expect(waits[0]?.awaitLocation).toBe("src/server.js:30:5");
-    expect(waits[0]?.awaitLine).toBe("await chan.send(value);");
+    expect(waits[0]?.awaitLocation).toBe("examples/node/prototype-channel/server.mjs:35:5");
+    expect(waits[0]?.awaitLine).toBe("await prototype_channel.send(job);");
     expect(waits[0]?.direction).toBe("send");
-    expect(store.freersOf(channel!.id).map((f) => [f.role, f.label, f.inferred])).toEqual([
-      ["receiver", "sole receiver (mpsc channel)", false],
-      ["sender", "sole sender (mpsc channel)", false],
-    ]);
+    // Owners are users only: process-jobs sent; nobody ever received, so no receiver is known.
+    expect(store.freersOf(channel!.id).map((f) => [f.role, f.label, f.certainty, f.inferred])).toEqual([["sender", "known sender (mpsc channel)", "possible", false]]);
+    expect(store.waitFreers(waits[0]!)).toEqual([]);
   });
 
   it("applies add/sub/override attribute ops with u64 saturation", () => {

@@ -25,17 +25,22 @@ import type {
   Nanos,
   ResourceRecord,
   StoreOptions,
+  StuckVerdicts,
   TaskRecord,
   TimelineEntry,
   Wait,
   WakeEdge,
 } from "../model.js";
+import { StuckTracker } from "../evidence/stuck-tracker.js";
+import { computeVerdicts } from "../evidence/verdicts.js";
+import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
 import { spanKeyOf, spanKeyOfText, type SpanKey } from "../private/span-key.js";
 import { resolveOptions, type ResolvedOptions } from "./apply-context.js";
 import { AsyncOpEntity } from "./async-op-entity.js";
 import { StoreClock } from "./clock.js";
-import { applyOpStats, applyPollOp, applyResourceStats, newAsyncOp, newResource, type ApplyHost } from "./apply-resources.js";
+import { recentActivity } from "./recent-activity.js";
+import { applyOpStats, applyPollOp, applyResourceStats, newAsyncOp, newResource, settleTokioLocks, type ApplyHost } from "./apply-resources.js";
 import { decodeTask } from "./entity-decode.js";
 import { decodeDurationHistogram, decodeLegacyHistogram } from "./histograms.js";
 import { ResourceEntity } from "./resource-entity.js";
@@ -62,6 +67,8 @@ export class RuntimeStore {
   readonly #host: ApplyHost;
   readonly #dirtyTasks = new Set<TaskEntity>();
   readonly #dirtyResources = new Set<ResourceEntity>();
+  readonly #stuck = new StuckTracker();
+  #verdicts: { generation: number; verdicts: StuckVerdicts } | undefined = undefined;
   #dropped = { tasks: 0n, resources: 0n, asyncOps: 0n };
   #nextTaskId = 1n;
   /** notablePollNs as a number, compared against relative poll times. */
@@ -88,6 +95,7 @@ export class RuntimeStore {
       taskEntity: (id) => tasks.get(id),
       resourceEntity: (id) => resources.get(id),
       asyncOpEntity: (id) => ops.get(id),
+      childrenOf: (id) => this.#children.get(id) ?? [],
     };
     this.#graph = new WaitForGraph(this.#index);
     this.#host = {
@@ -104,6 +112,7 @@ export class RuntimeStore {
       ended: (at, kind, id) => this.#retention.push(at, kind, id),
       nextResourceId: () => this.#nextResourceId++,
       nextOpId: () => this.#nextOpId++,
+      updateCount: () => this.#updates,
       wake: (waker, task, at) => this.#recordWake(waker, task, at),
     };
   }
@@ -136,10 +145,13 @@ export class RuntimeStore {
 
   applyUpdate(update: Update): void {
     this.#generation++;
-    this.#updates++;
     // Section by section: a lazy update (from the live client) is decoded one element at a time.
     const sections = updateSections(update);
+    const before = this.#clock.now;
     this.#clock.setNow(sections.now);
+    // The pieces of one split snapshot share their `now`: they are one instant, and a
+    // verdict that must hold at two updates must hold at two instants.
+    if (sections.now === undefined || this.#clock.now !== before) this.#updates++;
     sections.forEachMetadata((entry) => {
       if (entry.id && entry.metadata) this.#metadata.set(entry.id.id, entry.metadata);
     });
@@ -167,6 +179,7 @@ export class RuntimeStore {
       // Resource stats after poll ops: an "unlocked" state ends a holder inferred this update.
       ru.forEachStats((key, stats) => applyResourceStats(this.#host, key, stats));
     }
+    settleTokioLocks(this.#host);
     this.#refreshGraph();
     this.#graph.afterUpdate(this.#updates, this.#clock.now);
     if (!this.#paused) this.#prune();
@@ -246,6 +259,7 @@ export class RuntimeStore {
       this.#longPolls.push({ task: task.id, start: clock.abs(finished.start)!, end: clock.abs(finished.end)! });
       if (this.#longPolls.length > this.#options.notablePollCapacity) this.#longPolls.shift();
     }
+    this.#stuck.observe(task, this.#updates);
     if (!wasCompleted && task.completed) {
       const droppedAt = task.droppedAt!;
       this.#retention.push(droppedAt, "task", task.id);
@@ -289,6 +303,7 @@ export class RuntimeStore {
       const task = this.#tasks.get(id);
       if (!task || !task.completed) return;
       this.#tasks.delete(id);
+      this.#stuck.forget(task);
       if (this.#tasksBySpan.get(task.spanKey) === task) this.#tasksBySpan.delete(task.spanKey);
       for (const parent of task.parents) this.#children.get(parent)?.delete(id);
       this.#children.delete(id);
@@ -353,6 +368,11 @@ export class RuntimeStore {
     const entity = this.#tasks.get(task);
     return entity ? waitsOf(this.#index, entity) : [];
   }
+  /** Whether the task awaits at least one pending async op (cheap: no Wait objects built). */
+  hasPendingWait(task: DisplayId): boolean {
+    const ops = this.#tasks.get(task)?.ops;
+    return ops !== undefined && ops.size > 0;
+  }
   /** Tasks that can free a resource, by role; inferred ones are marked. */
   freersOf(resource: DisplayId): Freer[] {
     const entity = this.#resources.get(resource);
@@ -399,31 +419,50 @@ export class RuntimeStore {
    * observed individually are missing, so this is a lower bound.
    */
   recentActivity(task: DisplayId, windowNs: Nanos = 10_000_000_000n, buckets = 20): number[] {
-    const out = new Array<number>(buckets).fill(0);
-    const entity = this.#tasks.get(task);
-    const now = this.#clock.now;
-    if (!entity?.timeline || now === undefined || buckets <= 0) return out;
-    const end = this.#clock.nowRel;
-    const width = Number(windowNs) / buckets;
-    const start = end - Number(windowNs);
-    entity.timeline.forEachSpan((type, a, b) => {
-      if (type !== "poll" || b <= start || a >= end) return;
-      for (let i = Math.max(0, Math.floor((a - start) / width)); i < buckets; i++) {
-        const lo = start + i * width;
-        const hi = lo + width;
-        if (lo >= b) break;
-        out[i]! += (Math.min(hi, b) - Math.max(lo, a)) / width;
-      }
-    }, end);
-    return out.map((v) => Math.min(1, Math.max(0, v)));
+    return recentActivity(this.#tasks.get(task)?.timeline, this.#clock, windowNs, buckets);
   }
   /** Polls at or above `notablePollNs`, oldest first. */
   longPolls(): LongPoll[] {
     return [...this.#longPolls];
   }
-  /** Confirmed deadlocks: closed wait-for cycles held over two consecutive updates. */
+  /**
+   * Deadlocks that certainly hold (`deadlock-cycle`): closed wait-for cycles
+   * whose every side's freers are certain, and groups of tasks proven stuck,
+   * each held over two consecutive updates.
+   */
   cycles(): DeadlockCycle[] {
-    return this.#graph.cycles(this.#updates);
+    return [...this.verdicts().cycles];
+  }
+  /** Closed cycles through ends only known to be used by their members (`likely-deadlock`). */
+  likelyCycles(): DeadlockCycle[] {
+    return [...this.verdicts().likely];
+  }
+  /** Every stuck verdict, computed once per generation; lints and views read these. */
+  verdicts(): StuckVerdicts {
+    const generation = this.#generation;
+    if (this.#verdicts?.generation === generation) return this.#verdicts.verdicts;
+    const updates = this.#updates;
+    const verdicts = computeVerdicts({
+      index: this.#index,
+      graphCycles: this.#graph.cycles(updates),
+      stuck: this.#stuck.confirmed(updates),
+      stuckIds: this.#stuck.ids(),
+      waiting: [...this.#tasks.values()].filter((t) => t.ops !== undefined && t.ops.size > 0),
+      updates,
+    });
+    this.#verdicts = { generation, verdicts };
+    return verdicts;
+  }
+  /** Whether the task is certainly stuck now: idle, polled, and no waker of it exists (GC proof or lost waker). */
+  certainlyStuck(task: DisplayId): boolean {
+    return this.#tasks.get(task)?.certainlyStuck ?? false;
+  }
+  /** The tasks that can end this wait (the roles that free its side), each with its certainty and label. */
+  waitFreers(wait: Wait): Freer[] {
+    const resource = wait.resource ? this.#resources.get(wait.resource.id) : undefined;
+    if (!resource) return [];
+    const roles = rolesThatFree(wait.direction, wait.asyncOp.source);
+    return freersOf(resource).filter((f) => roles.has(f.role));
   }
   /** Closed cycles seen once and awaiting confirmation by the next update. */
   get pendingCycleCount(): number {

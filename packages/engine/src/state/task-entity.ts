@@ -65,6 +65,10 @@ export class TaskEntity implements TaskRecord {
   graphed = false;
   /** The state last written to the timeline. */
   recordedState: TaskState | undefined = undefined;
+  /** The store update at which the task was first seen certainly stuck, while it stays so. */
+  stuckSince: number | undefined = undefined;
+  /** Polls counted when `stuckSince` was set: a later poll means it was not stuck after all. */
+  stuckPolls = 0;
   // Relative ns (NaN = absent) and plain counters.
   created = Number.NaN;
   dropped = Number.NaN;
@@ -147,6 +151,25 @@ export class TaskEntity implements TaskRecord {
     const busy = Math.min(1, t.busy / t.total);
     const scheduled = Math.min(1 - busy, t.scheduled / t.total);
     return { busy, scheduled, idle: Math.max(0, 1 - busy - scheduled) };
+  }
+
+  /**
+   * Certainly stuck (see docs/model.md "Evidence"): idle, polled, not woken
+   * since its last poll began, and no waker of it exists any more, so
+   * nothing can ever schedule it again. The Node library raises the waker
+   * drops to the clones only when a GC proved it; for tokio it is the lost
+   * waker. Blocking kinds are left out, as tokio-console's lost-waker does.
+   */
+  get certainlyStuck(): boolean {
+    return (
+      Number.isNaN(this.dropped) &&
+      this.kind !== "blocking" &&
+      this.kind !== "block_on" &&
+      this.pollCount > 0 &&
+      this.cloneCount - this.dropCount <= 0 &&
+      !after(this.started, this.ended) &&
+      !after(this.woken, this.started)
+    );
   }
 
   get wakers(): WakerStats {

@@ -60,6 +60,8 @@ export interface TaskSpec {
   line?: number;
   parents?: bigint[];
   fields?: Record<string, Value>;
+  /** Metadata target, e.g. `tokio::task` (registered as the task's metadata). */
+  target?: string;
 }
 
 export interface TaskStatsSpec {
@@ -107,7 +109,7 @@ export class UpdateBuilder {
   #pollOps: resources.PollOp[] = [];
   #newOps: asyncOps.AsyncOp[] = [];
   #opStats: Record<string, asyncOps.Stats> = {};
-  #metadata: Array<{ id: bigint; file: string; line: number }> = [];
+  #metadata: Array<{ id: bigint; file: string; line: number; target?: string }> = [];
   #dropped = { tasks: 0n, resources: 0n, asyncOps: 0n };
   #nextMeta = 1000n;
 
@@ -116,9 +118,16 @@ export class UpdateBuilder {
     if (spec.id !== undefined) fields.push(field("task.id", spec.id));
     if (spec.name !== undefined) fields.push(field("task.name", spec.name));
     for (const [k, v] of Object.entries(spec.fields ?? {})) fields.push(field(k, v));
+    let metadata;
+    if (spec.target !== undefined) {
+      const id = this.#nextMeta++;
+      this.#metadata.push({ id, file: spec.file ?? "", line: spec.line ?? 1, target: spec.target });
+      metadata = create(MetaIdSchema, { id });
+    }
     this.#newTasks.push(
       create(tasks.TaskSchema, {
         id: create(IdSchema, { id: spec.span }),
+        metadata,
         fields,
         parents: (spec.parents ?? []).map((p) => create(SpanIdSchema, { id: p })),
         location: spec.file ? create(LocationSchema, { file: spec.file, line: spec.line ?? 1, column: 1 }) : undefined,
@@ -227,7 +236,7 @@ export class UpdateBuilder {
         metadata: this.#metadata.map((m) =>
           create(RegisterMetadata_NewMetadataSchema, {
             id: create(MetaIdSchema, { id: m.id }),
-            metadata: create(MetadataSchema, { name: "runtime.resource.async_op", target: "app", location: create(LocationSchema, { file: m.file, line: m.line, column: 5 }) }),
+            metadata: create(MetadataSchema, { name: m.target ? "runtime.spawn" : "runtime.resource.async_op", target: m.target ?? "app", location: create(LocationSchema, { file: m.file, line: m.line, column: 5 }) }),
           }),
         ),
       }),

@@ -1,10 +1,10 @@
 /**
  * Where in user code something happened: a spawn, a primitive's creation, a
- * blocking await. The stack is captured cheaply (V8 records structured frames
- * and formats them only on first read of `.stack`) and resolved lazily, when
- * an update is built. Frames of insight itself, of node: internals and of
- * node_modules/@insight are skipped; the first remaining frame is the user's.
- * TypeScript locations are mapped back through `module.findSourceMap` when
+ * blocking await. The stack is captured at most 8 frames deep; later (see
+ * Site) its first user frame is kept as plain data and the stack let go
+ * (frames of insight itself, of node: internals and of node_modules/insight
+ * are skipped). TypeScript locations are mapped
+ * back through `module.findSourceMap`, lazily when an update is built, when
  * Node has the map (it does under --enable-source-maps).
  */
 import { readFile } from "node:fs/promises";
@@ -19,9 +19,21 @@ export interface Location {
   readonly column: number;
 }
 
-/** A captured stack waiting to be resolved. */
+/**
+ * A captured site. Capturing is cheap (V8 records structured frames); reading
+ * the frames costs several microseconds more, so it waits until the site is
+ * needed or the record has outlived a publish interval (settleSite, called by
+ * Runtime.settleDeferred), whichever comes first. Then only the first user
+ * frame's file, line and column are kept: a captured stack holds each frame's
+ * receiver and function alive, and the GC proof needs insight's records to
+ * hold nothing of the program for long. Source maps are applied when an
+ * update is built.
+ */
 export interface Site {
-  stack?: unknown;
+  /** The captured, unread stack; dropped once read. */
+  holder: { stack?: unknown } | undefined;
+  /** The first user frame, once read (null: none). */
+  raw: Location | null | undefined;
 }
 
 type Frame = NodeJS.CallSite;
@@ -30,27 +42,6 @@ type Frame = NodeJS.CallSite;
 const OUR_ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Enough to get past insight's own frames and a wrapper or two. */
 const STACK_DEPTH = 8;
-
-/** Captures the current stack, excluding `below` and everything it called. */
-export function captureSite(below: Function): Site {
-  const site: Site = {};
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = STACK_DEPTH;
-  Error.captureStackTrace(site, below);
-  Error.stackTraceLimit = limit;
-  return site;
-}
-
-function structuredFrames(site: Site): Frame[] {
-  const previous = Error.prepareStackTrace;
-  Error.prepareStackTrace = (_error, frames) => frames;
-  try {
-    const frames = site.stack;
-    return Array.isArray(frames) ? (frames as Frame[]) : [];
-  } finally {
-    Error.prepareStackTrace = previous;
-  }
-}
 
 function pathOf(fileName: string): string {
   if (fileName.startsWith("file://")) {
@@ -64,37 +55,75 @@ function pathOf(fileName: string): string {
 }
 
 function isOurs(file: string): boolean {
-  return (
-    file.startsWith("node:") ||
-    file.startsWith("internal/") ||
-    !file.includes("/") ||
-    (file.startsWith(OUR_ROOT) && !file.endsWith(".test.ts")) ||
-    file.includes("/node_modules/insight/")
-  );
+  return file.startsWith("node:") || file.startsWith("internal/") || !file.includes("/") || isInsightFile(file);
+}
+
+/** A file of insight itself (its tests count as user code). */
+export function isInsightFile(file: string): boolean {
+  return (file.startsWith(OUR_ROOT) && !file.endsWith(".test.ts")) || file.includes("/node_modules/insight/");
+}
+
+/** Error.prepareStackTrace while capturing: the first user frame, as data. */
+function firstUserFrame(_error: Error, frames: Frame[]): Location | null {
+  for (const frame of frames) {
+    const name = frame.getFileName() ?? frame.getScriptNameOrSourceURL?.();
+    if (!name) continue;
+    const file = pathOf(name);
+    if (isOurs(file)) continue;
+    return { file, line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 };
+  }
+  return null;
+}
+
+/** Captures the current stack, excluding `below` and everything it called; read later (settleSite). */
+export function captureSite(below: Function): Site {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_DEPTH;
+  try {
+    Error.captureStackTrace(holder, below);
+    return { holder, raw: undefined };
+  } catch (error) {
+    debug("could not capture a call site: %s", error);
+    return { holder: undefined, raw: null };
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** Reads a captured site's first user frame now and lets the stack go. */
+export function settleSite(site: Site | undefined): void {
+  if (site === undefined || site.raw !== undefined) return;
+  const holder = site.holder;
+  site.holder = undefined;
+  site.raw = null;
+  if (holder === undefined) return;
+  const previous = Error.prepareStackTrace;
+  // V8 formats a captured stack on its first read, through the
+  // prepareStackTrace in place at that moment.
+  Error.prepareStackTrace = firstUserFrame;
+  try {
+    const raw = holder.stack;
+    if (raw !== null && typeof raw === "object") site.raw = raw as Location;
+  } catch (error) {
+    debug("could not read a call site: %s", error);
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
 }
 
 const resolved = new WeakMap<Site, Location | null>();
 
-/** The first user frame of a captured site (cached), or undefined. */
+/** The first user frame of a captured site, mapped through source maps (cached), or undefined. */
 export function resolveSite(site: Site | undefined): Location | undefined {
   if (!site) return undefined;
+  settleSite(site);
+  if (!site.raw) return undefined;
   const cached = resolved.get(site);
   if (cached !== undefined) return cached ?? undefined;
-  let location: Location | null = null;
-  try {
-    for (const frame of structuredFrames(site)) {
-      const name = frame.getFileName() ?? frame.getScriptNameOrSourceURL?.();
-      if (!name) continue;
-      const file = pathOf(name);
-      if (isOurs(file)) continue;
-      location = mapLocation({ file, line: frame.getLineNumber() ?? 0, column: frame.getColumnNumber() ?? 0 });
-      break;
-    }
-  } catch (error) {
-    debug("could not resolve a call site: %s", error);
-  }
+  const location = mapLocation(site.raw);
   resolved.set(site, location);
-  return location ?? undefined;
+  return location;
 }
 
 function mapLocation(location: Location): Location {

@@ -28,4 +28,11 @@ describe("options", () => {
     const o = resolveOptions({ listenPort: -3, publishInterval: "never" }, { TOKIO_CONSOLE_BIND: "garbage", TOKIO_CONSOLE_BUFFER_CAPACITY: "lots" });
     expect(o).toMatchObject({ listenPort: DEFAULTS.listenPort, publishIntervalMs: DEFAULTS.publishIntervalMs, eventBufferCapacity: DEFAULTS.eventBufferCapacity });
   });
+
+  it("reads the GC proof's switch and interval", () => {
+    expect(resolveOptions({}, {})).toMatchObject({ proof: "on", proofIntervalMs: 30_000 });
+    expect(resolveOptions({}, { INSIGHT_PROOF: "off", INSIGHT_PROOF_INTERVAL: "2m" })).toMatchObject({ proof: "off", proofIntervalMs: 120_000 });
+    expect(resolveOptions({ proof: "on", proofInterval: "5s" }, { INSIGHT_PROOF: "off" })).toMatchObject({ proof: "on", proofIntervalMs: 5000 });
+    expect(resolveOptions({ proofInterval: "whenever" }, {})).toMatchObject({ proofIntervalMs: 30_000 });
+  });
 });

@@ -49,6 +49,39 @@ export interface InsightOptions {
    * Default: INSIGHT_RECORD_PATH or TOKIO_CONSOLE_RECORD_PATH.
    */
   readonly recordPath?: string;
+  /**
+   * The GC proof (docs/model.md): while a console watches or a recording
+   * runs and something has been idle for 3 s, force a full GC (at most once
+   * per `proofInterval`) to prove tasks stuck that nothing can resume any
+   * more. "off" (or INSIGHT_PROOF=off) never forces a GC. Default "on".
+   */
+  readonly proof?: "on" | "off";
+  /** The least time between two forced GCs, in ms or "30s". Default 30 s (INSIGHT_PROOF_INTERVAL). */
+  readonly proofInterval?: number | string;
+  /**
+   * No GC is forced while the heap holds more than this many MB: a full GC's
+   * pause grows with the heap, and the host comes first. Proofs then come
+   * from the app's own major GCs only. Default 64 (INSIGHT_PROOF_MAX_HEAP_MB).
+   */
+  readonly proofMaxHeapMb?: number;
+  /**
+   * Consoles (WatchUpdates streams) served at once; one more is refused with
+   * RESOURCE_EXHAUSTED. The same cap applies to WatchState and
+   * WatchTaskDetails streams. Default 8 (INSIGHT_MAX_STREAMS).
+   */
+  readonly maxStreams?: number;
+  /**
+   * A shared secret: when set, the console server refuses (UNAUTHENTICATED)
+   * every call without gRPC metadata `authorization: Bearer <token>`.
+   * Default: INSIGHT_TOKEN. See docs/security.md.
+   */
+  readonly token?: string;
+  /**
+   * Announce the console server in the discovery directory (docs/processes.md)
+   * so `consolation --discover` finds it. Default true; INSIGHT_DISCOVERY=off
+   * turns it off.
+   */
+  readonly discovery?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -63,6 +96,12 @@ export interface ResolvedOptions {
   readonly deep: boolean;
   readonly shortLivedPerInterval: number;
   readonly recordPath: string | undefined;
+  readonly proof: "on" | "off";
+  readonly proofIntervalMs: number;
+  readonly proofMaxHeapBytes: number;
+  readonly maxStreams: number;
+  readonly token: string | undefined;
+  readonly discovery: boolean;
 }
 
 export const DEFAULTS: ResolvedOptions = {
@@ -77,6 +116,12 @@ export const DEFAULTS: ResolvedOptions = {
   deep: false,
   shortLivedPerInterval: 200,
   recordPath: undefined,
+  proof: "on",
+  proofIntervalMs: 30_000,
+  proofMaxHeapBytes: 64 * 1024 * 1024,
+  maxStreams: 8,
+  token: undefined,
+  discovery: true,
 };
 
 const UNIT_MS: Record<string, number> = {
@@ -157,6 +202,20 @@ export function resolveOptions(options: InsightOptions = {}, environment: NodeJS
     exitReport: options.exitReport ?? environment.INSIGHT_EXIT_REPORT === "1",
     deep: options.deep ?? environment.INSIGHT_DEEP === "1",
     shortLivedPerInterval: options.shortLivedPerInterval ?? DEFAULTS.shortLivedPerInterval,
+    proof: options.proof === "off" || options.proof === "on" ? options.proof : environment.INSIGHT_PROOF === "off" ? "off" : DEFAULTS.proof,
+    proofIntervalMs:
+      durationOption(options.proofInterval, "proofInterval") ??
+      durationOption(environment.INSIGHT_PROOF_INTERVAL, "PROOF_INTERVAL") ??
+      DEFAULTS.proofIntervalMs,
+    proofMaxHeapBytes:
+      (positiveInteger(options.proofMaxHeapMb, "proofMaxHeapMb") ??
+        positiveInteger(numberText(environment.INSIGHT_PROOF_MAX_HEAP_MB), "INSIGHT_PROOF_MAX_HEAP_MB") ??
+        DEFAULTS.proofMaxHeapBytes / (1024 * 1024)) *
+      1024 *
+      1024,
+    maxStreams: positiveInteger(options.maxStreams, "maxStreams") ?? positiveInteger(numberText(environment.INSIGHT_MAX_STREAMS), "INSIGHT_MAX_STREAMS") ?? DEFAULTS.maxStreams,
+    token: (typeof options.token === "string" && options.token !== "" ? options.token : undefined) ?? nonEmpty(environment.INSIGHT_TOKEN),
+    discovery: options.discovery ?? environment.INSIGHT_DISCOVERY !== "off",
     recordPath: (typeof options.recordPath === "string" && options.recordPath !== "" ? options.recordPath : undefined) ?? env("RECORD_PATH", environment),
   };
 }
@@ -166,4 +225,19 @@ function validPort(port: number | undefined): number | undefined {
   if (Number.isInteger(port) && port >= 0 && port <= 65535) return port;
   debug("ignoring invalid listenPort %o", port);
   return undefined;
+}
+
+function numberText(text: string | undefined): number | undefined {
+  return text === undefined || text === "" ? undefined : /^\d+$/.test(text) ? Number(text) : NaN;
+}
+
+function positiveInteger(value: number | undefined, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (Number.isInteger(value) && value > 0) return value;
+  debug("ignoring invalid %s %o", what, value);
+  return undefined;
+}
+
+function nonEmpty(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === "" ? undefined : text.trim();
 }

@@ -1,9 +1,10 @@
 /**
  * The console server's view of the runtime: a full snapshot when a console
- * connects, then one delta per publish interval to every watcher, Pause and
- * Resume, and per-task details. A watcher that falls behind by more than a
- * few updates is disconnected rather than buffered without limit; consoles
- * reconnect and get a fresh snapshot.
+ * connects (built in slices, update-watcher.ts), then one delta per publish
+ * interval to every watcher, Pause and Resume, and per-task details. A
+ * watcher that falls too far behind is ended with RESOURCE_EXHAUSTED rather
+ * than buffered for without limit; consoles reconnect and get a fresh
+ * snapshot.
  */
 import { create } from "@bufbuild/protobuf";
 import { StateSchema, Temporality, type State, type Update, type tasks } from "@insight/protocol";
@@ -13,14 +14,31 @@ import { debug, guarded } from "./debug.js";
 import type { Runtime } from "./runtime.js";
 import type { UpdateSink } from "./file-recorder.js";
 import { WireBuilder } from "./wire.js";
+import { DEFAULT_WATCHER_LIMITS, UpdateWatcher, type WatcherLimits } from "./update-watcher.js";
+import type { SliceBudget } from "./snapshot-slicer.js";
+import { SliceTurns } from "./slice-turns.js";
+import { SharedSnapshot } from "./shared-snapshot.js";
 
-/** Updates a slow console may have queued before it is dropped (console-subscriber: 4096). */
+/** Task details or states a slow console may have queued before it is ended. */
 const CLIENT_BUFFER = 64;
+
+function fellBehind(what: string): GrpcError {
+  return new GrpcError(GrpcStatus.RESOURCE_EXHAUSTED, `this console fell ${CLIENT_BUFFER} ${what} behind, so the target ended its stream; reconnect`);
+}
+
+export interface RuntimeSourceOptions {
+  readonly watcherLimits?: WatcherLimits;
+  readonly sliceBudget?: SliceBudget;
+}
 
 export class RuntimeSource implements InstrumentSource {
   readonly #runtime: Runtime;
   readonly #wire: WireBuilder;
-  readonly #watchers = new Set<MessageQueue<Update>>();
+  readonly #watchers = new Set<UpdateWatcher>();
+  readonly #options: RuntimeSourceOptions;
+  readonly #sliceTurns = new SliceTurns();
+  /** The snapshot being built, which consoles attaching now join. */
+  #snapshot: SharedSnapshot | undefined;
   readonly #detailWatchers = new Set<{ taskSpanId: number; queue: MessageQueue<tasks.TaskDetails> }>();
   readonly #stateWatchers = new Set<MessageQueue<State>>();
   #paused = false;
@@ -28,8 +46,9 @@ export class RuntimeSource implements InstrumentSource {
   /** Gets every update, like a console that never disconnects (a recording). */
   #recorder: UpdateSink | undefined;
 
-  constructor(runtime: Runtime) {
+  constructor(runtime: Runtime, options: RuntimeSourceOptions = {}) {
     this.#runtime = runtime;
+    this.#options = options;
     this.#wire = new WireBuilder(runtime);
   }
 
@@ -39,6 +58,11 @@ export class RuntimeSource implements InstrumentSource {
 
   get watching(): boolean {
     return this.#watchers.size > 0;
+  }
+
+  /** A recording gets every update. */
+  get recording(): boolean {
+    return this.#recorder !== undefined;
   }
 
   /** Starts feeding `sink` a full snapshot now and a delta every interval from then on. */
@@ -62,7 +86,7 @@ export class RuntimeSource implements InstrumentSource {
 
   stop(): void {
     clearInterval(this.#timer);
-    for (const queue of this.#watchers) queue.close();
+    for (const watcher of this.#watchers) watcher.close();
     for (const { queue } of this.#detailWatchers) queue.close();
     for (const queue of this.#stateWatchers) queue.close();
   }
@@ -80,15 +104,19 @@ export class RuntimeSource implements InstrumentSource {
       const update = this.#wire.delta();
       debug("built a delta in %s ms", (now() - started).toFixed(1));
       this.#recorder?.push(update);
-      for (const queue of this.#watchers) {
-        if (!queue.push(update)) {
-          debug("a console fell %d updates behind; disconnecting it", CLIENT_BUFFER);
-          queue.close();
-          this.#watchers.delete(queue);
+      // A build nobody reads any more is dropped: a console attaching later
+      // starts a fresh one rather than inherit its backlog.
+      if (this.#snapshot?.done === false && this.#watchers.size > 0) this.#snapshot.notePublished(update);
+      else this.#snapshot = undefined;
+      for (const watcher of this.#watchers) {
+        if (!watcher.push(update)) {
+          debug("a console fell behind; ending its stream");
+          this.#watchers.delete(watcher);
           this.#syncHistograms();
         }
       }
     } else {
+      this.#snapshot = undefined;
       // Nobody watching: a console that connects later gets a full snapshot
       // (of what retention and the short-lived budget kept).
       runtime.clearDeltas();
@@ -96,24 +124,35 @@ export class RuntimeSource implements InstrumentSource {
     }
     for (const watcher of this.#detailWatchers) {
       const task = runtime.tasks.get(watcher.taskSpanId);
-      if (task) watcher.queue.push(this.#wire.taskDetails(task));
+      if (task && !watcher.queue.push(this.#wire.taskDetails(task))) {
+        watcher.queue.fail(fellBehind("task details"));
+        this.#detailWatchers.delete(watcher);
+        this.#syncHistograms();
+      }
     }
   }
 
   watchUpdates(signal: AbortSignal): AsyncIterable<Update> {
-    const queue = new MessageQueue<Update>(CLIENT_BUFFER);
-    queue.push(this.#wire.snapshot());
-    this.#watchers.add(queue);
+    if (this.#snapshot === undefined || this.#snapshot.done) {
+      this.#snapshot = new SharedSnapshot(this.#runtime, this.#wire, this.#sliceTurns, this.#options.sliceBudget);
+    }
+    const watcher = new UpdateWatcher(this.#snapshot, this.#options.watcherLimits ?? DEFAULT_WATCHER_LIMITS);
+    this.#watchers.add(watcher);
     this.#syncHistograms();
     signal.addEventListener(
       "abort",
       () => {
-        this.#watchers.delete(queue);
+        this.#watchers.delete(watcher);
         this.#syncHistograms();
       },
       { once: true },
     );
-    return queue.closeOn(signal);
+    return watcher.stream(signal);
+  }
+
+  /** Consoles with a WatchUpdates stream open. */
+  get watcherCount(): number {
+    return this.#watchers.size;
   }
 
   watchTaskDetails(taskId: bigint, signal: AbortSignal): AsyncIterable<tasks.TaskDetails> {
@@ -165,6 +204,11 @@ export class RuntimeSource implements InstrumentSource {
   #setPaused(paused: boolean): void {
     if (this.#paused === paused) return;
     this.#paused = paused;
-    for (const queue of this.#stateWatchers) queue.push(this.#state());
+    for (const queue of this.#stateWatchers) {
+      if (!queue.push(this.#state())) {
+        queue.fail(fellBehind("state changes"));
+        this.#stateWatchers.delete(queue);
+      }
+    }
   }
 }

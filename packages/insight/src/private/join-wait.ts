@@ -22,11 +22,26 @@ import { now } from "./clock.js";
 import { debug } from "./debug.js";
 import type { AttributeValues, Describable, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
 import { runtime, type Runtime } from "./runtime.js";
+import { joinAwaited } from "./await-tracker.js";
 import { currentTaskRecord } from "./task-context.js";
 
 interface Waiter {
   readonly task: TaskRecord;
   readonly at: number;
+  /** The waiter's polls when it awaited. */
+  readonly polls: number;
+}
+
+/**
+ * The waiter gave up on the join (a `Promise.race` with a timeout around it):
+ * it ended, or it is now in a wait it began in a later poll. An abandoned join
+ * must not keep the waiter shown as waiting for the task (issue 14 item 3).
+ * With polls off, only the waiter's end is seen.
+ */
+function abandoned(task: TaskRecord, polls: number): boolean {
+  if (task.droppedAt >= 0) return true;
+  const current = task.waitingOn;
+  return current !== undefined && current.droppedAt < 0 && current.resource.concreteType !== "JoinHandle" && current.pollsAtStart > polls;
 }
 
 export class JoinWait implements Describable {
@@ -51,25 +66,43 @@ export class JoinWait implements Describable {
     const waiter = currentTaskRecord();
     if (rt === undefined || this.#finished || waiter === undefined || waiter === this.#task) return;
     try {
+      joinAwaited(waiter);
       if (this.#waiters.length === 0 && !rt.options.deep) rt.defer(this);
-      this.#waiters.push({ task: waiter, at: now() });
+      this.#waiters.push({ task: waiter, at: now(), polls: waiter.polls });
       if (rt.options.deep) this.settle();
     } catch (error) {
       debug("recording a join failed: %s", error);
     }
   }
 
-  /** Records the joins still pending (called at publish, or at once in deep mode). */
+  /**
+   * Records the joins still pending, and ends recorded ones their waiters
+   * abandoned (called at publish, or at once in deep mode; again at every
+   * publish while some are recorded).
+   */
   settle(): void {
     const rt = runtime;
-    const waiters = this.#waiters;
+    const waiters = this.#waiters.filter((w) => !abandoned(w.task, w.polls));
     this.#waiters = [];
-    if (rt === undefined || this.#finished || waiters.length === 0) return;
+    if (rt === undefined || this.#finished) return;
     try {
-      this.#resource ??= rt.createResource("JoinHandle", false, this.#task.name, this, JoinWait.prototype.settle, this.#task.site, waiters[0]!.at);
-      const reason = `waiting for task ${this.#task.taskId} ${this.#task.name} to finish`;
-      for (const { task, at } of waiters) this.#ops.push(rt.createOp(this.#resource, "JoinHandle::join", reason, undefined, task, at));
-      rt.markResource(this.#resource);
+      this.#ops = this.#ops.filter((op) => {
+        if (op.droppedAt >= 0) return false;
+        if (op.task === undefined || !abandoned(op.task, op.pollsAtStart)) return true;
+        rt.completeOp(op, undefined);
+        return false;
+      });
+      if (waiters.length > 0) {
+        this.#resource ??= rt.createResource("JoinHandle", false, this.#task.name, this, JoinWait.prototype.settle, this.#task.site, waiters[0]!.at);
+        const reason = `waiting for task ${this.#task.taskId} ${this.#task.name} to finish`;
+        for (const { task, at, polls } of waiters) {
+          const op = rt.createOp(this.#resource, "JoinHandle::join", reason, undefined, task, at);
+          op.pollsAtStart = polls;
+          this.#ops.push(op);
+        }
+      }
+      if (this.#resource !== undefined) rt.markResource(this.#resource);
+      if (this.#ops.length > 0) rt.defer(this);
     } catch (error) {
       debug("recording a join failed: %s", error);
     }

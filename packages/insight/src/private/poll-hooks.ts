@@ -21,7 +21,7 @@ function after(): void {
   const start = startedAt;
   startedAt = -1;
   if (start < 0) return;
-  const task = taskStorage.getStore();
+  const task = taskStorage.getStore()?.record;
   if (task === undefined) return;
   try {
     runtime?.poll(task, start, performance.now());

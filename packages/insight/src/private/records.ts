@@ -42,6 +42,24 @@ export class TaskRecord {
   dirty = false;
   /** Used when the stack has no user frame (the main task started by --import). */
   fallbackLocation: Location | undefined;
+  /**
+   * The task's async context (task-context.ts), held weakly: empty after a
+   * full GC means nothing that could ever resume the task exists.
+   */
+  context: WeakRef<object> | undefined;
+  /** The context, held strongly until the task has outlived one publish interval (young-records.ts). */
+  pendingContext: object | undefined;
+  /** Proven stuck by the GC proof: its wakers are all dropped. */
+  proven = false;
+  /** Waits recorded as async ops and not over (runtime.ts). */
+  pendingOps = 0;
+  /** Awaits the await tracker noted and not settled yet, recorded or not (await-tracker.ts). */
+  pendingAwaits = 0;
+  /** The await tracker's per-turn budgets for this task (await-tracker.ts): derived promises looked at, creations captured. */
+  awaitTurn = -1;
+  creationTurn = -1;
+  /** A request whose response closed while its handler still waited (orphans.ts). */
+  clientGone = false;
 
   constructor(
     spanId: number,
@@ -82,8 +100,20 @@ export class ResourceRecord {
   droppedAt = -1;
   /** Weak so that an instrumented primitive can still be garbage-collected. */
   readonly target: WeakRef<Describable>;
-  /** Last attributes read, kept for after the primitive is collected. */
+  /**
+   * Last attributes read, kept for after the primitive is collected. While a
+   * wait is pending they are re-read on every change (Runtime.markResource),
+   * so a primitive collected with waiters keeps its final state.
+   */
   lastAttributes: AttributeValues = {};
+  /** Waits recorded on it and not over yet. */
+  pendingOps = 0;
+  /** Garbage-collected with waits pending; what that proves is settled at the next GC proof check. */
+  collected = false;
+  /** Collected while tasks that nothing can resume any more still waited on it: `insight.unreachable`. */
+  unreachable = false;
+  /** Guards or permits collected without being released: `insight.leaked`. */
+  leaked = 0;
   tracked = true;
   dirty = false;
 
@@ -112,17 +142,14 @@ export class OpRecord {
   wokenBy = -1;
   /** Free-form extra attributes (e.g. permits requested). */
   extra: AttributeValues | undefined;
+  /** Polls its task had made when the wait began (a later wait in a later poll means this one was left). */
+  pollsAtStart = 0;
   /** Metadata id of the await site, assigned when first published. */
   metaId = 0n;
   tracked = true;
   dirty = false;
-  /**
-   * The primitive being awaited, held strongly while the wait lasts. A
-   * deadlocked chain of promises is unreachable garbage to V8, and without
-   * this the channel would be reported dropped while its task still waits on
-   * it; tokio keeps a stuck future alive the same way.
-   */
-  awaited: object | undefined;
+  // Deliberately no reference to the primitive, its waiter or the promise:
+  // a deadlocked chain must stay garbage to V8 so the GC proof can see it.
 
   constructor(spanId: number, resource: ResourceRecord, source: string, task: TaskRecord | undefined, site: Site | undefined, createdAt: number, reason: string) {
     this.spanId = spanId;

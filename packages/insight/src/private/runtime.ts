@@ -4,37 +4,15 @@
  * While no runtime is installed (`runtime === undefined`), primitives and
  * `spawn` skip all of this.
  */
-import { captureSite, type Site } from "./callsite.js";
+import { captureSite, settleSite, type Site } from "./callsite.js";
 import { now } from "./clock.js";
 import type { ResolvedOptions } from "./config.js";
 import { DurationRecorder } from "./histogram.js";
 import { OpRecord, ResourceRecord, TaskRecord, type Describable, type FieldValue, type TaskKind } from "./records.js";
+import { ClosedQueue } from "./closed-queue.js";
+import { settleCollectedWaits } from "./collected-waits.js";
+import { YoungRecords } from "./young-records.js";
 import { currentTaskRecord } from "./task-context.js";
-
-/** Closed entities waiting for retention to expire, oldest first. */
-class ClosedQueue<T extends { droppedAt: number }> {
-  #items: T[] = [];
-  #head = 0;
-  push(item: T): void {
-    this.#items.push(item);
-  }
-  get size(): number {
-    return this.#items.length - this.#head;
-  }
-  /** Removes items closed before `cutoff`, or the oldest while over `cap`. */
-  expire(cutoff: number, cap: number, remove: (item: T) => void): void {
-    while (this.#head < this.#items.length) {
-      const item = this.#items[this.#head]!;
-      if (item.droppedAt >= cutoff && this.size <= cap) break;
-      remove(item);
-      this.#items[this.#head++] = undefined as unknown as T;
-    }
-    if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-}
 
 /** Closed tasks (resources, waits) remembered for consoles, per kind. */
 export const MAX_CLOSED_RETAINED = 10_000;
@@ -65,8 +43,9 @@ export class Runtime {
   dirtyTasks: number[] = [];
   dirtyResources: number[] = [];
   dirtyOps: number[] = [];
-  /** A console is connected: drops are counted for it. */
-  watching = false;
+  #watching = false;
+  /** When a console last connected or disconnected (the GC proof runs for a while after a short visit). */
+  lastWatchedAt = Number.NEGATIVE_INFINITY;
   #intervalStart = 0;
   #shortTasks = 0;
   #shortOps = 0;
@@ -75,20 +54,37 @@ export class Runtime {
   readonly #closedTasks = new ClosedQueue<TaskRecord>();
   readonly #closedResources = new ClosedQueue<ResourceRecord>();
   readonly #closedOps = new ClosedQueue<OpRecord>();
-  readonly #finalizer = new FinalizationRegistry<ResourceRecord>((record) => this.dropResource(record));
+  readonly #finalizer = new FinalizationRegistry<ResourceRecord>((record) => this.collected(record));
+  /** Creations and completions of tasks and waits: the GC proof sweeps again only after some. */
+  changes = 0;
 
   mainTask: TaskRecord | undefined;
   /** Whether poll and scheduled durations go into histograms (a console is watching, or deep mode). */
   recordHistograms = false;
   /** Spawn sites by task name, when not in deep mode (bounded). */
   readonly #sitesByName = new Map<string, Site>();
-  readonly #waitSites = new Map<string, Site>();
   #deferred: { settle(): void }[] = [];
+  /** Tasks and guards not watched weakly yet (young-records.ts). */
+  readonly young = new YoungRecords();
 
   constructor(options: ResolvedOptions) {
     this.options = options;
     this.recordHistograms = options.deep;
   }
+
+  /** A console is connected: drops are counted for it. */
+  get watching(): boolean {
+    return this.#watching;
+  }
+
+  set watching(watching: boolean) {
+    this.#watching = watching;
+    this.lastWatchedAt = now();
+    this.onWatchChange?.();
+  }
+
+  /** Set by the await tracker: a console came or went (it arms at once rather than at its next check). */
+  onWatchChange: (() => void) | undefined;
 
   /**
    * The spawn site for a task named `name`. A stack capture costs a few
@@ -100,6 +96,8 @@ export class Runtime {
     let site = this.#sitesByName.get(name);
     if (site === undefined) {
       site = captureSite(below);
+      // Shared by every later task of the name: read it now, keep no stack.
+      settleSite(site);
       if (this.#sitesByName.size < 4096) this.#sitesByName.set(name, site);
     }
     return site;
@@ -140,6 +138,8 @@ export class Runtime {
     const record = new TaskRecord(this.#newSpanId(), this.#nextTaskId++, name, kind, parent?.tracked ? parent.spanId : 0, fields, site, at);
     this.#admit(this.newTasks, record, "tasks");
     if (record.tracked) this.tasks.set(record.spanId, record);
+    this.young.addTask(record);
+    this.changes++;
     return record;
   }
 
@@ -147,6 +147,8 @@ export class Runtime {
     if (task.droppedAt >= 0) return;
     task.droppedAt = now();
     task.wakerDrops = task.wakerClones;
+    this.young.endTask(task);
+    this.changes++;
     if (!task.tracked) return;
     if (this.#shedAtEnd(task, "tasks")) {
       this.tasks.delete(task.spanId);
@@ -166,6 +168,7 @@ export class Runtime {
   /** One poll: a synchronous run of the task's code from `start` to `end`. */
   poll(task: TaskRecord, start: number, end: number): void {
     if (!task.tracked || task.droppedAt >= 0) return;
+    if (task.proven) this.#disprove(task);
     const readyAt = Math.max(task.lastWake, task.lastPollEnded, task.createdAt);
     if (task.lastWake <= task.lastPollEnded && task.polls > 0) {
       // A promise continuation we did not see being woken: count the wake at
@@ -186,9 +189,32 @@ export class Runtime {
     this.markTask(task);
   }
 
+  /**
+   * A task the GC proof declared stuck ran again. That cannot happen when the
+   * proof is sound; if it ever does, the task gets a live waker back rather
+   * than staying reported as stuck.
+   */
+  #disprove(task: TaskRecord): void {
+    task.proven = false;
+    task.wakerClones = task.wakerDrops + 1;
+  }
+
+  /** The GC proof found nothing left that could resume `task`: all its wakers are dropped (tokio's lost waker). */
+  proveStuck(task: TaskRecord): void {
+    if (task.proven || task.droppedAt >= 0) return;
+    task.proven = true;
+    task.wakerDrops = task.wakerClones;
+    this.markTask(task);
+    // An orphaned request's work is over once nothing of it can run (orphans.ts).
+    if (task.clientGone) this.onOrphanProgress?.(task);
+  }
+
+  /** Set by orphans.ts: a request whose client is gone finished a wait, or was proven stuck. */
+  onOrphanProgress: ((task: TaskRecord) => void) | undefined;
+
   /** `task` became runnable because `waker` (a task, or nobody: outside the runtime) completed its wait. */
   wake(task: TaskRecord, waker: TaskRecord | undefined): void {
-    if (!task.tracked) return;
+    if (!task.tracked || task.droppedAt >= 0) return;
     task.wakes++;
     task.wakerDrops++;
     if (waker === task) task.selfWakes++;
@@ -210,10 +236,50 @@ export class Runtime {
   }
 
   markResource(resource: ResourceRecord): void {
+    // A primitive with waiters may be collected with them (a deadlock nobody
+    // else references): keep its final state, read while it still exists.
+    if (resource.pendingOps > 0) this.#readAttributes(resource);
     if (!resource.dirty && resource.tracked) {
       resource.dirty = true;
       this.dirtyResources.push(resource.spanId);
     }
+  }
+
+  #readAttributes(resource: ResourceRecord): void {
+    const target = resource.target.deref();
+    if (target === undefined) return;
+    try {
+      resource.lastAttributes = target.describe();
+    } catch {
+      // Keep the last good attributes.
+    }
+  }
+
+  /**
+   * The primitive was garbage-collected. With waits still pending on it,
+   * what that means depends on the waiting tasks, judged at the next GC
+   * proof check (settleCollected); until then it stays as it was.
+   */
+  collected(resource: ResourceRecord): void {
+    if (resource.pendingOps > 0) resource.collected = true;
+    else this.dropResource(resource);
+  }
+
+  /** A collected primitive's pending waits, once the tasks have been checked (collected-waits.ts). */
+  settleCollected(resource: ResourceRecord): void {
+    settleCollectedWaits(this, resource);
+  }
+
+  markUnreachable(resource: ResourceRecord): void {
+    if (resource.unreachable || resource.droppedAt >= 0) return;
+    resource.unreachable = true;
+    this.markResource(resource);
+  }
+
+  /** `count` guards or permits of `resource` were collected without being released. */
+  leak(resource: ResourceRecord, count: number): void {
+    resource.leaked += count;
+    this.markResource(resource);
   }
 
   dropResource(resource: ResourceRecord): void {
@@ -226,32 +292,21 @@ export class Runtime {
   // --- waits ---------------------------------------------------------------
 
   /**
-   * The await site of a wait. Capturing a stack costs microseconds, which a
-   * busy channel would pay on every blocked recv; outside deep mode, waits by
-   * tasks of one name on one resource and method share the first one's site
-   * (they run the same code), in a bounded cache.
-   */
-  #waitSite(resource: ResourceRecord, source: string, task: TaskRecord | undefined, below: Function | undefined): Site | undefined {
-    if (below === undefined) return undefined;
-    if (this.options.deep) return captureSite(below);
-    const key = `${resource.spanId}\0${source}\0${task?.name ?? ""}`;
-    let site = this.#waitSites.get(key);
-    if (site === undefined) {
-      site = captureSite(below);
-      if (this.#waitSites.size >= 4096) this.#waitSites.clear();
-      this.#waitSites.set(key, site);
-    }
-    return site;
-  }
-
-  /**
    * A wait that blocked: called on the slow path only. `below` is the
    * outermost insight function on the stack; undefined when no user frame can
-   * be on it, which saves a stack capture that would find nothing.
+   * be on it, which saves a stack capture that would find nothing. The await
+   * site is captured for every wait: tasks of one name may wait at different
+   * awaits, and only the stack says which (a cache keyed by anything coarser
+   * put the second lock() of an ABBA deadlock at the first one's line).
    */
-  createOp(resource: ResourceRecord, source: string, reason: string, below: Function | undefined, task = currentTaskRecord(), at = now()): OpRecord {
-    const op = new OpRecord(this.#newSpanId(), resource, source, task, this.#waitSite(resource, source, task, below), at, reason);
-    op.awaited = resource.target.deref();
+  createOp(resource: ResourceRecord, source: string, reason: string, below: Function | undefined, task = currentTaskRecord(), at = now(), site?: Site): OpRecord {
+    const op = new OpRecord(this.#newSpanId(), resource, source, task, below === undefined ? site : captureSite(below), at, reason);
+    resource.pendingOps++;
+    this.changes++;
+    if (task) {
+      op.pollsAtStart = task.polls;
+      task.pendingOps++;
+    }
     if (!resource.tracked) op.tracked = false;
     else this.#admit(this.newOps, op, "ops");
     if (op.tracked) this.ops.set(op.spanId, op);
@@ -267,12 +322,15 @@ export class Runtime {
   completeOp(op: OpRecord, waker: TaskRecord | undefined): void {
     if (op.droppedAt >= 0) return;
     op.droppedAt = now();
-    op.awaited = undefined;
+    op.resource.pendingOps--;
+    this.changes++;
     op.wokenBy = waker?.taskId ?? 0;
     const task = op.task;
     if (task) {
+      task.pendingOps--;
       if (task.waitingOn === op) task.waitingOn = undefined;
       this.wake(task, waker);
+      if (task.clientGone) this.onOrphanProgress?.(task);
     }
     if (!op.tracked) return;
     if (this.#shedAtEnd(op, "ops")) {
@@ -304,10 +362,19 @@ export class Runtime {
 
   /** Records what was deferred and is still pending; called before anything reads the records. */
   settleDeferred(): void {
+    this.young.watch();
+    this.#settleSites();
     const owed = this.#deferred;
     if (owed.length === 0) return;
     this.#deferred = [];
     for (const item of owed) item.settle();
+  }
+
+  /** Sites captured this interval are read now (callsite.ts), so no record keeps a stack past one interval. */
+  #settleSites(): void {
+    for (const id of this.newTasks) settleSite(this.tasks.get(id)?.site);
+    for (const id of this.newResources) settleSite(this.resources.get(id)?.site);
+    for (const id of this.newOps) settleSite(this.ops.get(id)?.site);
   }
 
   // --- housekeeping ---------------------------------------------------------

@@ -8,7 +8,7 @@
  * only moment a stack is captured), completed by whoever ends it.
  */
 import { debug } from "./debug.js";
-import type { OpRecord, ResourceRecord, TaskRecord } from "./records.js";
+import type { AttributeValues, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
 import { runtime } from "./runtime.js";
 import { currentTaskRecord } from "./task-context.js";
 
@@ -73,6 +73,8 @@ export interface BlockSpec {
   readonly source: string;
   /** Computed only when instrumented. */
   readonly reason: () => string;
+  /** Extra attributes of the op (e.g. `insight.requested`). */
+  readonly extra?: AttributeValues;
   /** The public method that blocked: its caller is the await site. */
   readonly below: Function;
   readonly signal?: AbortSignal | undefined;
@@ -93,7 +95,9 @@ export function block<T>(queue: WaitQueue<T>, waiter: Waiter<T>, spec: BlockSpec
   if (rt !== undefined && spec.resource !== undefined) {
     try {
       waiter.task = currentTaskRecord();
-      waiter.op = rt.createOp(spec.resource, spec.source, spec.reason(), spec.below);
+      const op = rt.createOp(spec.resource, spec.source, spec.reason(), spec.below);
+      if (spec.extra !== undefined) op.extra = spec.extra;
+      waiter.op = op;
       rt.markResource(spec.resource);
     } catch (error) {
       // Bookkeeping must never break the wait itself.

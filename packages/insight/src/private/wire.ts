@@ -9,6 +9,7 @@ import {
   Metadata_Kind,
   Metadata_Level,
   UpdateSchema,
+  asyncOps,
   nanosToDuration,
   nanosToTimestamp,
   resources,
@@ -102,6 +103,15 @@ export class MetadataTable {
     return [...this.#all];
   }
 
+  /** How many entries exist; with since(), what a sliced snapshot still owes a console. */
+  get size(): number {
+    return this.#all.length;
+  }
+
+  since(count: number): RegisterMetadata_NewMetadata[] {
+    return this.#all.slice(count);
+  }
+
   takePending(): RegisterMetadata_NewMetadata[] {
     const pending = this.#pending;
     this.#pending = [];
@@ -174,11 +184,20 @@ function resourceStats(resource: ResourceRecord) {
       // Keep the last good attributes.
     }
   }
-  const values: AttributeValues = resource.name !== undefined ? { "insight.name": resource.name, ...resource.lastAttributes } : resource.lastAttributes;
+  let values: AttributeValues = resource.name !== undefined ? { "insight.name": resource.name, ...resource.lastAttributes } : resource.lastAttributes;
+  // GC-proof evidence (docs/wire-conventions.md): only when there is some.
+  if (resource.unreachable || resource.leaked > 0) {
+    values = { ...values, "insight.unreachable": resource.unreachable || undefined, "insight.leaked": resource.leaked > 0 ? resource.leaked : undefined };
+  }
   return { createdAt: ts(resource.createdAt), droppedAt: ts(resource.droppedAt), attributes: attributes(values, RESOURCE_META) };
 }
 
 type OpStatsInit = ReturnType<WireBuilder["opStats"]>;
+
+/** Hands out the records of one snapshot slice, and says when the slice is full. */
+export interface RecordCursor {
+  next(): { readonly kind: "task" | "resource" | "op"; readonly id: number } | undefined;
+}
 
 export class WireBuilder {
   readonly metadata = new MetadataTable();
@@ -223,7 +242,55 @@ export class WireBuilder {
     };
   }
 
-  /** Everything retained: what a console gets when it connects. */
+  /**
+   * The records `cursor` hands out, in full (new entity plus stats), without
+   * metadata: one slice of a snapshot (snapshot-slicer.ts). The cursor decides
+   * when the slice is big enough; ids forgotten since they were listed are
+   * skipped.
+   */
+  records(cursor: RecordCursor, at: number, stamp: number): Update {
+    // Messages are created here, record by record, so that the cursor's
+    // clock covers the cost: create() on one big init object did all of the
+    // conversion at the end, outside any budget.
+    const rt = this.#runtime;
+    const newTasks: tasks.Task[] = [];
+    const taskStatsMap: Record<string, tasks.Stats> = {};
+    const newResources: resources.Resource[] = [];
+    const resourceStatsMap: Record<string, resources.Stats> = {};
+    const newAsyncOps: asyncOps.AsyncOp[] = [];
+    const opStatsMap: Record<string, asyncOps.Stats> = {};
+    for (let next = cursor.next(); next !== undefined; next = cursor.next()) {
+      const { kind, id } = next;
+      if (kind === "task") {
+        const task = rt.tasks.get(id);
+        if (!task) continue;
+        newTasks.push(create(tasks.TaskSchema, taskMessage(task)));
+        taskStatsMap[String(id)] = create(tasks.StatsSchema, taskStats(task, at));
+      } else if (kind === "resource") {
+        const resource = rt.resources.get(id);
+        if (!resource) continue;
+        newResources.push(create(resources.ResourceSchema, resourceMessage(resource)));
+        resourceStatsMap[String(id)] = create(resources.StatsSchema, resourceStats(resource));
+      } else {
+        const op = rt.ops.get(id);
+        if (!op) continue;
+        newAsyncOps.push(create(asyncOps.AsyncOpSchema, this.#opMessage(op)));
+        opStatsMap[String(id)] = create(asyncOps.StatsSchema, this.opStats(op));
+      }
+    }
+    return create(UpdateSchema, {
+      now: ts(stamp),
+      taskUpdate: { newTasks, statsUpdate: taskStatsMap },
+      resourceUpdate: { newResources, statsUpdate: resourceStatsMap },
+      asyncOpUpdate: { newAsyncOps, statsUpdate: opStatsMap },
+    });
+  }
+
+  /**
+   * Everything retained in one message, built at once: for the recording's
+   * first update and tests. Consoles get it sliced (snapshot-slicer.ts) so
+   * the host never stalls while a large state is built.
+   */
   snapshot(): Update {
     this.#runtime.settleDeferred();
     const at = now();

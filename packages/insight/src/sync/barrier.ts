@@ -3,12 +3,14 @@
  * callers have arrived, then all are released and exactly one is the leader.
  *
  * With insight on: `size`, `arrived`, and as owners `party:<task>` for tasks
- * that arrived last round but not yet this one: the likely missing parties.
+ * that arrived last round but not yet this one: the likely missing parties
+ * (possible freers: any other code holding the barrier could arrive too).
  */
 import { instrument, owners, taskIf, touch } from "../private/instrument.js";
 import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, WaitQueue, Waiter } from "../private/wait-queue.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
+import { checkCount, checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 export interface BarrierWaitResult {
   readonly isLeader: boolean;
@@ -22,13 +24,15 @@ export class Barrier {
   #lastRound = new Set<TaskRecord | undefined>();
   #thisRound = new Set<TaskRecord | undefined>();
 
-  constructor(size: number, options: PrimitiveOptions = {}) {
-    if (!(size >= 1) || !Number.isInteger(size)) throw new RangeError(`barrier size must be a positive whole number, got ${size}`);
+  constructor(size: number, options?: PrimitiveOptions) {
+    checkCount(size, "Barrier size");
+    const { name } = checkPrimitiveOptions(options);
     this.size = size;
-    this.#resource = instrument(this, "Barrier", options.name, Barrier);
+    this.#resource = instrument(this, "Barrier", name, Barrier);
   }
 
   wait(options?: WaitOptions): Promise<BarrierWaitResult> {
+    options = checkWaitOptions(options);
     if (this.#resource) this.#thisRound.add(taskIf(this.#resource));
     this.#arrived++;
     touch(this.#resource);

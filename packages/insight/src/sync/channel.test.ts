@@ -103,7 +103,8 @@ describe("Channel (plain, insight off)", () => {
     const cancelled = ch.send(2, { signal: abort.signal });
     const kept = ch.send(3);
     abort.abort();
-    await expect(cancelled).rejects.toBeDefined();
+    await expect(cancelled).rejects.toBeInstanceOf(DOMException);
+    await expect(cancelled).rejects.toMatchObject({ name: "AbortError" });
     expect(await ch.recv()).toBe(1);
     await kept;
     expect(await ch.recv()).toBe(3);
@@ -121,12 +122,14 @@ describe("Channel (plain, insight off)", () => {
 
   it("rejects an already-aborted signal without queueing", async () => {
     const ch = new Channel<number>(1);
-    await expect(ch.recv({ signal: AbortSignal.abort() })).rejects.toBeDefined();
+    await expect(ch.recv({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: "AbortError" });
     ch.trySend(1);
     expect(ch.length).toBe(1);
   });
 
   it("validates capacity", () => {
-    expect(() => new Channel(0)).toThrow(RangeError);
+    expect(() => new Channel(0)).toThrow(TypeError);
+    expect(() => new Channel(0)).toThrow("Channel capacity must be a whole number of at least 1 or Infinity, got 0");
+    expect(new Channel(Infinity).capacity).toBe(Infinity);
   });
 });

@@ -8,14 +8,19 @@
  * (dropping the last handle closes the channel, as in tokio), and
  * `channel.receiver()` gives the one Receiver.
  *
- * With insight on, a console sees capacity, len, high_water, who owns each
- * end (`insight.owners`), and every blocked send or recv as an async op.
+ * With insight on, a console sees capacity, len, high_water, who has used
+ * each end (`insight.owners`: `receiver:` the tasks that received, `sender:`
+ * the tasks that sent, through the channel or a Sender; never merely the
+ * creator, since creating a channel is not evidence of using it), and every
+ * blocked send or recv as an async op.
  */
 import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { drop, instrument, owners, taskIf, touch } from "../private/instrument.js";
+import { RecentTasks } from "../private/recent-tasks.js";
 import { block, finish, rejectAll, wakeFirst, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ChannelClosedError } from "./errors.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
+import { checkCount, checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 const CLOSED: unique symbol = Symbol("closed");
 type Closed = typeof CLOSED;
@@ -36,16 +41,16 @@ export class Channel<T> implements AsyncIterable<T> {
   #handles = 0;
   #receiver: Receiver<T> | undefined;
   readonly #resource: ResourceRecord | undefined;
-  #receiverOwner: TaskRecord | undefined;
-  #creator: TaskRecord | undefined;
-  readonly #senderOwners = new Map<Sender<T>, TaskRecord | undefined>();
+  /** Tasks that received / sent lately (instrumented only). */
+  readonly #receiverTasks = new RecentTasks();
+  readonly #senderTasks = new RecentTasks();
 
   /** `capacity` omitted (or Infinity) makes the channel unbounded. */
-  constructor(capacity: number = Infinity, options: PrimitiveOptions = {}) {
-    if (!(capacity >= 1)) throw new RangeError(`channel capacity must be at least 1, got ${capacity}`);
+  constructor(capacity: number = Infinity, options?: PrimitiveOptions) {
+    checkCount(capacity, "Channel capacity", 1, true);
+    const { name } = checkPrimitiveOptions(options);
     this.#capacity = capacity;
-    this.#resource = instrument(this, "Channel", options.name, Channel);
-    this.#creator = this.#receiverOwner = taskIf(this.#resource);
+    this.#resource = instrument(this, "Channel", name, Channel);
   }
 
   /** Messages buffered now. */
@@ -64,11 +69,12 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** Sends `value`, waiting while the channel is full. Rejects with ChannelClosedError when closed. */
   send(value: T, options?: WaitOptions): Promise<void> {
-    return this.#send(value, options, this.send, undefined);
+    return this.#send(value, options, this.send);
   }
 
   /** Sends without waiting: false when the channel is full or closed. */
   trySend(value: T): boolean {
+    this.#noteSender();
     if (this.closed || (this.#receivers.size === 0 && this.length >= this.#capacity)) return false;
     this.#deliver(value);
     return true;
@@ -81,8 +87,8 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** A buffered message, or undefined when none is ready. */
   tryRecv(): T | undefined {
-    if (this.length === 0) return undefined;
     this.#noteReceiver();
+    if (this.length === 0) return undefined;
     return this.#take();
   }
 
@@ -117,13 +123,8 @@ export class Channel<T> implements AsyncIterable<T> {
   /** @internal */
   describe() {
     const pairs: [string, TaskRecord | undefined][] = [];
-    if (!this.#receiverDropped) pairs.push(["receiver", this.#receiverOwner]);
-    if (!this.#closed) {
-      const seen = new Set<TaskRecord>();
-      if (this.#handles === 0 && this.#creator) seen.add(this.#creator);
-      for (const owner of this.#senderOwners.values()) if (owner) seen.add(owner);
-      for (const owner of seen) pairs.push(["sender", owner]);
-    }
+    if (!this.#receiverDropped) for (const task of this.#receiverTasks) pairs.push(["receiver", task]);
+    if (!this.closed) for (const task of this.#senderTasks) pairs.push(["sender", task]);
     return {
       capacity: Number.isFinite(this.#capacity) ? this.#capacity : undefined,
       len: this.length,
@@ -135,17 +136,14 @@ export class Channel<T> implements AsyncIterable<T> {
 
   #handle(): Internals<T> {
     return {
-      send: (value, options, below, sender) => this.#send(value, options, below, sender),
+      send: (value, options, below) => this.#send(value, options, below),
       trySend: (value) => this.trySend(value),
       recv: (options, below) => this.#recv(options, below),
       tryRecv: () => this.tryRecv(),
-      addSender: (sender) => {
+      addSender: () => {
         this.#handles++;
-        if (this.#resource) this.#senderOwners.set(sender, taskIf(this.#resource));
-        touch(this.#resource);
       },
-      dropSender: (sender) => {
-        this.#senderOwners.delete(sender);
+      dropSender: () => {
         if (--this.#handles === 0) this.close();
         touch(this.#resource);
       },
@@ -163,15 +161,10 @@ export class Channel<T> implements AsyncIterable<T> {
     };
   }
 
-  #send(value: T, options: WaitOptions | undefined, below: Function, sender: Sender<T> | undefined): Promise<void> {
+  #send(value: T, options: WaitOptions | undefined, below: Function): Promise<void> {
+    options = checkWaitOptions(options);
+    this.#noteSender();
     if (this.closed) return Promise.reject(new ChannelClosedError(this.#receiverDropped ? "receiver dropped" : "channel closed"));
-    if (sender !== undefined && this.#resource !== undefined) {
-      const task = taskIf(this.#resource);
-      if (this.#senderOwners.get(sender) !== task) {
-        this.#senderOwners.set(sender, task);
-        touch(this.#resource);
-      }
-    }
     if (this.#receivers.size > 0 || this.length < this.#capacity) {
       this.#deliver(value);
       return Promise.resolve();
@@ -189,7 +182,8 @@ export class Channel<T> implements AsyncIterable<T> {
   }
 
   #recv(options: WaitOptions | undefined, below: Function): Promise<T | Closed> {
-    if (this.#resource !== undefined) this.#noteReceiver();
+    options = checkWaitOptions(options);
+    this.#noteReceiver();
     if (this.length > 0) return Promise.resolve(this.#take());
     if (this.closed) return Promise.resolve(CLOSED);
     return block(this.#receivers, new Waiter<T | Closed>(), {
@@ -202,14 +196,14 @@ export class Channel<T> implements AsyncIterable<T> {
     });
   }
 
-  /** The receiving end belongs to whichever task receives (a receiver is used by one task at a time). */
+  /** Evidence of use of the receiving end: this task received (or tried to). */
   #noteReceiver(): void {
-    if (this.#resource === undefined) return;
-    const task = taskIf(this.#resource);
-    if (task !== this.#receiverOwner) {
-      this.#receiverOwner = task;
-      touch(this.#resource);
-    }
+    if (this.#resource !== undefined && this.#receiverTasks.note(taskIf(this.#resource))) touch(this.#resource);
+  }
+
+  /** Evidence of use of the sending end: this task sent (or tried to). */
+  #noteSender(): void {
+    if (this.#resource !== undefined && this.#senderTasks.note(taskIf(this.#resource))) touch(this.#resource);
   }
 
   /** Hands a value to a waiting receiver, or buffers it. */
@@ -253,12 +247,12 @@ function orUndefined<T>(value: T | Closed): T | undefined {
 }
 
 interface Internals<T> {
-  send(value: T, options: WaitOptions | undefined, below: Function, sender: Sender<T> | undefined): Promise<void>;
+  send(value: T, options: WaitOptions | undefined, below: Function): Promise<void>;
   trySend(value: T): boolean;
   recv(options: WaitOptions | undefined, below: Function): Promise<T | Closed>;
   tryRecv(): T | undefined;
-  addSender(sender: Sender<T>): void;
-  dropSender(sender: Sender<T>): void;
+  addSender(): void;
+  dropSender(): void;
   dropReceiver(): void;
   isClosed(): boolean;
   length(): number;
@@ -274,12 +268,12 @@ export class Sender<T> {
   constructor(channel: Channel<T>, internals: Internals<T>) {
     this.#channel = channel;
     this.#internals = internals;
-    internals.addSender(this);
+    internals.addSender();
   }
 
   send(value: T, options?: WaitOptions): Promise<void> {
     if (this.#dropped) return Promise.reject(new ChannelClosedError("sender dropped"));
-    return this.#internals.send(value, options, this.send, this);
+    return this.#internals.send(value, options, this.send);
   }
 
   trySend(value: T): boolean {
@@ -294,7 +288,7 @@ export class Sender<T> {
   drop(): void {
     if (this.#dropped) return;
     this.#dropped = true;
-    this.#internals.dropSender(this);
+    this.#internals.dropSender();
   }
 
   get closed(): boolean {

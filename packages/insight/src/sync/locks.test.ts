@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Mutex } from "./mutex.js";
+import { ClosedError } from "./errors.js";
+import { Mutex, MutexGuard } from "./mutex.js";
 import { RwLock } from "./rwlock.js";
 import { Semaphore } from "./semaphore.js";
 
@@ -23,7 +24,7 @@ describe("Mutex", () => {
   it("tryLock and runExclusive", async () => {
     const m = new Mutex<string[]>([]);
     const g = m.tryLock();
-    expect(g).toBeDefined();
+    expect(g).toBeInstanceOf(MutexGuard);
     expect(m.tryLock()).toBeUndefined();
     g!.release();
     g!.release();
@@ -39,7 +40,7 @@ describe("Mutex", () => {
     const abort = new AbortController();
     const cancelled = m.lock({ signal: abort.signal });
     abort.abort();
-    await expect(cancelled).rejects.toBeDefined();
+    await expect(cancelled).rejects.toMatchObject({ name: "AbortError" });
     held.release();
     expect(m.locked).toBe(false);
   });
@@ -47,7 +48,7 @@ describe("Mutex", () => {
   it("a released guard refuses access", async () => {
     const g = await new Mutex(1).lock();
     g.release();
-    expect(() => g.value).toThrow();
+    expect(() => g.value).toThrow(new Error("this MutexGuard was released"));
   });
 });
 
@@ -79,7 +80,7 @@ describe("RwLock", () => {
 
   it("read guards cannot write", async () => {
     const r = await new RwLock(1).read();
-    expect(() => (r.value = 2)).toThrow();
+    expect(() => (r.value = 2)).toThrow(new Error("a read guard cannot write"));
   });
 });
 
@@ -107,7 +108,7 @@ describe("Semaphore", () => {
     await settle();
     expect(got).toBe(false);
     abort.abort();
-    await expect(big).rejects.toBeDefined();
+    await expect(big).rejects.toMatchObject({ name: "AbortError" });
     (await small).release();
     expect(s.availablePermits).toBe(1);
   });
@@ -116,7 +117,8 @@ describe("Semaphore", () => {
     const s = new Semaphore(0);
     const waiting = s.acquire();
     s.close();
-    await expect(waiting).rejects.toThrow("closed");
+    await expect(waiting).rejects.toBeInstanceOf(ClosedError);
+    await expect(waiting).rejects.toThrow("semaphore closed");
     expect(s.tryAcquire()).toBeUndefined();
   });
 });

@@ -12,13 +12,14 @@ import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, updateReasons, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
+import { checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 export class MutexGuard<T> extends ReleaseOnce {
   readonly #mutex: Mutex<T>;
 
   /** @internal */
-  constructor(mutex: Mutex<T>, release: () => void) {
-    super(release);
+  constructor(mutex: Mutex<T>, release: () => void, resource: ResourceRecord | undefined) {
+    super(release, resource);
     this.#mutex = mutex;
   }
 
@@ -45,9 +46,10 @@ export class Mutex<T = undefined> {
   readonly #resource: ResourceRecord | undefined;
   #holder: TaskRecord | undefined;
 
-  constructor(value?: T, options: PrimitiveOptions = {}) {
+  constructor(value?: T, options?: PrimitiveOptions) {
+    const { name } = checkPrimitiveOptions(options);
     this.unsafeValue = value as T;
-    this.#resource = instrument(this, "Mutex", options.name, Mutex);
+    this.#resource = instrument(this, "Mutex", name, Mutex);
   }
 
   get locked(): boolean {
@@ -56,6 +58,7 @@ export class Mutex<T = undefined> {
 
   /** Waits for the lock. */
   lock(options?: WaitOptions): Promise<MutexGuard<T>> {
+    options = checkWaitOptions(options);
     if (!this.#locked) return Promise.resolve(this.#acquire(taskIf(this.#resource)));
     return block(this.#waiters, new Waiter<MutexGuard<T>>(), {
       resource: this.#resource,
@@ -90,7 +93,7 @@ export class Mutex<T = undefined> {
     this.#locked = true;
     this.#holder = holder;
     touch(this.#resource);
-    return new MutexGuard(this, () => this.#unlock());
+    return new MutexGuard(this, () => this.#unlock(), this.#resource);
   }
 
   #unlock(): void {

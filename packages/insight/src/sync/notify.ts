@@ -4,27 +4,29 @@
  * next `notified()` if nobody waits; `notifyWaiters()` wakes everyone waiting.
  *
  * With insight on: `waiters`, `permit`, and as owners `notifier:<task>` for
- * the tasks that have notified it, the likely ones to do so again.
+ * the tasks that have notified it (the latest few), the likely ones to do so
+ * again: possible freers, never certain ones.
  */
 import { instrument, owners, taskIf, touch } from "../private/instrument.js";
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import { RecentTasks } from "../private/recent-tasks.js";
+import type { ResourceRecord } from "../private/records.js";
 import { block, finish, WaitQueue, Waiter } from "../private/wait-queue.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
-
-/** Notifiers remembered for `insight.owners`. */
-const MAX_NOTIFIERS = 8;
+import { checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 export class Notify {
   #permit = false;
   readonly #waiters = new WaitQueue<void>();
   readonly #resource: ResourceRecord | undefined;
-  readonly #notifiers = new Set<TaskRecord>();
+  readonly #notifiers = new RecentTasks();
 
-  constructor(options: PrimitiveOptions = {}) {
-    this.#resource = instrument(this, "Notify", options.name, Notify);
+  constructor(options?: PrimitiveOptions) {
+    const { name } = checkPrimitiveOptions(options);
+    this.#resource = instrument(this, "Notify", name, Notify);
   }
 
   notified(options?: WaitOptions): Promise<void> {
+    options = checkWaitOptions(options);
     if (this.#permit) {
       this.#permit = false;
       touch(this.#resource);
@@ -71,12 +73,6 @@ export class Notify {
   }
 
   #noteNotifier(): void {
-    const task = taskIf(this.#resource);
-    if (!task || this.#notifiers.has(task)) return;
-    if (this.#notifiers.size >= MAX_NOTIFIERS) {
-      const oldest = this.#notifiers.values().next().value;
-      if (oldest) this.#notifiers.delete(oldest);
-    }
-    this.#notifiers.add(task);
+    if (this.#resource !== undefined) this.#notifiers.note(taskIf(this.#resource));
   }
 }

@@ -4,13 +4,18 @@
  * Dropping the sender unsent fails the receiver with RecvError.
  *
  * With insight on: `tx_dropped`, `rx_dropped`, `value_sent`,
- * `value_received`, owners `sender:<task>` / `receiver:<task>`.
+ * `value_received`, owners `sender:<task>` / `receiver:<task>` for tasks that
+ * used that end. The creator is not an owner: a oneshot is usually made by
+ * the task that awaits it and handed to another that sends, so "made by" says
+ * nothing about who will send.
  */
 import { drop, instrument, owners, taskIf, touch } from "../private/instrument.js";
+import { RecentTasks } from "../private/recent-tasks.js";
 import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { RecvError } from "./errors.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
+import { checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 class OneshotState<T> {
   value: T | undefined;
@@ -20,13 +25,13 @@ class OneshotState<T> {
   rxDropped = false;
   readonly waiters = new WaitQueue<T>();
   resource: ResourceRecord | undefined;
-  sender: TaskRecord | undefined;
-  receiver: TaskRecord | undefined;
+  readonly senders = new RecentTasks();
+  readonly receivers = new RecentTasks();
 
   describe() {
     const pairs: [string, TaskRecord | undefined][] = [];
-    if (!this.txDropped && !this.sent) pairs.push(["sender", this.sender]);
-    if (!this.rxDropped && !this.received) pairs.push(["receiver", this.receiver]);
+    if (!this.txDropped && !this.sent) for (const task of this.senders) pairs.push(["sender", task]);
+    if (!this.rxDropped && !this.received) for (const task of this.receivers) pairs.push(["receiver", task]);
     return {
       tx_dropped: this.txDropped,
       rx_dropped: this.rxDropped,
@@ -34,6 +39,14 @@ class OneshotState<T> {
       value_received: this.received,
       "insight.owners": owners(pairs),
     };
+  }
+
+  noteSender(): void {
+    if (this.resource !== undefined && this.senders.note(taskIf(this.resource))) touch(this.resource);
+  }
+
+  noteReceiver(): void {
+    if (this.resource !== undefined && this.receivers.note(taskIf(this.resource))) touch(this.resource);
   }
 }
 
@@ -48,6 +61,7 @@ export class OneshotSender<T> {
   /** Sends the value; false if already sent, dropped, or the receiver is gone. */
   send(value: T): boolean {
     const s = this.#state;
+    s.noteSender();
     if (s.sent || s.txDropped || s.rxDropped) return false;
     s.sent = true;
     s.value = value;
@@ -94,18 +108,12 @@ export class OneshotReceiver<T> implements PromiseLike<T> {
 
   /** The value, waiting for it; rejects with RecvError if the sender is dropped first. */
   recv(options?: WaitOptions): Promise<T> {
-    return this.#recv(options, this.recv);
+    return this.#recv(checkWaitOptions(options), this.recv);
   }
 
   #recv(options: WaitOptions | undefined, below: Function): Promise<T> {
     const s = this.#state;
-    if (s.resource) {
-      const task = taskIf(s.resource);
-      if (task !== s.receiver) {
-        s.receiver = task;
-        touch(s.resource);
-      }
-    }
+    s.noteReceiver();
     if (s.sent) {
       s.received = true;
       touch(s.resource);
@@ -115,7 +123,9 @@ export class OneshotReceiver<T> implements PromiseLike<T> {
     return block(s.waiters, new Waiter<T>(), {
       resource: s.resource,
       source: "Receiver::await",
-      reason: () => `waiting for a value from ${s.sender ? `task ${s.sender.taskId}` : "the sender"}`,
+      // Never a task id: whoever holds the sender may send, and which task
+      // that is, insight cannot know.
+      reason: () => "waiting for a value from the sender",
       below,
       signal: options?.signal,
     });
@@ -124,6 +134,7 @@ export class OneshotReceiver<T> implements PromiseLike<T> {
   /** The value if already sent, else undefined. */
   tryRecv(): T | undefined {
     const s = this.#state;
+    s.noteReceiver();
     if (!s.sent) return undefined;
     s.received = true;
     touch(s.resource);
@@ -149,9 +160,9 @@ export class OneshotReceiver<T> implements PromiseLike<T> {
 }
 
 /** A new oneshot channel: `[sender, receiver]`. */
-export function oneshot<T>(options: PrimitiveOptions = {}): [OneshotSender<T>, OneshotReceiver<T>] {
+export function oneshot<T>(options?: PrimitiveOptions): [OneshotSender<T>, OneshotReceiver<T>] {
+  const { name } = checkPrimitiveOptions(options);
   const state = new OneshotState<T>();
-  state.resource = instrument(state, "Oneshot", options.name, oneshot);
-  state.sender = state.receiver = taskIf(state.resource);
+  state.resource = instrument(state, "Oneshot", name, oneshot);
   return [new OneshotSender(state), new OneshotReceiver(state)];
 }

@@ -11,14 +11,15 @@ import type { ResourceRecord, TaskRecord } from "../private/records.js";
 import { block, finish, updateReasons, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
+import { checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 export class RwLockGuard<T> extends ReleaseOnce {
   readonly #lock: RwLock<T>;
   readonly writable: boolean;
 
   /** @internal */
-  constructor(lock: RwLock<T>, writable: boolean, release: () => void) {
-    super(release);
+  constructor(lock: RwLock<T>, writable: boolean, release: () => void, resource: ResourceRecord | undefined) {
+    super(release, resource);
     this.#lock = lock;
     this.writable = writable;
   }
@@ -50,17 +51,20 @@ export class RwLock<T = undefined> {
   #writeHolder: TaskRecord | undefined;
   readonly #readHolders = new Map<TaskRecord | undefined, number>();
 
-  constructor(value?: T, options: PrimitiveOptions = {}) {
+  constructor(value?: T, options?: PrimitiveOptions) {
+    const { name } = checkPrimitiveOptions(options);
     this.unsafeValue = value as T;
-    this.#resource = instrument(this, "RwLock", options.name, RwLock);
+    this.#resource = instrument(this, "RwLock", name, RwLock);
   }
 
   read(options?: WaitOptions): Promise<RwLockGuard<T>> {
+    options = checkWaitOptions(options);
     if (!this.#writer && this.#waiters.size === 0) return Promise.resolve(this.#grantRead(taskIf(this.#resource)));
     return this.#wait(false, this.read, options);
   }
 
   write(options?: WaitOptions): Promise<RwLockGuard<T>> {
+    options = checkWaitOptions(options);
     if (!this.#writer && this.#readers === 0 && this.#waiters.size === 0) return Promise.resolve(this.#grantWrite(taskIf(this.#resource)));
     return this.#wait(true, this.write, options);
   }
@@ -113,7 +117,7 @@ export class RwLock<T = undefined> {
       }
       this.#dispatch();
       touch(this.#resource);
-    });
+    }, this.#resource);
   }
 
   #grantWrite(task: TaskRecord | undefined): RwLockGuard<T> {
@@ -125,7 +129,7 @@ export class RwLock<T = undefined> {
       this.#writeHolder = undefined;
       this.#dispatch();
       touch(this.#resource);
-    });
+    }, this.#resource);
   }
 
   #dispatch(): void {

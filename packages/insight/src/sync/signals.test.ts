@@ -42,7 +42,7 @@ describe("Barrier", () => {
     const abort = new AbortController();
     const cancelled = b.wait({ signal: abort.signal });
     abort.abort();
-    await expect(cancelled).rejects.toBeDefined();
+    await expect(cancelled).rejects.toMatchObject({ name: "AbortError" });
     let released = false;
     const waiting = b.wait().then(() => (released = true));
     await new Promise((r) => setImmediate(r));
@@ -83,6 +83,6 @@ describe("timers", () => {
       if (++ticks === 3) break;
     }
     i.stop();
-    await expect(i.tick()).rejects.toThrow();
+    await expect(i.tick()).rejects.toThrow(new Error("interval stopped"));
   });
 });

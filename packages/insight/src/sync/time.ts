@@ -8,6 +8,7 @@ import { drop, instrument, touch } from "../private/instrument.js";
 import type { OpRecord, ResourceRecord } from "../private/records.js";
 import { runtime } from "../private/runtime.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
+import { checkMillis, checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 interface TimerWait {
   readonly resource: ResourceRecord | undefined;
@@ -47,10 +48,13 @@ class SleepState {
 export interface SleepOptions extends PrimitiveOptions, WaitOptions {}
 
 /** Resolves after `ms` milliseconds. */
-export function sleep(ms: number, options: SleepOptions = {}): Promise<void> {
+export function sleep(ms: number, options?: SleepOptions): Promise<void> {
+  checkMillis(ms, "sleep duration", false);
+  const { name } = checkPrimitiveOptions(options);
+  const signal = checkWaitOptions(options)?.signal;
   const state = new SleepState(ms);
-  const resource = instrument(state, "Sleep", options.name, sleep, true);
-  const done = timerWait(ms, { resource, source: "Sleep::new_timeout", reason: `sleeping ${ms}ms`, below: sleep }, options.signal);
+  const resource = instrument(state, "Sleep", name, sleep, true);
+  const done = timerWait(ms, { resource, source: "Sleep::new_timeout", reason: `sleeping ${ms}ms`, below: sleep }, signal);
   if (resource === undefined) return done;
   const end = () => drop(resource);
   // Keep the state reachable while the timer runs (the record holds it weakly).
@@ -74,15 +78,17 @@ export class Interval implements AsyncIterable<void> {
   #ticks = 0;
   readonly #resource: ResourceRecord | undefined;
 
-  constructor(period: number, options: PrimitiveOptions = {}) {
-    if (!(period > 0)) throw new RangeError(`interval period must be positive, got ${period}`);
+  constructor(period: number, options?: PrimitiveOptions) {
+    checkMillis(period, "interval period", true);
+    const { name } = checkPrimitiveOptions(options);
     this.period = period;
     this.#next = Date.now();
-    this.#resource = instrument(this, "Interval", options.name, Interval, true);
+    this.#resource = instrument(this, "Interval", name, Interval, true);
   }
 
   /** Waits for the next tick (the first is immediate). */
   tick(options?: WaitOptions): Promise<void> {
+    options = checkWaitOptions(options);
     if (this.#stopped) return Promise.reject(new Error("interval stopped"));
     const wait = Math.max(0, this.#next - Date.now());
     const done = (): void => {
@@ -115,6 +121,6 @@ export class Interval implements AsyncIterable<void> {
   }
 }
 
-export function interval(period: number, options: PrimitiveOptions = {}): Interval {
+export function interval(period: number, options?: PrimitiveOptions): Interval {
   return new Interval(period, options);
 }

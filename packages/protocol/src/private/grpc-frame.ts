@@ -12,8 +12,17 @@ export function encodeFrame(message: Uint8Array): Uint8Array {
   return frame;
 }
 
+/** Why a frame was refused: a server answers each with its own grpc-status. */
+export type FrameProblem = "compressed" | "too-large";
+
 export class FrameError extends Error {
   override name = "FrameError";
+  constructor(
+    readonly problem: FrameProblem,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -35,9 +44,9 @@ export class FrameReader {
       const view = new DataView(joined.buffer, joined.byteOffset + offset);
       const flags = view.getUint8(0);
       const length = view.getUint32(1);
-      if (flags & 1) throw new FrameError("compressed gRPC messages are not supported");
+      if (flags & 1) throw new FrameError("compressed", "compressed gRPC messages are not supported");
       if (length > this.maxBytes) {
-        throw new FrameError(`gRPC message of ${length} bytes exceeds the ${this.maxBytes}-byte limit`);
+        throw new FrameError("too-large", `gRPC message of ${length} bytes exceeds the ${this.maxBytes}-byte limit`);
       }
       if (joined.length - offset < FRAME_HEADER_BYTES + length) break;
       messages.push(joined.slice(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + length));

@@ -45,7 +45,17 @@ export interface InstrumentServerOptions extends GrpcServerOptions {
    * tonic's 4 MiB limit so unmodified tokio-console clients keep working.
    */
   readonly maxUpdateBytes?: number;
+  /**
+   * Streams of each watch method (WatchUpdates, WatchState, WatchTaskDetails)
+   * open at once; one more gets RESOURCE_EXHAUSTED. A console uses one
+   * WatchUpdates stream. Default 8.
+   */
+  readonly maxStreams?: number;
+  /** Appended to the refusal, e.g. how to raise the limit. */
+  readonly maxStreamsHint?: string;
 }
+
+export const DEFAULT_MAX_STREAMS = 8;
 
 export function registerInstrumentService(
   server: GrpcServer,
@@ -53,18 +63,23 @@ export function registerInstrumentService(
   options: InstrumentServerOptions = {},
 ): GrpcServer {
   const maxUpdateBytes = options.maxUpdateBytes ?? DEFAULT_CLIENT_LIMIT_BYTES;
+  const max = options.maxStreams ?? DEFAULT_MAX_STREAMS;
+  const limit = (method: string) => ({
+    max,
+    message: `too many consoles: this server allows ${max} open ${method} streams at once${options.maxStreamsHint ? ` (${options.maxStreamsHint})` : ""}`,
+  });
   return server
     .serverStream(`${INSTRUMENT_SERVICE}/WatchUpdates`, InstrumentRequestSchema, UpdateSchema, async function* (_, ctx) {
       for await (const update of source.watchUpdates(ctx.signal)) {
         yield* splitUpdate(update, maxUpdateBytes);
       }
-    })
+    }, limit("WatchUpdates"))
     .serverStream(`${INSTRUMENT_SERVICE}/WatchTaskDetails`, TaskDetailsRequestSchema, TaskDetailsSchema, (request, ctx) => {
       const id = request.id?.id ?? 0n;
       if (id === 0n) throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, "a task id is required");
       return source.watchTaskDetails(id, ctx.signal);
-    })
-    .serverStream(`${INSTRUMENT_SERVICE}/WatchState`, StateRequestSchema, StateSchema, (_, ctx) => source.watchState(ctx.signal))
+    }, limit("WatchTaskDetails"))
+    .serverStream(`${INSTRUMENT_SERVICE}/WatchState`, StateRequestSchema, StateSchema, (_, ctx) => source.watchState(ctx.signal), limit("WatchState"))
     .unary(`${INSTRUMENT_SERVICE}/Pause`, PauseRequestSchema, PauseResponseSchema, async () => {
       await source.pause();
       return create(PauseResponseSchema);

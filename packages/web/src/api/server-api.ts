@@ -1,4 +1,5 @@
 /** The page's requests to its own server: details on demand, docs, and the commands. */
+import { commandHeaders } from "./command-token.ts";
 import type { WebHistograms, WebReplayCommand, WebResourceDetail, WebTaskDetail } from "./types.ts";
 
 async function getJson<T>(path: string): Promise<T | undefined> {
@@ -16,9 +17,9 @@ export async function fetchDocs(lint: string): Promise<string | undefined> {
   return response.ok ? response.text() : undefined;
 }
 
-/** The custom header is what the server checks to know the command came from this page. */
+/** The custom header is what the server checks to know the command came from this page (and the token, beyond loopback). */
 export async function sendCommand(command: "pause" | "resume"): Promise<string | undefined> {
-  const response = await fetch(`/api/${command}`, { method: "POST", headers: { "X-Insight-Command": "1" } });
+  const response = await fetch(`/api/${command}`, { method: "POST", headers: commandHeaders() });
   if (response.ok) return undefined;
   const body = (await response.json().catch(() => ({}))) as { error?: string };
   return body.error ?? `${command} failed (${response.status})`;
@@ -28,7 +29,7 @@ export async function sendCommand(command: "pause" | "resume"): Promise<string |
 export async function sendReplayCommand(command: WebReplayCommand): Promise<string | undefined> {
   const response = await fetch("/api/replay", {
     method: "POST",
-    headers: { "X-Insight-Command": "1", "Content-Type": "application/json" },
+    headers: commandHeaders({ "Content-Type": "application/json" }),
     body: JSON.stringify(command),
   });
   if (response.ok) return undefined;

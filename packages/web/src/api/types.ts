@@ -1,2 +1,2 @@
-/** The server's JSON contract lives next to the server; the page only imports its types. */
-export type * from "../../../consolation/src/web/web-snapshot.ts";
+/** The server's JSON contract is its own package, shared with `consolation web`; the page only imports its types. */
+export type * from "@insight/web-contract";

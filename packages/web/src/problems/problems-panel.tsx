@@ -45,6 +45,7 @@ export function ProblemsPanel({ problems, rows, onOpenTask }: Props) {
               <span class="severity">{p.severity}</span> {p.summary}
             </button>
             <p>{p.explanation}</p>
+            {p.evidence ? <p class="evidence">rests on: {p.evidence}</p> : null}
             <div class="problem-tasks">
               {p.taskKeys.map((key) => (
                 <button key={key} type="button" class="link" onClick={() => onOpenTask(key)}>

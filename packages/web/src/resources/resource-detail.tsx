@@ -55,6 +55,9 @@ export function ResourceDetailPane({ resourceKey, seq, onOpenTask }: Props) {
         </ul>
       )}
       <h3>Who can free it</h3>
+      {detail.unreachable ? (
+        <p class="unreachable">The target proved that no code still able to run can reach it (garbage collection): only the tasks below could ever use it again.</p>
+      ) : null}
       {detail.freers.length === 0 ? (
         <p class="muted">no task is known to be able to free it</p>
       ) : (
@@ -65,7 +68,10 @@ export function ResourceDetailPane({ resourceKey, seq, onOpenTask }: Props) {
                 {f.taskLabel}
               </button>{" "}
               <span class="role">{f.role}</span>
-              {f.inferred ? <span class="muted"> (inferred)</span> : null}
+              <span class="muted" data-certainty={f.certain ? "certain" : "possible"}>
+                {f.certain ? " (certain" : " (possible: other code could free it too"}
+                {f.inferred ? ", inferred)" : ")"}
+              </span>
             </li>
           ))}
         </ul>

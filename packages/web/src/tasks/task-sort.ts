@@ -3,7 +3,7 @@ import type { WebTaskRow } from "../api/types.ts";
 
 export type SortKey = "id" | "state" | "name" | "kind" | "totalMs" | "busyMs" | "scheduledMs" | "idleMs" | "polls" | "location";
 
-const STATE_ORDER = { running: 0, scheduled: 1, blocked: 2, idle: 3, completed: 4 } as const;
+const STATE_ORDER = { running: 0, scheduled: 1, blocked: 2, idle: 3, done: 4 } as const;
 
 function value(row: WebTaskRow, key: SortKey): number | string {
   switch (key) {

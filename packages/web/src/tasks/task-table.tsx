@@ -32,7 +32,7 @@ export function TaskTable({ rows, selectedKey, problemKeys, onSelect }: Props) {
   const [showCompleted, setShowCompleted] = useState(false);
 
   const shown = useMemo(() => {
-    const list = rows.filter((r) => (showCompleted || r.state !== "completed") && matchesFilter(r, filter));
+    const list = rows.filter((r) => (showCompleted || r.state !== "done") && matchesFilter(r, filter));
     return list.sort(compareBy(sort.key, sort.descending));
   }, [rows, sort, filter, showCompleted]);
 
@@ -41,7 +41,7 @@ export function TaskTable({ rows, selectedKey, problemKeys, onSelect }: Props) {
       <div class="toolbar">
         <input type="search" placeholder="filter: name, state, kind, location, field…" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} aria-label="filter tasks" />
         <label>
-          <input type="checkbox" checked={showCompleted} onChange={(e) => setShowCompleted((e.target as HTMLInputElement).checked)} /> completed
+          <input type="checkbox" checked={showCompleted} onChange={(e) => setShowCompleted((e.target as HTMLInputElement).checked)} /> done
         </label>
         <span class="muted">
           {shown.length > ROW_LIMIT ? `${ROW_LIMIT} of ${shown.length}` : shown.length} tasks

@@ -125,7 +125,7 @@ export function TimelineView({ timeline, rows, selectedKey, onSelect }: Props) {
           {lanes.map((lane, i) => {
             const row = rowByKey.get(lane.taskKey);
             return (
-              <g key={lane.taskKey} class={`lane${lane.taskKey === selectedKey ? " selected" : ""}`} data-task-key={lane.taskKey} data-state={row?.state ?? "completed"}>
+              <g key={lane.taskKey} class={`lane${lane.taskKey === selectedKey ? " selected" : ""}`} data-task-key={lane.taskKey} data-state={row?.state ?? "done"}>
                 <text x={4} y={yMid(i) + 4} class="lane-label" onClick={() => onSelect(lane.taskKey)}>
                   <title>{lane.label}</title>
                   {lane.label.length > 24 ? `${lane.label.slice(0, 23)}…` : lane.label}

@@ -4,15 +4,18 @@
  * drawing, keys and the store are the same for both.
  */
 import { Temporality, type Update } from "@insight/protocol";
-import { watchTarget, type ConsoleClient, type TargetWatch } from "@insight/protocol/client";
+import { watchTarget, type ConsoleClient, type TargetWatch } from "@insight/client";
+import { RestartDetector } from "../../reading/process-change.js";
 import type { UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
 import type { ConnectionInfo } from "../view/render-input.js";
 
 export interface FeedSink {
   update(update: Update): void;
-  /** Everything delivered so far is void (a backwards seek); the app starts from an empty store. */
+  /** Everything delivered so far is void (a backwards seek, a restarted target); the app starts from an empty store. */
   reset(): void;
+  /** created_at (ns) of the task the span id names in the store, if any: the evidence of a restart. */
+  taskCreatedAt(spanId: string): bigint | undefined;
   connection(change: (current: ConnectionInfo) => ConnectionInfo): void;
   /** Something the header shows changed without an update. */
   changed(): void;
@@ -23,6 +26,8 @@ export interface Feed {
   readonly initialConnection: ConnectionInfo;
   /** For WatchTaskDetails (histograms); recordings have no target to ask. */
   readonly client?: ConsoleClient;
+  /** With several targets: the client of the target a task (by view key) belongs to. */
+  detailsClient?(taskKey: string): ConsoleClient | undefined;
   /** Lines added to the `?` window. */
   readonly helpLines?: readonly string[];
   start(sink: FeedSink): void;
@@ -44,10 +49,21 @@ export class LiveFeed implements Feed {
 
   start(sink: FeedSink): void {
     this.#sink = sink;
+    // A reconnect may land on a restarted process whose ids mean other things: its state starts afresh.
+    const restarts = new RestartDetector((spanId) => sink.taskCreatedAt(spanId));
     this.#watch = watchTarget(this.client, {
-      onUpdate: (update) => sink.update(update),
+      onUpdate: (update) => {
+        if (restarts.startsNewProcess(update)) {
+          sink.reset();
+          sink.notice("the target restarted: showing the new process");
+        }
+        sink.update(update);
+      },
       onState: (state) => sink.connection((c) => ({ ...c, temporality: state.temporality === Temporality.PAUSED ? "paused" : "live" })),
-      onConnection: (state) => sink.connection((c) => ({ ...c, state })),
+      onConnection: (state) => {
+        if (state.status === "connected") restarts.connected();
+        sink.connection((c) => ({ ...c, state }));
+      },
       onNotice: (message) => sink.connection((c) => ({ ...c, notice: message })),
     });
   }

@@ -3,7 +3,7 @@
  * that one: tokio-console opens it with the view and drops it on leave, since
  * the target pays for every open details stream.
  */
-import type { ConsoleClient } from "@insight/protocol/client";
+import type { ConsoleClient } from "@insight/client";
 import type { tasks } from "@insight/protocol";
 
 export class TaskDetailsFeed {

@@ -27,7 +27,7 @@ describe("keymap", () => {
     ({ ui } = press(ui, "jj\r"));
     expect(currentScreen(ui)).toEqual({ kind: "task", key: "3", selected: 0 });
     ({ ui } = press(ui, "\r"));
-    expect(currentScreen(ui)).toMatchObject({ kind: "freers", resourceKey: "1", direction: "send" });
+    expect(currentScreen(ui)).toEqual({ kind: "freers", resourceKey: "1", freedBy: ["receiver"], selected: 0 });
     ({ ui } = press(ui, "\r"));
     expect(currentScreen(ui)).toEqual({ kind: "task", key: "4", selected: 0 });
     ({ ui } = press(ui, "\x1b\x1b\x1b"));

@@ -4,7 +4,7 @@
  */
 import type { Key } from "../term/key-decoder.js";
 import { arrangeResources, RESOURCE_COLUMNS } from "../state/resource-columns.js";
-import { arrangeTasks, TASK_COLUMNS } from "../state/task-columns.js";
+import { arrangeTasks, taskColumnCount } from "../state/task-columns.js";
 import { resolveOffset, resolveSelection } from "../state/table-selection.js";
 import { currentScreen, type Screen, type TableState, type UiState } from "../state/ui-state.js";
 import { freersFor, type RuntimeView, type TaskRef } from "../state/view-model.js";
@@ -42,7 +42,7 @@ export function selectableCount(data: RuntimeView, screen: Screen): number {
     case "task":
       return data.task(screen.key)?.waits.length ?? 0;
     case "freers":
-      return freersFor(data.resource(screen.resourceKey)?.freers ?? [], screen.direction).length;
+      return freersFor(data.resource(screen.resourceKey)?.freers ?? [], screen.freedBy).length;
     case "resource":
       return resourceTaskRefs(data, screen.key).length;
     case "problems":
@@ -81,7 +81,7 @@ function tableMotion(key: Key, pageRows: number): ((i: number) => number) | unde
 
 function handleTable(ui: UiState, key: Key, ctx: KeyContext, which: "tasks" | "resources"): KeyResult {
   const table = ui[which];
-  const columns = which === "tasks" ? TASK_COLUMNS.length : RESOURCE_COLUMNS.length;
+  const columns = which === "tasks" ? taskColumnCount(ctx.data.tasks()) : RESOURCE_COLUMNS.length;
   const rows =
     which === "tasks"
       ? arrangeTasks(ctx.data.tasks(), table.sortColumn, table.descending, table.filter)
@@ -144,10 +144,10 @@ function handleDetail(ui: UiState, key: Key, ctx: KeyContext, screen: Exclude<Sc
     case "task": {
       const wait = ctx.data.task(screen.key)?.waits[screen.selected];
       if (!wait?.resourceKey) return { ui: { ...ui, notice: "this wait names no resource the target reported" }, effects: [] };
-      return { ui: push(ui, { kind: "freers", resourceKey: wait.resourceKey, direction: wait.direction, selected: 0 }), effects: [] };
+      return { ui: push(ui, { kind: "freers", resourceKey: wait.resourceKey, freedBy: wait.freedBy, selected: 0 }), effects: [] };
     }
     case "freers": {
-      const freer = freersFor(ctx.data.resource(screen.resourceKey)?.freers ?? [], screen.direction)[screen.selected];
+      const freer = freersFor(ctx.data.resource(screen.resourceKey)?.freers ?? [], screen.freedBy)[screen.selected];
       return freer ? { ui: push(ui, { kind: "task", key: freer.task.key, selected: 0 }), effects: [] } : { ui, effects: [] };
     }
     case "resource": {

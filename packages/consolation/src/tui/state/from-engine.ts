@@ -11,9 +11,14 @@
 import {
   cycleView,
   lintDefinition,
+  LONG_FIELD_WIDTH,
   runLints,
+  rolesThatFree,
+  safeText,
+  taskActivity,
   toDot,
   toMermaid,
+  type FreerRole,
   type LintConfig,
   type Problem as EngineProblem,
   type ResourceRecord,
@@ -27,6 +32,7 @@ import { displayLocation } from "../../format/location.js";
 import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../../reading/task-text.js";
 import { WaitIndex } from "../../reading/wait-index.js";
 import type { RuntimeSource } from "./runtime-source.js";
+import { cycleBasisText } from "../../reading/cycle-basis-text.js";
 import { sourceLine } from "./source-lines.js";
 import type { AsyncOpRow, Freer, Problem, ProblemTask, ResourceDetail, ResourceRow, RuntimeView, TaskDetail, TaskRef, TaskRow, TaskState, WaitLine } from "./view-model.js";
 
@@ -36,14 +42,9 @@ const SPARK_CELLS = 6;
 /** A lint that fires for thousands of tasks lists the first few; the count says how many. */
 const TASKS_PER_PROBLEM = 50;
 
-function taskState(task: TaskRecord): TaskState {
-  if (task.state === "scheduled") return "ready";
-  if (task.state === "idle") return "blocked";
-  return task.state;
-}
-
-function direction(wait: Wait): "send" | "recv" | undefined {
-  return wait.direction === "send" || wait.direction === "recv" ? wait.direction : undefined;
+/** The engine's rule for who can end this wait; a view never keeps its own copy. */
+function freedBy(wait: Wait): FreerRole[] {
+  return [...rolesThatFree(wait.direction, wait.asyncOp.source)];
 }
 
 function awaitSourceOf(wait: Wait, location: string | undefined): string | undefined {
@@ -67,13 +68,22 @@ export function waitLine(wait: Wait, store?: RuntimeStore): WaitLine {
   const useful = wait.awaitLocation && !isRuntimeInternal(wait.awaitLocation) ? wait.awaitLocation : undefined;
   return {
     resourceKey: wait.resource ? String(wait.resource.id) : undefined,
-    resourceLabel: wait.resource?.label ?? "unknown resource",
-    resourceType: wait.resource?.concreteType ?? "?",
-    reason: store ? reasonWithHolder(store, wait) : wait.reason,
-    awaitLocation: useful ? displayLocation(useful) : undefined,
-    awaitSource: awaitSourceOf(wait, useful),
-    direction: direction(wait),
+    resourceLabel: safeText(wait.resource?.label ?? "unknown resource"),
+    resourceType: safeText(wait.resource?.concreteType ?? "?"),
+    reason: safeText(store ? reasonWithHolder(store, wait) : wait.reason, LONG_FIELD_WIDTH),
+    awaitLocation: useful ? safeText(displayLocation(useful), LONG_FIELD_WIDTH) : undefined,
+    awaitSource: textOrUndefined(awaitSourceOf(wait, useful)),
+    freedBy: freedBy(wait),
   };
+}
+
+/** Target text is untrusted: every string the views draw is made safe and capped here, once (see safeText). */
+function textOrUndefined(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : safeText(text, LONG_FIELD_WIDTH);
+}
+
+function safePairs(pairs: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
+  return pairs.map(([k, v]) => [safeText(k), safeText(v, LONG_FIELD_WIDTH)]);
 }
 
 interface FixedText {
@@ -93,7 +103,7 @@ class LiveTaskRow implements TaskRow {
   readonly location: string;
   readonly fields: string;
   readonly share = { running: 0, ready: 0, blocked: 0 };
-  state: TaskState = "blocked";
+  state: TaskState = "idle";
   totalNs = 0n;
   busyNs = 0n;
   scheduledNs = 0n;
@@ -115,7 +125,7 @@ class LiveTaskRow implements TaskRow {
   refresh(task: TaskRecord, warnings: number): void {
     const times = task.times;
     const share = task.share;
-    this.state = taskState(task);
+    this.state = taskActivity(this.#store, task);
     this.share.running = share.busy;
     this.share.ready = share.scheduled;
     this.share.blocked = share.idle;
@@ -169,8 +179,9 @@ class EngineView implements RuntimeView {
     for (const problem of lintProblems) {
       for (const task of problem.tasks) {
         const list = warningsByTask.get(task);
-        if (list) list.push(problem.message);
-        else warningsByTask.set(task, [problem.message]);
+        const message = safeText(problem.message, LONG_FIELD_WIDTH);
+        if (list) list.push(message);
+        else warningsByTask.set(task, [message]);
       }
     }
     const rows = new Map<bigint, LiveTaskRow>();
@@ -188,10 +199,10 @@ class EngineView implements RuntimeView {
     let fixed = this.#fixed.get(task);
     if (!fixed) {
       fixed = {
-        name: task.name ?? "",
-        kind: task.kind,
-        location: task.location ? displayLocation(task.location) : "",
-        fields: pairsText(fieldPairs(task)),
+        name: safeText(task.name ?? ""),
+        kind: safeText(task.kind),
+        location: task.location ? safeText(displayLocation(task.location), LONG_FIELD_WIDTH) : "",
+        fields: safeText(pairsText(fieldPairs(task)), LONG_FIELD_WIDTH),
       };
       this.#fixed.set(task, fixed);
     }
@@ -199,7 +210,7 @@ class EngineView implements RuntimeView {
   }
 
   #taskRef(id: bigint): TaskRef {
-    return { key: String(id), label: taskLabelById(this.#store, id) };
+    return { key: String(id), label: safeText(taskLabelById(this.#store, id)) };
   }
 
   #problemTask(id: bigint, waits: WaitIndex): ProblemTask {
@@ -225,9 +236,10 @@ class EngineView implements RuntimeView {
         out.push({
           lint: problem.lint,
           severity: problem.severity,
-          summary: problem.message,
+          summary: safeText(problem.message, LONG_FIELD_WIDTH),
           explanation: lintDefinition(problem.lint)?.explanation ?? "",
           docsPage: problem.docsPath,
+          evidence: safeText(cycleBasisText(problem.cycle.basis), LONG_FIELD_WIDTH),
           tasks: problem.cycle.tasks.map((t) => this.#problemTask(t.id, frame.waits)),
           dot: () => toDot(view, { name: "deadlock cycle" }),
           mermaid: () => toMermaid(view),
@@ -245,7 +257,7 @@ class EngineView implements RuntimeView {
       out.push({
         lint,
         severity: first.severity,
-        summary: problems.length === 1 || !definition ? first.message : `${problems.length} ${definition.summary}`,
+        summary: problems.length === 1 || !definition ? safeText(first.message, LONG_FIELD_WIDTH) : `${problems.length} ${definition.summary}`,
         explanation: definition?.explanation ?? "",
         docsPage: first.docsPath,
         tasks: tasks.map((id) => this.#problemTask(id, frame.waits)),
@@ -276,11 +288,11 @@ class EngineView implements RuntimeView {
         drops: task.wakers.drops,
         wakes: task.wakers.wakes,
         selfWakes: task.wakers.selfWakes,
-        wokenBy: wokenByText(this.#store, task),
+        wokenBy: textOrUndefined(wokenByText(this.#store, task)),
         lastWokenAgoNs: lastWake !== undefined && now !== undefined && now >= lastWake ? now - lastWake : undefined,
       },
       warnings: frame.warningsByTask.get(task.id) ?? [],
-      fields: fieldPairs(task),
+      fields: safePairs(fieldPairs(task)),
     };
   }
 
@@ -291,10 +303,10 @@ class EngineView implements RuntimeView {
       id: String(resource.id),
       parentId: resource.parent !== undefined ? String(resource.parent) : "",
       kind: resource.kind,
-      type: resource.concreteType,
-      name: resource.name ?? "",
-      location: resource.location ? displayLocation(resource.location) : "",
-      attributes: pairsText(attributePairs(resource.attributes)),
+      type: safeText(resource.concreteType),
+      name: safeText(resource.name ?? ""),
+      location: resource.location ? safeText(displayLocation(resource.location), LONG_FIELD_WIDTH) : "",
+      attributes: safeText(pairsText(attributePairs(resource.attributes)), LONG_FIELD_WIDTH),
       internal: resource.visibility === "internal",
       totalNs: resource.createdAt !== undefined && end !== undefined && end > resource.createdAt ? end - resource.createdAt : 0n,
       waiting: waits.waitersOf(resource.id).length,
@@ -313,30 +325,35 @@ class EngineView implements RuntimeView {
     const resource = id === undefined ? undefined : this.#store.resource(id);
     if (!resource) return undefined;
     const now = this.#store.now;
-    const asyncOps: AsyncOpRow[] = this.#store
-      .asyncOpsOf(resource.id)
-      .filter((op) => op.droppedAt === undefined)
+    const all = this.#store.asyncOpsOf(resource.id);
+    // Finished waits (woken, ready, dropped) are history: a busy channel finishes thousands. Only pending ones are shown.
+    const pending = all.filter((op) => op.pending);
+    const asyncOps: AsyncOpRow[] = pending
       .map((op) => ({
         id: String(op.id),
         task: op.task !== undefined ? this.#taskRef(op.task) : undefined,
-        source: op.source,
+        source: safeText(op.source),
         totalNs: op.createdAt !== undefined && now !== undefined && now > op.createdAt ? now - op.createdAt : 0n,
         busyNs: op.busy,
         polls: op.polls,
-        attributes: pairsText(attributePairs(op.attributes)),
+        attributes: safeText(pairsText(attributePairs(op.attributes)), LONG_FIELD_WIDTH),
       }));
     const freers: Freer[] = this.#store.freersOf(resource.id).map((f) => ({
       task: this.#taskRef(f.task),
-      role: f.count > 1 ? `${f.label} ×${f.count}` : f.label,
+      role: safeText(f.count > 1 ? `${f.label} ×${f.count}` : f.label),
+      freerRole: f.role,
+      certain: f.certainty === "certain",
       inferred: f.inferred,
     }));
     return {
       row: this.#resourceRow(resource, waits),
       // The name and owners have their own lines; insight's other keys are bookkeeping.
-      attributes: attributePairs(resource.attributes).filter(([k]) => !k.startsWith("insight.")),
-      waiting: waits.waitersOf(resource.id).map((w) => ({ task: this.#taskRef(w.task), reason: w.reason })),
+      attributes: safePairs(attributePairs(resource.attributes).filter(([k]) => !k.startsWith("insight."))),
+      waiting: waits.waitersOf(resource.id).map((w) => ({ task: this.#taskRef(w.task), reason: safeText(w.reason, LONG_FIELD_WIDTH) })),
       freers,
+      unreachable: resource.unreachable,
       asyncOps,
+      finishedOps: all.length - pending.length,
     };
   }
 
@@ -377,6 +394,10 @@ export class EngineSource implements RuntimeSource {
 
   applyTaskDetails(details: tasks.TaskDetails): void {
     this.#store.applyTaskDetails(details);
+  }
+
+  taskCreatedAt(spanId: string): bigint | undefined {
+    return /^\d+$/.test(spanId) ? this.#store.taskBySpanId(BigInt(spanId))?.createdAt : undefined;
   }
 
   reset(): void {

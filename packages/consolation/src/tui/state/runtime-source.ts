@@ -7,6 +7,8 @@ export interface RuntimeSource {
   applyTaskDetails?(details: tasks.TaskDetails): void;
   /** Forget everything: the target restarted, or a replay seeked backwards. */
   reset(): void;
+  /** created_at (ns since the epoch) of the task a span id (decimal) names, while the store holds it. */
+  taskCreatedAt(spanId: string): bigint | undefined;
   /** A view of the current state; cheap to call once per frame. */
   view(): RuntimeView;
 }

@@ -9,7 +9,7 @@ export interface TaskColumn {
   readonly compare: (a: TaskRow, b: TaskRow) => number;
 }
 
-const STATE_ORDER: Readonly<Record<TaskState, number>> = { running: 0, ready: 1, blocked: 2, completed: 3 };
+const STATE_ORDER: Readonly<Record<TaskState, number>> = { running: 0, scheduled: 1, blocked: 2, idle: 3, done: 4 };
 const big = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const numericId = (a: string, b: string) => {
@@ -25,10 +25,10 @@ export const TASK_SORT_ID = 0;
 
 export const TASK_COLUMNS: readonly TaskColumn[] = [
   { header: "ID", width: 5, align: "right", compare: (a, b) => numericId(a.id, b.id) },
-  { header: "Name", width: 26, align: "left", compare: (a, b) => text(a.name, b.name) },
+  { header: "Name", width: 24, align: "left", compare: (a, b) => text(a.name, b.name) },
   { header: "Kind", width: 6, align: "left", compare: (a, b) => text(a.kind, b.kind) },
-  { header: "State", width: 7, align: "left", compare: (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] },
-  { header: "Run/Rdy/Blk Recent", width: 18, align: "left", compare: (a, b) => a.share.blocked - b.share.blocked },
+  { header: "State", width: 9, align: "left", compare: (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] },
+  { header: "Bsy/Sch/Idl Recent", width: 18, align: "left", compare: (a, b) => a.share.blocked - b.share.blocked },
   { header: "Total", width: 6, align: "right", compare: (a, b) => big(a.totalNs, b.totalNs) },
   { header: "Busy", width: 6, align: "right", compare: (a, b) => big(a.busyNs, b.busyNs) },
   { header: "Sched", width: 6, align: "right", compare: (a, b) => big(a.scheduledNs, b.scheduledNs) },
@@ -36,7 +36,22 @@ export const TASK_COLUMNS: readonly TaskColumn[] = [
   { header: "Polls", width: 6, align: "right", compare: (a, b) => big(a.polls, b.polls) },
   { header: "Warn", width: 4, align: "right", compare: (a, b) => a.warnings - b.warnings },
   { header: "Location", width: 0, align: "left", compare: (a, b) => text(a.location, b.location) },
+  // Drawn first, and only while several targets are watched (docs/processes.md).
+  { header: "Proc", width: 9, align: "left", compare: (a, b) => text(a.process ?? "", b.process ?? "") },
 ];
+
+/** The process column's index in TASK_COLUMNS. */
+export const TASK_PROCESS_COLUMN = 12;
+
+/** Whether the rows come from several processes: only then is the process column shown and sortable. */
+export function showsProcess(rows: readonly TaskRow[]): boolean {
+  return rows.some((r) => r.process !== undefined);
+}
+
+/** The columns ←/→ cycle through. */
+export function taskColumnCount(rows: readonly TaskRow[]): number {
+  return showsProcess(rows) ? TASK_COLUMNS.length : TASK_PROCESS_COLUMN;
+}
 
 function matches(row: TaskRow, needle: string): boolean {
   return (
@@ -45,7 +60,8 @@ function matches(row: TaskRow, needle: string): boolean {
     row.fields.toLowerCase().includes(needle) ||
     row.kind.toLowerCase().includes(needle) ||
     row.state.includes(needle) ||
-    row.id === needle
+    row.id === needle ||
+    row.process === needle
   );
 }
 

@@ -2,6 +2,7 @@
  * Where the user is: which screen, what is selected, how lists are sorted and
  * filtered, whether help is open. Pure data; keys change it in input/keymap.ts.
  */
+import type { FreerRole } from "@insight/engine";
 
 export interface TableState {
   /** Index into the filtered, sorted rows. */
@@ -23,7 +24,7 @@ export type Screen =
   /** `selected` indexes the resource's tasks (freers, then waiters, then async ops). */
   | { readonly kind: "resource"; readonly key: string; readonly selected: number }
   /** The tasks that can free a resource, reached with Enter on a wait line. */
-  | { readonly kind: "freers"; readonly resourceKey: string; readonly direction: "send" | "recv" | undefined; readonly selected: number }
+  | { readonly kind: "freers"; readonly resourceKey: string; readonly freedBy: readonly FreerRole[] | undefined; readonly selected: number }
   | { readonly kind: "problems"; readonly selected: number; readonly scroll: number };
 
 export interface UiState {

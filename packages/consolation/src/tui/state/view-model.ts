@@ -1,10 +1,16 @@
+import type { FreerRole, TaskActivity } from "@insight/engine";
+
 /**
  * What the terminal views read. The views never touch the engine directly:
  * an adapter (from-engine.ts) answers these questions from the engine's
  * store, which keeps views testable and the engine free to evolve.
  */
 
-export type TaskState = "running" | "ready" | "blocked" | "completed";
+/**
+ * The engine's one vocabulary (`taskActivity`): `blocked` is idle while
+ * waiting on a pending async op, `idle` is idle with no known wait.
+ */
+export type TaskState = TaskActivity;
 
 /** Fractions of a task's lifetime, each 0..1. */
 export interface StateShare {
@@ -34,6 +40,8 @@ export interface TaskRow {
   readonly location: string;
   readonly fields: string;
   readonly warnings: number;
+  /** The process the task runs in, when the console watches several (docs/processes.md); undefined with one target. */
+  readonly process?: string;
 }
 
 /** One thing a task waits on, in words. */
@@ -47,8 +55,8 @@ export interface WaitLine {
   readonly awaitLocation: string | undefined;
   /** The text of that source line, when known. */
   readonly awaitSource: string | undefined;
-  /** For channels: a blocked send is freed by receivers, a blocked receive by senders. */
-  readonly direction: "send" | "recv" | undefined;
+  /** The roles that can end this wait, as the engine says (receivers for a blocked send...). */
+  readonly freedBy: readonly FreerRole[];
 }
 
 export interface TaskRef {
@@ -93,16 +101,36 @@ export interface ResourceRow {
 /** A task that can free a resource, and why. */
 export interface Freer {
   readonly task: TaskRef;
-  /** e.g. "holder", "sole receiver (mpsc channel)". */
+  /** The engine's words, e.g. "lock holder (mutex)", "known receiver (mpsc channel) ×2". */
   readonly role: string;
+  /** The engine's role, to match against a wait's `freedBy`. */
+  readonly freerRole: FreerRole;
+  /** True when the set is closed (these tasks and nobody else); false when other code could free it too. */
+  readonly certain: boolean;
   readonly inferred: boolean;
 }
 
-/** The freers relevant to a wait: receivers for a blocked send, senders for a blocked receive. */
-export function freersFor(freers: readonly Freer[], direction: "send" | "recv" | undefined): readonly Freer[] {
-  if (direction === "send") return freers.filter((f) => f.role.includes("receiver"));
-  if (direction === "recv") return freers.filter((f) => f.role.includes("sender"));
-  return freers;
+/**
+ * What the freers screen lists for a wait. `matching` is false when no known
+ * task plays a role that can end the wait (nobody is known to receive from a
+ * full channel): then the tasks known to use the resource's other ends are
+ * listed instead, so the developer can still follow the chain to them.
+ */
+export interface FreersShown {
+  readonly list: readonly Freer[];
+  readonly matching: boolean;
+}
+
+/** The freers that can end a wait: the engine's roles for it (`WaitLine.freedBy`); all of them when no wait is given. */
+export function freersShown(freers: readonly Freer[], freedBy: readonly FreerRole[] | undefined): FreersShown {
+  if (!freedBy) return { list: freers, matching: true };
+  const list = freers.filter((f) => freedBy.includes(f.freerRole));
+  return list.length > 0 || freers.length === 0 ? { list, matching: true } : { list: freers, matching: false };
+}
+
+/** The rows of the freers screen, in order (what ↑/↓ and Enter act on). */
+export function freersFor(freers: readonly Freer[], freedBy: readonly FreerRole[] | undefined): readonly Freer[] {
+  return freersShown(freers, freedBy).list;
 }
 
 export interface AsyncOpRow {
@@ -120,7 +148,15 @@ export interface ResourceDetail {
   readonly attributes: ReadonlyArray<readonly [string, string]>;
   readonly waiting: ReadonlyArray<{ readonly task: TaskRef; readonly reason: string }>;
   readonly freers: readonly Freer[];
+  /**
+   * The target proved (by garbage collection) that no code able to run can
+   * reach it: its known owners are the only tasks that could ever free it.
+   */
+  readonly unreachable?: boolean;
+  /** Pending async ops only. */
   readonly asyncOps: readonly AsyncOpRow[];
+  /** Async ops the store still holds that are no longer pending (not shown). */
+  readonly finishedOps: number;
 }
 
 export type Severity = "error" | "warning" | "info";
@@ -143,6 +179,8 @@ export interface Problem {
   /** Repository-relative docs page, e.g. docs/problems/deadlock-cycle.md. */
   readonly docsPage: string;
   readonly tasks: readonly ProblemTask[];
+  /** For cycles: what the verdict rests on, in words (certain freers, a proof, or only known users). */
+  readonly evidence?: string;
   /** Graph exports, for cycles. */
   readonly dot?: () => string;
   readonly mermaid?: () => string;

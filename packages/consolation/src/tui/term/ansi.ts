@@ -5,6 +5,7 @@
  * counted in terminal cells with escapes skipped, so a view can pad and clip
  * styled text without breaking the escapes apart.
  */
+import { displayWidth, escapeUnsafe, graphemes, graphemeWidth } from "@insight/engine";
 
 export interface Style {
   readonly fg?: Color;
@@ -34,7 +35,13 @@ export const COLORS = {
 export type Color = (typeof COLORS)[keyof typeof COLORS];
 
 export const RESET = "\x1b[0m";
-const SGR = /\x1b\[[0-9;?]*[A-Za-z]/g;
+/**
+ * Only SGR (colours and attributes) is ever kept: any other escape sequence
+ * in a line came from untrusted text (a task name, a field) and is shown as
+ * escape text instead of reaching the terminal.
+ */
+const SGR = /\x1b\[[0-9;]*m/g;
+const SGR_SPLIT = /(\x1b\[[0-9;]*m)/;
 
 function sgr(style: Style): string {
   const codes: string[] = [];
@@ -57,81 +64,65 @@ export function stripAnsi(text: string): string {
   return text.replace(SGR, "");
 }
 
-/**
- * Cells a code point occupies. East Asian wide ranges and most emoji take two;
- * combining marks take none. Good enough for names and paths; it avoids a
- * dependency on a full Unicode width table.
- */
-function cellWidth(cp: number): number {
-  if (cp < 0x300) return cp < 0x20 || cp === 0x7f ? 0 : 1;
-  if (cp >= 0x300 && cp <= 0x36f) return 0;
-  if (cp === 0x200b || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f)) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1faff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  ) {
-    return 2;
-  }
-  return 1;
-}
-
-/** Visible width in cells, escapes excluded. */
-export function visibleWidth(text: string): number {
-  let width = 0;
-  let plain = true;
+function isPlainAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x20 && c < 0x7f) width++;
-    else {
-      plain = false;
-      break;
-    }
+    if (c < 0x20 || c >= 0x7f) return false;
   }
-  if (plain) return width;
-  width = 0;
-  for (const ch of stripAnsi(text)) width += cellWidth(ch.codePointAt(0)!);
-  return width;
+  return true;
+}
+
+/**
+ * The line as the terminal may receive it: SGR kept, every other control
+ * (ESC of any other sequence, BEL, CR, C1, bidi overrides) as escape text.
+ * {@link fit} already does this; the screen writer applies it to whole lines
+ * as the last guard.
+ */
+export function terminalSafe(text: string): string {
+  if (isPlainAscii(text)) return text;
+  const parts = text.split(SGR_SPLIT);
+  for (let i = 0; i < parts.length; i += 2) parts[i] = escapeUnsafe(parts[i]!);
+  return parts.join("");
+}
+
+/**
+ * Visible width in cells, SGR excluded, counted per grapheme cluster (CJK and
+ * emoji take two cells); unsafe characters count as the escape text that
+ * {@link fit} shows for them.
+ */
+export function visibleWidth(text: string): number {
+  if (isPlainAscii(text)) return text.length;
+  return displayWidth(escapeUnsafe(stripAnsi(text)));
 }
 
 /**
  * Clips styled text to `width` cells and pads it with spaces to exactly
- * `width`, keeping escapes intact. A style left open by the clip is closed.
+ * `width`, keeping SGR escapes intact and never splitting a cluster. A style
+ * left open by the clip is closed. Unsafe characters come out as escape text.
  */
 export function fit(text: string, width: number): string {
   if (width <= 0) return "";
   const w = visibleWidth(text);
-  if (w === width) return text;
-  if (w < width) return text + " ".repeat(width - w);
+  if (w === width) return terminalSafe(text);
+  if (w < width) return terminalSafe(text) + " ".repeat(width - w);
   let out = "";
   let used = 0;
   let open = false;
-  for (let i = 0; i < text.length; ) {
-    if (text.charCodeAt(i) === 0x1b) {
-      SGR.lastIndex = i;
-      const match = SGR.exec(text);
-      if (match && match.index === i) {
-        out += match[0];
-        open = match[0] !== RESET;
-        i += match[0].length;
-        continue;
-      }
+  const parts = text.split(SGR_SPLIT);
+  outer: for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (i % 2 === 1) {
+      out += part;
+      open = part !== RESET;
+      continue;
     }
-    const cp = text.codePointAt(i)!;
-    const ch = String.fromCodePoint(cp);
-    const cw = cellWidth(cp);
-    if (used + cw > width) break;
-    out += ch;
-    used += cw;
-    i += ch.length;
+    for (const cluster of graphemes(escapeUnsafe(part))) {
+      const cw = graphemeWidth(cluster);
+      if (used + cw > width) break outer;
+      out += cluster;
+      used += cw;
+    }
   }
-  SGR.lastIndex = 0;
   if (open) out += RESET;
   return used < width ? out + " ".repeat(width - used) : out;
 }
@@ -139,7 +130,7 @@ export function fit(text: string, width: number): string {
 /** Clips plain text with an ellipsis when it is too long; never pads. */
 export function ellipsize(text: string, width: number): string {
   if (width <= 0) return "";
-  if (visibleWidth(text) <= width) return text;
+  if (visibleWidth(text) <= width) return terminalSafe(text);
   if (width === 1) return "…";
   return `${stripAnsi(fit(text, width - 1)).trimEnd()}…`;
 }
@@ -147,5 +138,5 @@ export function ellipsize(text: string, width: number): string {
 /** Right-aligns plain text in a cell of `width`. */
 export function padStart(text: string, width: number): string {
   const w = visibleWidth(text);
-  return w >= width ? fit(text, width) : " ".repeat(width - w) + text;
+  return w >= width ? fit(text, width) : " ".repeat(width - w) + terminalSafe(text);
 }

@@ -3,7 +3,7 @@
  * previous frame. A frame is exactly `rows` lines, each exactly `columns`
  * cells wide, so a changed row can be overwritten in place without clearing.
  */
-import { RESET } from "./ansi.js";
+import { RESET, terminalSafe } from "./ansi.js";
 
 export interface TerminalOutput {
   write(text: string): unknown;
@@ -33,14 +33,17 @@ export class ScreenWriter {
       text += "\x1b[2J";
     }
     let changed = 0;
+    const drawn: string[] = [];
     for (let row = 0; row < rows; row++) {
-      const line = lines[row] ?? "";
+      // Views fit every cell already; this is the last guard that no control but SGR reaches the terminal.
+      const line = terminalSafe(lines[row] ?? "");
+      drawn.push(line);
       if (this.#previous[row] === line) continue;
       changed++;
       // Move, reset attributes, write; the line is already padded to full width.
       text += `\x1b[${row + 1};1H${RESET}${line}${RESET}`;
     }
-    this.#previous = lines.slice(0, rows);
+    this.#previous = drawn;
     if (text) this.#out.write(text);
     return changed;
   }

@@ -1,8 +1,9 @@
 /**
  * Real protobuf Updates for tests and benchmarks: the story's service (a
  * writer blocked sending on a full `prototype_channel` whose sole receiver is
- * stuck on a lock the writer holds) and a tokio-style two-mutex deadlock
- * described only through poll ops, as console-subscriber sends it.
+ * stuck on a lock the writer holds; the library has proved both stuck, so
+ * their wakers are all dropped) and a tokio-style two-mutex deadlock
+ * described only through acquire ops, as console-subscriber sends it.
  */
 import { create } from "@bufbuild/protobuf";
 import { UpdateSchema, type Update } from "@insight/protocol";
@@ -33,6 +34,8 @@ interface TaskSpec {
   busyMs: number;
   polls: bigint;
   wakes?: bigint;
+  /** The library proved it stuck (garbage collection): its wakers are all dropped. */
+  proven?: boolean;
 }
 
 function taskUpdate(specs: readonly TaskSpec[], now: bigint) {
@@ -51,7 +54,7 @@ function taskUpdate(specs: readonly TaskSpec[], now: bigint) {
           createdAt: ts(T0),
           wakes: t.wakes ?? 3n,
           wakerClones: 2n,
-          wakerDrops: 1n,
+          wakerDrops: t.proven ? 2n : 1n,
           selfWakes: 0n,
           lastWake: ts(T0 + 500_000_000n),
           scheduledTime: dur(2_000_000n),
@@ -73,8 +76,8 @@ export function storyUpdates(): Update[] {
   const tasks: TaskSpec[] = [
     { span: 1n, id: 1n, name: "accept_loop", kind: "main", file: "examples/node/prototype-channel/server.js", line: 12, busyMs: 40, polls: 12n },
     { span: 2n, id: 2n, name: "handler GET /prototype", kind: "request", file: "examples/node/prototype-channel/server.js", line: 20, parent: 1n, busyMs: 5, polls: 4n },
-    { span: 3n, id: 3n, name: "prototype-writer", file: "examples/node/prototype-channel/server.js", line: 31, parent: 2n, busyMs: 120, polls: 40n },
-    { span: 4n, id: 4n, name: "prototype-reader", file: "examples/node/prototype-channel/server.js", line: 45, parent: 2n, busyMs: 30, polls: 9n },
+    { span: 3n, id: 3n, name: "prototype-writer", file: "examples/node/prototype-channel/server.js", line: 31, parent: 2n, busyMs: 120, polls: 40n, proven: true },
+    { span: 4n, id: 4n, name: "prototype-reader", file: "examples/node/prototype-channel/server.js", line: 45, parent: 2n, busyMs: 30, polls: 9n, proven: true },
     { span: 5n, id: 5n, name: "metrics-ticker", file: "examples/node/prototype-channel/server.js", line: 60, parent: 1n, busyMs: 2, polls: 100n, wakes: 100n },
   ];
   const first = create(UpdateSchema, {
@@ -112,28 +115,102 @@ export function storyUpdates(): Update[] {
   return [first, second];
 }
 
-/** tokio's shape of the mutex deadlock: holders only visible through poll ops. */
+/** One Channel and the pending sends into it, as the Node library publishes them, over two updates 1 s apart. */
+function channelUpdates(tasks: readonly TaskSpec[], channels: ReadonlyArray<{ id: bigint; name: string; owners: string; unreachable?: boolean; sender: bigint }>): Update[] {
+  const file = "examples/node/prototype-channel/server.mjs";
+  const first = create(UpdateSchema, {
+    now: ts(T0 + 10n * NS),
+    newMetadata: { metadata: [{ id: { id: 1n }, metadata: { name: "send", target: "insight", location: { file, line: 35, column: 29 } } }] },
+    taskUpdate: taskUpdate(tasks, T0 + 10n * NS),
+    resourceUpdate: {
+      newResources: channels.map((c) => ({ id: { id: c.id }, metadata: { id: 1n }, concreteType: "Channel", kind: { kind: { case: "other" as const, value: "Sync" } }, location: { file, line: 33 } })),
+      statsUpdate: Object.fromEntries(
+        channels.map((c) => [
+          c.id.toString(),
+          {
+            createdAt: ts(T0),
+            attributes: [attr("insight.name", c.name), attr("capacity", 1n), attr("len", 1n), attr("insight.owners", c.owners), ...(c.unreachable ? [attr("insight.unreachable", true)] : [])],
+          },
+        ]),
+      ),
+    },
+    asyncOpUpdate: {
+      newAsyncOps: channels.map((c) => ({ id: { id: c.id + 100n }, metadata: { id: 1n }, source: "Channel::send", resourceId: { id: c.id } })),
+      statsUpdate: Object.fromEntries(
+        channels.map((c) => [(c.id + 100n).toString(), { createdAt: ts(T0 + 2n * NS), taskId: { id: c.sender }, attributes: [attr("insight.reason", "send: waiting on channel capacity")] }]),
+      ),
+    },
+  });
+  return [first, create(UpdateSchema, { now: ts(T0 + 11n * NS), taskUpdate: taskUpdate(tasks, T0 + 11n * NS) })];
+}
+
+/**
+ * The Node story as the library now reports it: process-jobs is the only task
+ * known to use prototype_channel (it sent into it; nobody ever received).
+ * With `proven`, the library's garbage-collection proof has run: the task has
+ * no waker left and the channel is unreachable.
+ */
+export function selfSendUpdates(proven: boolean): Update[] {
+  const tasks: TaskSpec[] = [
+    { span: 1n, id: 1n, name: "server.mjs", kind: "main", file: "examples/node/prototype-channel/server.mjs", line: 15, busyMs: 30, polls: 5n },
+    { span: 4n, id: 4n, name: "process-jobs", file: "examples/node/prototype-channel/server.mjs", line: 49, parent: 1n, busyMs: 1, polls: 2n, proven },
+  ];
+  return channelUpdates(tasks, [{ id: 2n, name: "prototype_channel", owners: "sender:4", unreachable: proven, sender: 4n }]);
+}
+
+/** A client and a server each blocked sending into the other's full channel: closed only through possible (known-user) ends. */
+export function likelyDeadlockUpdates(): Update[] {
+  const tasks: TaskSpec[] = [
+    { span: 1n, id: 1n, name: "client", file: "examples/node/ping-pong.mjs", line: 10, busyMs: 2, polls: 3n },
+    { span: 2n, id: 2n, name: "server", file: "examples/node/ping-pong.mjs", line: 20, busyMs: 2, polls: 3n },
+  ];
+  return channelUpdates(tasks, [
+    { id: 10n, name: "requests", owners: "sender:1,receiver:2", sender: 1n },
+    { id: 11n, name: "responses", owners: "sender:2,receiver:1", sender: 2n },
+  ]);
+}
+
+/** tokio's shape of the mutex deadlock: holders only visible through console-subscriber's acquire ops. */
 export function tokioDeadlockUpdates(): Update[] {
   const tasks: TaskSpec[] = [
     { span: 7n, id: 5n, name: "transfer-ledger-then-audit", file: "deadlock-app/src/main.rs", line: 56, busyMs: 1, polls: 3n },
     { span: 8n, id: 6n, name: "audit-audit-then-ledger", file: "deadlock-app/src/main.rs", line: 67, busyMs: 1, polls: 2n },
   ];
-  const mutex = (id: bigint, line: number) => ({ id: { id }, metadata: { id: 1n }, concreteType: "Mutex", kind: { kind: { case: "other" as const, value: "Sync" } }, location: { file: "deadlock-app/src/main.rs", line } });
-  const op = (id: bigint, resource: bigint) => ({ id: { id }, metadata: { id: 1n }, source: "Mutex::lock", resourceId: { id: resource } });
-  const poll = (resource: bigint, task: bigint, opId: bigint, isReady: boolean) => ({ metadata: { id: 1n }, resourceId: { id: resource }, name: "poll", taskId: { id: task }, asyncOpId: { id: opId }, isReady });
+  // As console-subscriber lists a tokio Mutex: the lock, and its internal batch semaphore (parent: the lock).
+  const kind = { kind: { case: "other" as const, value: "Sync" } };
+  const mutex = (id: bigint, line: number) => ({ id: { id }, metadata: { id: 1n }, concreteType: "Mutex", kind, location: { file: "deadlock-app/src/main.rs", line } });
+  const semaphore = (id: bigint, lock: bigint) => ({ id: { id }, metadata: { id: 1n }, concreteType: "Semaphore", kind, isInternal: true, parentResourceId: { id: lock } });
+  // Each lock() is a `Mutex::lock` op on the lock around an `Acquire::new` op on its semaphore, which carries the permits.
+  const acquires: Array<{ op: bigint; lock: bigint; task: bigint; granted: boolean }> = [
+    { op: 300n, lock: 2n, task: 7n, granted: true },
+    { op: 302n, lock: 4n, task: 8n, granted: true },
+    { op: 304n, lock: 4n, task: 7n, granted: false },
+    { op: 306n, lock: 2n, task: 8n, granted: false },
+  ];
+  const newAsyncOps = acquires.flatMap((a) => [
+    { id: { id: a.op }, metadata: { id: 1n }, source: "Mutex::lock", resourceId: { id: a.lock } },
+    { id: { id: a.op + 1n }, metadata: { id: 1n }, source: "Acquire::new", resourceId: { id: a.lock + 1n }, parentAsyncOpId: { id: a.op } },
+  ]);
+  const opStats = Object.fromEntries(
+    acquires.flatMap((a) => {
+      const stats = { createdAt: ts(T0 + NS), droppedAt: a.granted ? ts(T0 + NS + 1_000_000n) : undefined, taskId: { id: a.task } };
+      return [
+        [a.op.toString(), stats],
+        [(a.op + 1n).toString(), { ...stats, attributes: [attr("permits_requested", 1n), attr("permits_obtained", a.granted ? 1n : 0n)] }],
+      ];
+    }),
+  );
   const first = create(UpdateSchema, {
     now: ts(T0 + 5n * NS),
     newMetadata: { metadata: [{ id: { id: 1n }, metadata: { name: "runtime.spawn", target: "tokio::task" } }] },
     taskUpdate: taskUpdate(tasks, T0 + 5n * NS),
     resourceUpdate: {
-      newResources: [mutex(2n, 47), mutex(4n, 48)],
-      statsUpdate: { "2": { createdAt: ts(T0), attributes: [attr("locked", true)] }, "4": { createdAt: ts(T0), attributes: [attr("locked", true)] } },
-      newPollOps: [poll(2n, 7n, 300n, true), poll(4n, 8n, 301n, true), poll(4n, 7n, 302n, false), poll(2n, 8n, 303n, false)],
+      newResources: [mutex(2n, 47), semaphore(3n, 2n), mutex(4n, 48), semaphore(5n, 4n)],
+      statsUpdate: Object.fromEntries(
+        [2n, 3n, 4n, 5n].map((id) => [id.toString(), { createdAt: ts(T0), attributes: id === 2n || id === 4n ? [attr("locked", true)] : [] }]),
+      ),
     },
-    asyncOpUpdate: {
-      newAsyncOps: [op(300n, 2n), op(301n, 4n), op(302n, 4n), op(303n, 2n)],
-      statsUpdate: Object.fromEntries([300n, 301n, 302n, 303n].map((id) => [id.toString(), { createdAt: ts(T0 + NS) }])),
-    },
+    asyncOpUpdate: { newAsyncOps, statsUpdate: opStats },
   });
   const second = create(UpdateSchema, { now: ts(T0 + 6n * NS), taskUpdate: taskUpdate(tasks, T0 + 6n * NS) });
   return [first, second];

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createEngineSource } from "../state/from-engine.js";
 import { initialUiState, type Screen, type UiState } from "../state/ui-state.js";
 import { stripAnsi, visibleWidth } from "../term/ansi.js";
-import { manyTasksUpdate, storyUpdates, tokioDeadlockUpdates } from "../testing/story-updates.js";
+import { likelyDeadlockUpdates, manyTasksUpdate, selfSendUpdates, storyUpdates, tokioDeadlockUpdates } from "../testing/story-updates.js";
 import { renderFrame } from "./frame.js";
 import type { RenderInput } from "./render-input.js";
 
@@ -36,7 +36,7 @@ describe("every view renders at fixed sizes", () => {
   const views: Array<[string, UiState]> = [
     ["task list", initialUiState()],
     ["task view", at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 })],
-    ["freers", at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 }, { kind: "freers", resourceKey: "1", direction: "send", selected: 0 })],
+    ["freers", at({ kind: "tasks" }, { kind: "task", key: "3", selected: 0 }, { kind: "freers", resourceKey: "1", freedBy: ["receiver"], selected: 0 })],
     ["resource list", at({ kind: "resources" })],
     ["resource view", at({ kind: "resources" }, { kind: "resource", key: "1", selected: 0 })],
     ["problem view", at({ kind: "tasks" }, { kind: "problems", selected: 0, scroll: 0 })],
@@ -72,11 +72,11 @@ describe("the story's screens", () => {
     expect(stripAnsi(waitLine)).toContain("send: waiting on channel capacity");
   });
 
-  it("lists only the sole receiver as able to free a full channel", () => {
-    const screen = text(frame(story(), at({ kind: "tasks" }, { kind: "freers", resourceKey: "1", direction: "send", selected: 0 }), SIZES[0]));
+  it("lists only the known receiver as able to free a full channel, as a possible freer", () => {
+    const screen = text(frame(story(), at({ kind: "tasks" }, { kind: "freers", resourceKey: "1", freedBy: ["receiver"], selected: 0 }), SIZES[0]));
     expect(screen).toContain("Tasks that can free prototype_channel");
-    expect(screen).toContain("task 4 prototype-reader");
-    expect(screen).toContain("sole receiver (mpsc channel)");
+    expect(screen).toContain("Tasks known to use it; other code holding a reference could free it too.");
+    expect(screen).toMatch(/▶ task 4 prototype-reader\s+known receiver \(mpsc channel\)\s+possible\s+blocked/);
     const freerList = screen.slice(0, screen.indexOf("Waiting on it"));
     expect(freerList).not.toContain("prototype-writer");
   });
@@ -99,6 +99,54 @@ describe("the story's screens", () => {
   });
 });
 
+const channelKey = (source: ReturnType<typeof story>, name: string) => source.view().resources().find((r) => r.name === name)!.key;
+
+function fed(updates: readonly Parameters<ReturnType<typeof createEngineSource>["applyUpdate"]>[0][]) {
+  const source = createEngineSource();
+  for (const u of updates) source.applyUpdate(u);
+  return source;
+}
+
+describe("evidence in the words", () => {
+  it("gives a likely deadlock its own weaker banner, never the deadlock one", () => {
+    const source = fed(likelyDeadlockUpdates());
+    expect(source.view().problems().map((p) => p.lint)).toEqual(["likely-deadlock", "blocked-on-full-channel"]);
+    const screen = text(frame(source, initialUiState(), SIZES[0]));
+    expect(screen).not.toContain("deadlock cycle was detected");
+    expect(screen).toContain(" a likely deadlock (not proven): tasks seem to wait on each other. hit P for more info.");
+  });
+
+  it("says in the problem view what a likely deadlock rests on", () => {
+    const screen = text(frame(fed(likelyDeadlockUpdates()), at({ kind: "problems", selected: 0, scroll: 0 }), SIZES[0]));
+    expect(screen).toContain("rests on: likely, not proven: counts only the tasks known to use each end; other code could still free it");
+    expect(screen).toContain('▶  WARNING  Likely deadlock: tasks 1 "client", 2 "server" wait on each other through requests, responses;');
+  });
+
+  it("claims nothing about the story's self-send before the proof: no known receiver, the sender listed", () => {
+    const source = fed(selfSendUpdates(false));
+    expect(source.view().problems().filter((p) => p.lint === "deadlock-cycle")).toEqual([]);
+    const screen = text(frame(source, at({ kind: "tasks" }, { kind: "freers", resourceKey: channelKey(source, "prototype_channel"), freedBy: ["receiver"], selected: 0 }), SIZES[0]));
+    expect(screen).toContain("Tasks that can free prototype_channel: none known (Channel 1)");
+    expect(screen).toContain("No task is known to receive from it. The tasks known to use it are listed below;\nother code holding a reference could still free it.");
+    expect(screen).toMatch(/▶ task 4 process-jobs\s+known sender \(mpsc channel\)\s+blocked/);
+    expect(screen).not.toContain("deadlock cycle was detected");
+  });
+
+  it("after the proof: the channel is unreachable, its waiter can never continue, and the deadlock rests on the proof", () => {
+    const source = fed(selfSendUpdates(true));
+    const freers = text(frame(source, at({ kind: "tasks" }, { kind: "freers", resourceKey: channelKey(source, "prototype_channel"), freedBy: ["receiver"], selected: 0 }), SIZES[0]));
+    expect(freers).toContain("Tasks that can free prototype_channel: none (Channel 1)");
+    expect(freers).toContain("The target proved that no code still able to run can reach it (garbage collection).");
+    expect(freers).toContain("No task is known to receive from it. Its waiters can never continue. Tasks that used it:");
+    const resource = text(frame(source, at({ kind: "resources" }, { kind: "resource", key: channelKey(source, "prototype_channel"), selected: 0 }), SIZES[0]));
+    expect(resource).toContain("Can free it (Enter opens the task)\n  The target proved that no code still able to run can reach it (garbage collection).\n▶ task 4 process-jobs  sole sender (mpsc channel)");
+    const problems = text(frame(source, at({ kind: "problems", selected: 0, scroll: 0 }), SIZES[0]));
+    expect(problems).toContain("⚠ deadlock cycle was detected. hit P for more info.");
+    expect(problems).toContain('Task 4 "process-jobs" waits on itself through prototype_channel and can never make progress');
+    expect(problems).toContain("rests on: proven: nothing still able to run can wake these tasks (garbage-collection proof or lost wakers)");
+  });
+});
+
 describe("the header", () => {
   it("counts down to the next reconnect and shows pause and dropped events", () => {
     const source = createEngineSource();
@@ -111,7 +159,7 @@ describe("the header", () => {
 });
 
 describe("tokio data", () => {
-  it("finds the two-mutex deadlock from poll ops alone", () => {
+  it("finds the two-mutex deadlock from console-subscriber's acquire ops alone", () => {
     const source = createEngineSource();
     for (const u of tokioDeadlockUpdates()) source.applyUpdate(u);
     const [problem] = source.view().problems();

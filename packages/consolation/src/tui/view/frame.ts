@@ -47,7 +47,7 @@ export function renderFrame(input: RenderInput): string[] {
       lines = renderResourceView(input.data.resource(screen.key), screen.selected, width, body);
       break;
     case "freers":
-      lines = renderFreersView(input.data, input.data.resource(screen.resourceKey), screen.direction, screen.selected, width, body);
+      lines = renderFreersView(input.data, input.data.resource(screen.resourceKey), screen.freedBy, screen.selected, width, body);
       break;
     case "problems":
       lines = renderProblemView(problems, screen.selected, width, body);

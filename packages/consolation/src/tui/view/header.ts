@@ -22,8 +22,13 @@ function connectionText(input: RenderInput): string {
 
 const TEMPORALITY = { live: "", paused: "PAUSED", pausing: "PAUSING", resuming: "RESUMING" } as const;
 
+/** A confirmed deadlock only: a likely deadlock also has a cycle, but rests on possible evidence. */
 export function isDeadlock(problem: Problem): boolean {
-  return problem.dot !== undefined && problem.severity === "error";
+  return problem.lint === "deadlock-cycle";
+}
+
+export function isLikelyDeadlock(problem: Problem): boolean {
+  return problem.lint === "likely-deadlock";
 }
 
 export function renderHeader(input: RenderInput, problems: readonly Problem[]): string[] {
@@ -46,6 +51,11 @@ export function renderHeader(input: RenderInput, problems: readonly Problem[]): 
   if (deadlocks > 0) {
     const what = deadlocks === 1 ? "deadlock cycle was detected" : `${deadlocks} deadlock cycles were detected`;
     lines.push(paint(fit(` ⚠ ${what}. hit P for more info.`, width), STYLES.banner));
+  } else if (problems.some(isLikelyDeadlock)) {
+    // Weaker words on purpose: the cycle holds only if the tasks known to use its ends are the only ones.
+    const likely = problems.filter(isLikelyDeadlock).length;
+    const what = likely === 1 ? "a likely deadlock (not proven)" : `${likely} likely deadlocks (not proven)`;
+    lines.push(fit(paint(` ${what}: tasks seem to wait on each other. hit P for more info.`, STYLES.warnBanner), width));
   } else if (problems.length > 0) {
     lines.push(fit(paint(` ${problems.length} problem${problems.length === 1 ? "" : "s"} found: ${problems[0]!.summary}. hit P for more info.`, STYLES.warnBanner), width));
   }

@@ -11,8 +11,8 @@ const CHAIN = [
   "  1. In the task list, pick a task whose state is blocked and press Enter.",
   "  2. The task view names the resources it waits on (a channel, a mutex…),",
   "     each with the reason on a dark red background, e.g. \"waiting on channel capacity\".",
-  "  3. Select a resource line with ↑/↓ and press Enter: you get the tasks",
-  "     responsible for freeing it (the lock holder, the sole receiver, the senders).",
+  "  3. Select a resource line with ↑/↓ and press Enter: you get the tasks that",
+  "     can free it (the lock holder, the permit holders, the tasks known to receive).",
   "  4. Enter on one of them opens it. If that task is itself blocked on something",
   "     the first task holds, you are looking at a cycle: press P for the problem view.",
 ];
@@ -66,8 +66,9 @@ export function helpLines(screen: Screen, data: RuntimeView): string[] {
     case "tasks":
       return [
         "Every task in the target, like top lists processes. State is running (being polled),",
-        "ready (woken, waiting for the executor) or blocked (waiting for something to wake it).",
-        "Run/Rdy/Blk is the share of its lifetime in each state; Recent sketches how busy it was",
+        "scheduled (woken, waiting for the executor), blocked (waiting on a resource the target",
+        "reported), idle (waiting on nothing reported: I/O, a timer, a plain promise) or done.",
+        "Bsy/Sch/Idl is the share of its lifetime busy, scheduled and idle; Recent sketches how busy it was",
         "lately. Total, Busy, Sched and Idle are times; Polls counts polls; Warn counts warnings.",
         ...blank,
         ...TABLE_KEYS,
@@ -98,10 +99,14 @@ export function helpLines(screen: Screen, data: RuntimeView): string[] {
       ];
     case "freers":
       return [
-        "The tasks responsible for freeing the resource you came from, with their role:",
-        "the holder of a lock, the receivers of a channel (\"sole receiver\" when there is",
-        "one), its senders, the holders of semaphore permits, barrier parties not yet arrived.",
-        "If none of them makes progress, the waiting task never will either.",
+        "The tasks that can free the resource you came from, with their role and evidence.",
+        "certain: a closed set. Lock holders and an awaited task are the only tasks",
+        "that can free it; if none of them makes progress, the waiter never will.",
+        "possible: tasks known to use that end (seen receiving, sending, notifying, arriving),",
+        "and semaphore permit holders (a permit can be handed to a timer, and anyone may add one).",
+        "Other code holding a reference could free it too, so nothing is claimed from them alone.",
+        "When the target proves by garbage collection that nothing able to run can reach the",
+        "resource, its known users become the only ones: then the verdict is certain.",
         ...blank,
         "Keys here",
         "  ↑/↓  select a task     Enter  open it",
@@ -136,10 +141,12 @@ export function helpLines(screen: Screen, data: RuntimeView): string[] {
       ];
     case "problems":
       return [
-        "Problems the analysis confirmed, most severe first. A deadlock cycle is a set of",
-        "tasks each waiting on a resource only another task in the set can free: none of",
-        "them can ever continue. Each task is listed with the resource it awaits, where it",
-        "awaits, and the docs page that explains the problem and its remedies.",
+        "Problems the analysis found, most severe first. A deadlock (deadlock-cycle) is a set",
+        "of tasks each waiting on a resource only tasks in the set can free, on certain or",
+        "proven evidence: none of them can ever continue. A likely deadlock (a warning) is the",
+        "same shape counting only the tasks known to use each end; it is not proven.",
+        "\"rests on\" names the evidence. Each task is listed with the resource it awaits,",
+        "where it awaits, and the docs page that explains the problem and its remedies.",
         ...blank,
         "Keys here",
         "  ↑/↓  select a problem     Enter  open its first task",

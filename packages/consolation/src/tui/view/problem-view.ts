@@ -13,6 +13,7 @@ function problemLines(problem: Problem, selected: boolean): string[] {
   const gutter = selected ? paint("▶", STYLES.key) : " ";
   lines.push(`${gutter} ${severityBadge(problem.severity)} ${paint(problem.summary, STYLES.title)}  ${paint(`[${problem.lint}]`, STYLES.dim)}`);
   if (problem.explanation) lines.push(`    ${problem.explanation}`);
+  if (problem.evidence) lines.push(`    ${paint("rests on:", STYLES.label)} ${problem.evidence}`);
   for (const t of problem.tasks) {
     lines.push(`    ${paint(t.kind || "task", STYLES.label)} ${paint(`id ${t.id}`, STYLES.title)} ${t.name ? `"${t.name}"` : ""}${t.attributes ? `  ${paint(t.attributes, STYLES.dim)}` : ""}`);
     for (const w of t.waits) {
@@ -32,7 +33,7 @@ export function renderProblemView(problems: readonly Problem[], selected: number
     " ".repeat(width),
   ];
   if (problems.length === 0) {
-    return pad([...head, fit(paint("  No problems found so far. Deadlock cycles appear here once they hold for two updates in a row.", STYLES.dim), width)], width, height);
+    return pad([...head, fit(paint("  No problems found so far. A deadlock appears here once its evidence is certain (or proven) and it holds for two updates in a row.", STYLES.dim), width)], width, height);
   }
   const body: string[] = [];
   let selectedStart = 0;

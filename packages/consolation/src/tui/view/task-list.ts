@@ -1,7 +1,7 @@
 /** The home screen: every task, top-like, one row each; only visible rows are drawn. */
 import { formatDuration } from "../../format/duration.js";
 import { ellipsize, fit, paint } from "../term/ansi.js";
-import { arrangeTasks, TASK_COLUMNS, TASK_DROP_ORDER } from "../state/task-columns.js";
+import { arrangeTasks, showsProcess, TASK_COLUMNS, TASK_DROP_ORDER, TASK_PROCESS_COLUMN } from "../state/task-columns.js";
 import { resolveOffset, resolveSelection } from "../state/table-selection.js";
 import type { TableState } from "../state/ui-state.js";
 import type { TaskRow } from "../state/view-model.js";
@@ -40,13 +40,15 @@ function cell(row: TaskRow, column: number): string {
       return String(row.polls);
     case 10:
       return row.warnings > 0 ? paint(`⚠ ${row.warnings}`, STYLES.warnBanner) : "";
+    case TASK_PROCESS_COLUMN:
+      return ellipsize(row.process ?? "", TASK_COLUMNS[TASK_PROCESS_COLUMN]!.width);
     default:
       return row.location;
   }
 }
 
 export function countStates(rows: readonly TaskRow[]): Record<TaskRow["state"], number> {
-  const counts = { running: 0, ready: 0, blocked: 0, completed: 0 };
+  const counts = { running: 0, scheduled: 0, blocked: 0, idle: 0, done: 0 };
   for (const row of rows) counts[row.state]++;
   return counts;
 }
@@ -58,11 +60,11 @@ export function renderTaskList(all: readonly TaskRow[], table: TableState, width
   const filter = filterInput !== null ? filterInput : table.filter;
   const title =
     `${paint(`Tasks (${all.length})`, STYLES.title)}  ` +
-    `${paint(`running ${counts.running}`, { fg: 2 })}  ${paint(`ready ${counts.ready}`, { fg: 3 })}  ` +
-    `${paint(`blocked ${counts.blocked}`, { fg: 1 })}  ${paint(`done ${counts.completed}`, STYLES.dim)}` +
+    `${paint(`running ${counts.running}`, { fg: 2 })}  ${paint(`scheduled ${counts.scheduled}`, { fg: 3 })}  ` +
+    `${paint(`blocked ${counts.blocked}`, { fg: 1 })}  idle ${counts.idle}  ${paint(`done ${counts.done}`, STYLES.dim)}` +
     `   sort: ${sortColumn.header} ${table.descending ? "▼" : "▲"}` +
     (filter ? `   filter: "${filter}" (${rows.length} shown)` : "");
-  const placed = layoutColumns(TASK_COLUMNS, width, TASK_DROP_ORDER);
+  const placed = placeColumns(showsProcess(all), width);
   const header = joinCells(placed, (i) => {
     const name = TASK_COLUMNS[i]!.header;
     return i === table.sortColumn ? paint(name, STYLES.sorted) : paint(name, STYLES.header);
@@ -74,14 +76,28 @@ export function renderTaskList(all: readonly TaskRow[], table: TableState, width
   for (let i = offset; i < Math.min(rows.length, offset + visible); i++) {
     const row = rows[i]!;
     const line = fit(joinCells(placed, (c) => cell(row, c)), width);
-    lines.push(i === selected ? paint(fit(stripForSelection(row, placed), width), STYLES.selected) : row.state === "completed" ? paint(line, STYLES.dim) : line);
+    lines.push(i === selected ? paint(fit(stripForSelection(row, placed), width), STYLES.selected) : row.state === "done" ? paint(line, STYLES.dim) : line);
   }
   if (rows.length === 0) lines.push(fit(paint(filter ? "  no task matches the filter" : "  no tasks yet", STYLES.dim), width));
   while (lines.length < height) lines.push(" ".repeat(width));
   return lines.slice(0, height);
 }
 
+/**
+ * One target: the usual columns. Several: the process column first (never
+ * dropped), then the usual ones. Placed columns keep their TASK_COLUMNS index.
+ */
+function placeColumns(withProcess: boolean, width: number): ReturnType<typeof layoutColumns> {
+  const order = withProcess ? [TASK_PROCESS_COLUMN, ...TASK_COLUMNS.keys()].slice(0, TASK_COLUMNS.length) : [...TASK_COLUMNS.keys()].slice(0, TASK_PROCESS_COLUMN);
+  const placed = layoutColumns(
+    order.map((i) => TASK_COLUMNS[i]!),
+    width,
+    TASK_DROP_ORDER.map((i) => order.indexOf(i)),
+  );
+  return placed.map((p) => ({ ...p, index: order[p.index]! }));
+}
+
 /** The highlighted row is drawn without inner colours so the inverse bar reads as one block. */
 function stripForSelection(row: TaskRow, placed: ReturnType<typeof layoutColumns>): string {
-  return joinCells(placed, (c) => (c === 3 ? (row.state === "completed" ? "done" : row.state) : c === 10 ? (row.warnings > 0 ? `⚠ ${row.warnings}` : "") : cell(row, c)));
+  return joinCells(placed, (c) => (c === 3 ? row.state : c === 10 ? (row.warnings > 0 ? `⚠ ${row.warnings}` : "") : cell(row, c)));
 }

@@ -27,7 +27,7 @@ export function renderTaskView(detail: TaskDetail | undefined, histograms: TaskH
     return pad(out, width, height);
   }
   const row = detail.row;
-  add(`${paint(`Task ${row.id}`, STYLES.title)}${row.name ? ` ${paint(row.name, STYLES.title)}` : ""}  ${stateText(row.state)}  ${paint("kind", STYLES.label)} ${row.kind}`);
+  add(`${paint(`Task ${row.id}`, STYLES.title)}${row.name ? ` ${paint(row.name, STYLES.title)}` : ""}  ${stateText(row.state)}  ${paint("kind", STYLES.label)} ${row.kind}${row.process !== undefined ? `  ${paint("process", STYLES.label)} ${row.process}` : ""}`);
   add(`${paint("spawned at", STYLES.label)} ${row.location || "unknown"}   ${paint("parent", STYLES.label)} ${detail.parent ? detail.parent.label : "none known"}`);
   add(
     `${paint("total", STYLES.label)} ${formatDuration(row.totalNs)}  ${paint("busy", STYLES.label)} ${formatDuration(row.busyNs)} (${pctOf(row.busyNs, row.totalNs)})` +
@@ -51,7 +51,8 @@ export function renderTaskView(detail: TaskDetail | undefined, histograms: TaskH
       if (wait.awaitLocation && wait !== site) add(`    ${paint("at", STYLES.label)} ${wait.awaitLocation}${wait.awaitSource ? `  ${wait.awaitSource}` : ""}`);
     });
   } else {
-    add(paint(row.state === "blocked" ? "Waiting on: nothing the target reported (I/O, a timer, or an uninstrumented future)" : "Waiting on: nothing", STYLES.dim));
+    // An idle task with no reported wait awaits something the target does not instrument.
+    add(paint(row.state === "idle" ? "Waiting on: nothing the target reported (I/O, a timer, or an uninstrumented future)" : "Waiting on: nothing", STYLES.dim));
   }
   add();
   const w = detail.wakers;

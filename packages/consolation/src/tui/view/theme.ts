@@ -22,13 +22,14 @@ export const STYLES = {
 
 const STATE_STYLE: Readonly<Record<TaskState, Style>> = {
   running: { fg: COLORS.green },
-  ready: { fg: COLORS.yellow },
+  scheduled: { fg: COLORS.yellow },
   blocked: { fg: COLORS.red },
-  completed: { dim: true },
+  idle: {},
+  done: { dim: true },
 };
 
 export function stateText(state: TaskState): string {
-  return paint(state === "completed" ? "done" : state, STATE_STYLE[state]);
+  return paint(state, STATE_STYLE[state]);
 }
 
 const SEVERITY_STYLE: Readonly<Record<Severity, Style>> = {
