@@ -20,6 +20,7 @@
  *   or it does not match (the wrong place is a miss).
  */
 import { execFile } from "node:child_process";
+import { expect } from "vitest";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -256,4 +257,15 @@ export async function runBatches<C extends { readonly name: string }>(
   }
   await Promise.all(Array.from({ length: Math.min(width, cases.length) }, worker));
   return results;
+}
+
+/** Asserts one case came out right; the judgement's diff is the failure message. */
+export function expectCaseRight(outcomes: ReadonlyMap<string, CaseOutcome | Error>, name: string): void {
+  const outcome = outcomes.get(name);
+  if (outcome === undefined) throw new Error(`case ${name} was not run`);
+  if (outcome instanceof Error) throw outcome;
+  if (process.env.ACCURACY_VERBOSE) console.log(`${outcome.report}\n${JSON.stringify(outcome.problems, null, 1)}`);
+  if (!passed(outcome)) expect.fail(outcome.report);
+  expect(outcome.judgement.misses).toEqual([]);
+  expect(outcome.judgement.falseAlarms).toEqual([]);
 }

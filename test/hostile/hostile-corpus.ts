@@ -7,7 +7,8 @@
  * say about them), plus a third task with the 1 MB name.
  */
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
+import { UpdateSchema, type Update } from "@insight/protocol";
+import { bool, fixtureClock, str, u64 } from "../web/hostile-fixture.js";
 
 export const PIECES = [
   "\x1b]0;pwned-title\x07",
@@ -34,22 +35,9 @@ export const HOSTILE_MUTEX_A = `ledger ${PIECES.slice(0, 7).join("")}`;
 export const HOSTILE_MUTEX_B = `journal ${PIECES.slice(7).join("")}`;
 export const HOSTILE_FILE = `src/\x1b]0;t\x07\u202e<evil>"&.rs`;
 
-const str = (name: string, value: string) => ({ name: { case: "strName" as const, value: name }, value: { case: "strVal" as const, value } });
-const u64 = (name: string, value: bigint) => ({ name: { case: "strName" as const, value: name }, value: { case: "u64Val" as const, value } });
-const bool = (name: string, value: boolean) => ({ name: { case: "strName" as const, value: name }, value: { case: "boolVal" as const, value } });
 
 export function hostileCorpusUpdates(): Update[] {
-  const startNs = BigInt(Date.now()) * 1_000_000n - 5_000_000_000n;
-  const at = (ms: number) => nanosToTimestamp(startNs + BigInt(ms) * 1_000_000n);
-  const taskStats = (lastPollMs: number) => ({
-    createdAt: at(0),
-    lastWake: at(lastPollMs - 1),
-    wakes: 2n,
-    wakerClones: 2n,
-    wakerDrops: 1n,
-    scheduledTime: { nanos: 1_000_000 },
-    pollStats: { polls: 2n, firstPoll: at(1), lastPollStarted: at(lastPollMs), lastPollEnded: at(lastPollMs + 3), busyTime: { nanos: 4_000_000 } },
-  });
+  const { at, taskStats } = fixtureClock();
   const mutex = (name: string, holder: bigint) => ({
     createdAt: at(0),
     attributes: [{ field: bool("locked", true) }, { field: str("insight.name", name) }, { field: str("insight.owners", `holder:${holder}`) }, { field: str(`attr ${PIECES[0]}`, PIECES[5]) }],

@@ -18,11 +18,13 @@ export const HOSTILE = {
   field: "<a href=javascript:alert(6)>x</a>",
 } as const;
 
-const str = (name: string, value: string) => ({ name: { case: "strName" as const, value: name }, value: { case: "strVal" as const, value } });
-const u64 = (name: string, value: bigint) => ({ name: { case: "strName" as const, value: name }, value: { case: "u64Val" as const, value } });
-const bool = (name: string, value: boolean) => ({ name: { case: "strName" as const, value: name }, value: { case: "boolVal" as const, value } });
+/** Protocol field values for the fixtures' attributes. */
+export const str = (name: string, value: string) => ({ name: { case: "strName" as const, value: name }, value: { case: "strVal" as const, value } });
+export const u64 = (name: string, value: bigint) => ({ name: { case: "strName" as const, value: name }, value: { case: "u64Val" as const, value } });
+export const bool = (name: string, value: boolean) => ({ name: { case: "strName" as const, value: name }, value: { case: "boolVal" as const, value } });
 
-export function hostileUpdates(): Update[] {
+/** Timestamps `ms` after a start 5 s ago, and stats of an idle task polled twice (last at `lastPollMs`). */
+export function fixtureClock() {
   const startNs = BigInt(Date.now()) * 1_000_000n - 5_000_000_000n;
   const at = (ms: number) => nanosToTimestamp(startNs + BigInt(ms) * 1_000_000n);
   const taskStats = (lastPollMs: number) => ({
@@ -34,6 +36,11 @@ export function hostileUpdates(): Update[] {
     scheduledTime: { nanos: 1_000_000 },
     pollStats: { polls: 2n, firstPoll: at(1), lastPollStarted: at(lastPollMs), lastPollEnded: at(lastPollMs + 3), busyTime: { nanos: 4_000_000 } },
   });
+  return { at, taskStats };
+}
+
+export function hostileUpdates(): Update[] {
+  const { at, taskStats } = fixtureClock();
   const mutex = (name: string, holder: bigint) => ({ createdAt: at(0), attributes: [{ field: bool("locked", true) }, { field: str("insight.name", name) }, { field: str("insight.owners", `holder:${holder}`) }] });
   const wait = (task: bigint, reason: string) => ({ createdAt: at(20), taskId: { id: task }, attributes: [{ field: str("insight.reason", reason) }, { field: str("insight.await_line", HOSTILE.awaitLine) }] });
   const first = create(UpdateSchema, {

@@ -91,7 +91,8 @@ export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: Sp
   }
   // Only the task's own continuations keep `context` alive from here on (see
   // task-context.ts): nothing below may store it.
-  const result = taskStorage.run(context, invokeHeld, fn);
+  // The extra reaction only matters to the GC proof; with it off, a spawn pays for none.
+  const result = taskStorage.run(context, rt.options.proof === "off" ? invoke : invokeHeld, fn);
   const join = new JoinWait(task);
   const done = () => {
     try {

@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { rustBin } from "../../support/rust-peers.js";
-import { passed, type CaseOutcome } from "../verdict.js";
+import { type CaseOutcome, expectCaseRight } from "../verdict.js";
 import { tokioCases } from "./cases.js";
 import { runBatches } from "./run-case.js";
 
@@ -32,13 +32,6 @@ describe("tokio accuracy corpus", () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", (name) => {
-    const outcome = outcomes.get(name);
-    if (outcome === undefined) throw new Error(`case ${name} was not run`);
-    if (outcome instanceof Error) throw outcome;
-    if (process.env.ACCURACY_VERBOSE) console.log(`${outcome.report}\n${JSON.stringify(outcome.problems, null, 1)}`);
-    // The diff is the failure message: what was expected, what check said.
-    if (!passed(outcome)) expect.fail(outcome.report);
-    expect(outcome.judgement.misses).toEqual([]);
-    expect(outcome.judgement.falseAlarms).toEqual([]);
+    expectCaseRight(outcomes, name);
   });
 });
