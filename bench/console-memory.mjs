@@ -6,8 +6,8 @@
 //
 //   node bench/console-memory.mjs [none|store] [tasks] [seconds] [snapshot-path]
 import { writeHeapSnapshot } from "node:v8";
-import { ConsoleClient, parseTarget, watchTarget } from "@insight/client";
-import { RuntimeStore } from "@insight/engine";
+import { ConsoleClient, parseTarget, watchTarget } from "@async-insight/client";
+import { RuntimeStore } from "@async-insight/engine";
 import { startManyTasks } from "./lib/many-tasks.mjs";
 
 const mode = process.argv[2] ?? "store";

@@ -12,7 +12,7 @@
 //   node bench/consoles.mjs [counts=1,8,50] [hold=10] [warmup=30]
 import { fork } from "node:child_process";
 import http from "node:http";
-import { ConsoleClient, parseTarget, watchTarget } from "@insight/client";
+import { ConsoleClient, parseTarget, watchTarget } from "@async-insight/client";
 import { startSpawningApp } from "./lib/app-process.mjs";
 
 if (process.argv[2] === "--consoles") {

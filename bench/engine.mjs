@@ -6,8 +6,8 @@
 // Figures go to BENCHMARKS.md under "## Engine". Builds real protobuf
 // Updates (outside the timed regions) and feeds the built engine from dist/.
 import { create } from "@bufbuild/protobuf";
-import { FieldSchema, IdSchema, PollStatsSchema, UpdateSchema, nanosToDuration, nanosToTimestamp, tasks } from "@insight/protocol";
-import { IncrementalSccs, RuntimeStore } from "@insight/engine";
+import { FieldSchema, IdSchema, PollStatsSchema, UpdateSchema, nanosToDuration, nanosToTimestamp, tasks } from "@async-insight/protocol";
+import { IncrementalSccs, RuntimeStore } from "@async-insight/engine";
 
 const T0 = 1_700_000_000_000_000_000n;
 const MS = 1_000_000n;

@@ -11,7 +11,7 @@
 // Build first: npx tsc -b
 //
 //   node bench/host-attach.mjs [seconds=300] [every=30] [consoles=4] [window=4]
-import { ConsoleClient, fetchSnapshot, parseTarget, watchTarget } from "@insight/client";
+import { ConsoleClient, fetchSnapshot, parseTarget, watchTarget } from "@async-insight/client";
 import { startSpawningApp } from "./lib/app-process.mjs";
 
 const seconds = Number(process.argv[2] ?? 300);

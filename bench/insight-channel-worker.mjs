@@ -2,8 +2,8 @@
 // "with insight" (init, hooks) cannot leak into the other variants.
 // Two tasks bounce a counter through two capacity-1 queues: every recv finds
 // the queue empty and blocks, the worst case for per-wait bookkeeping.
-import * as insight from "insight";
-import { Channel } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel } from "async-insight/sync";
 
 const [variant, messages] = [process.argv[2], Number(process.argv[3])];
 

@@ -1,6 +1,6 @@
 // A console attached to a target for the duration of a benchmark: watches
 // updates (as tokio-console does) and counts what it receives.
-import { ConsoleClient, parseTarget } from "@insight/client";
+import { ConsoleClient, parseTarget } from "@async-insight/client";
 
 const client = new ConsoleClient(parseTarget(`http://127.0.0.1:${process.argv[2]}`));
 const abort = new AbortController();

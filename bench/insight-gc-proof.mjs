@@ -68,7 +68,7 @@ async function waitFor(fn, timeoutMs = 20_000) {
 
 /** A process with `heapMb` MB of live objects and one stuck task, swept `sweeps` times. */
 async function heapApp() {
-  const insight = await import("insight");
+  const insight = await import("async-insight");
   const { internalState } = await import("../packages/insight/dist/insight.js");
   const { queryObjects } = await import("node:v8");
   insight.init({ listenPort: 0 });

@@ -3,8 +3,8 @@
 // init(). The handler does what a small service does: takes a permit, spawns a
 // task that awaits a few promises and builds a JSON reply.
 import http from "node:http";
-import * as insight from "insight";
-import { Semaphore } from "insight/sync";
+import * as insight from "async-insight";
+import { Semaphore } from "async-insight/sync";
 
 const mode = process.env.INSIGHT_MODE ?? "plain";
 const handle = mode === "plain" ? undefined : insight.init({ listenPort: 0 });

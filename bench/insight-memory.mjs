@@ -11,8 +11,8 @@ const self = fileURLToPath(import.meta.url);
 
 if (process.argv[3] === "--child") {
   const variant = process.argv[4];
-  const insight = await import("insight");
-  const { Notify } = await import("insight/sync");
+  const insight = await import("async-insight");
+  const { Notify } = await import("async-insight/sync");
   if (variant !== "plain") insight.init({ listenPort: 0, eventBufferCapacity: tasks * 2, deep: variant === "deep" });
   const gc = globalThis.gc;
   gc();

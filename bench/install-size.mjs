@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../scripts/lib/paths.mjs";
 
-const wanted = process.argv[2] ?? "insight";
+const wanted = process.argv[2] ?? "async-insight";
 const root = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
 const workspaces = new Map(
   root.workspaces.map((path) => [JSON.parse(readFileSync(join(repoRoot, path, "package.json"), "utf8")).name, path]),

@@ -2,7 +2,7 @@
 // Web console with thousands of tasks in the dependency graph: time to first
 // render and the cost of a live update, server side (engine fold + snapshot)
 // and in Debian's chromium (SSE → parse → table/graph → paint). Run after
-// `npx tsc -b && npm run build -w @insight/web`:
+// `npx tsc -b && npm run build -w @async-insight/web`:
 //
 //   node bench/web-graph.mjs [--tasks 5000] [--channels 100] [--updates 20]
 //
@@ -11,7 +11,7 @@
 // them, so every task is a node of the graph (the page folds look-alikes into
 // clusters). Each update changes the stats of 10% of the tasks.
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
 import { chromium } from "playwright-core";
 import { WebFeed } from "../packages/consolation/dist/web/web-feed.js";
 import { startWebServer } from "../packages/consolation/dist/web/web-server.js";
@@ -27,7 +27,7 @@ const UPDATES = arg("--updates", 20);
 const RUNS = arg("--runs", 3);
 
 if (!webRootReady(defaultWebRoot())) {
-  console.error("bench/web-graph: build the page first: npm run build -w @insight/web");
+  console.error("bench/web-graph: build the page first: npm run build -w @async-insight/web");
   process.exit(2);
 }
 

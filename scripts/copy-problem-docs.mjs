@@ -2,7 +2,7 @@
 // Part of `npm run generate`: copies the problem pages (docs/problems/*.md)
 // into packages/engine/docs/problems, so that they ship as files of the
 // package that defines the lints and `consolation web` finds them through its
-// declared dependency on @insight/engine. docs/problems stays the source that
+// declared dependency on @async-insight/engine. docs/problems stays the source that
 // GitHub readers and printed paths (`docs/problems/<id>.md`) point at; the
 // copy is committed, and packages/engine/src/lints/problem-pages.test.ts
 // fails when it drifts.

@@ -7,8 +7,8 @@
 //   { cmd: "report" } -> { p50, p99, max (ms), rss, heapUsed (bytes), tasks retained }
 import http from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 // Same module instance as "insight" (dist/index.js re-exports it): for the retained counts.
 import { internalState } from "../../packages/insight/dist/insight.js";
 

@@ -8,9 +8,9 @@ import { createServer as createHttp2Server, type Http2Server } from "node:http2"
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { expectOneLineError, runCli } from "./run-cli.js";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
 import { scriptedSource } from "../support/scripted-source.js";
 
 const nowTimestamp = () => nanosToTimestamp(BigInt(Date.now()) * 1_000_000n);

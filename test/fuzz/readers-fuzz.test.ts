@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { RuntimeStore } from "@insight/engine";
+import { RuntimeStore } from "@async-insight/engine";
 import { readTraceText } from "../../packages/consolation/src/readers/collect.js";
 import { READER_ERROR } from "../../packages/consolation/src/readers/read-trace.js";
 import type { TraceFormat } from "../../packages/consolation/src/readers/runtime-event.js";

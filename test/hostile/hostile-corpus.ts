@@ -7,7 +7,7 @@
  * say about them), plus a third task with the 1 MB name.
  */
 import { create } from "@bufbuild/protobuf";
-import { UpdateSchema, type Update } from "@insight/protocol";
+import { UpdateSchema, type Update } from "@async-insight/protocol";
 import { bool, fixtureClock, str, u64 } from "../web/hostile-fixture.js";
 
 export const PIECES = [

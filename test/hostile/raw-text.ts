@@ -1,6 +1,6 @@
 /** What "no raw control bytes" and "within width bounds" mean for every output the hostile suite reads. */
 import { expect } from "vitest";
-import { displayWidth } from "@insight/engine";
+import { displayWidth } from "@async-insight/engine";
 
 /** C0 (newline aside), DEL, C1, bidi controls and marks, line/paragraph separators. */
 export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/;

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConsoleClient, parseTarget, watchTarget, type TargetWatch } from "@insight/client";
+import { ConsoleClient, parseTarget, watchTarget, type TargetWatch } from "@async-insight/client";
 import { ConsoleState } from "../support/console-state.js";
 import { freePort } from "../support/free-port.js";
 import { rustBin, startPeer, type Peer } from "../support/rust-peers.js";

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { create } from "@bufbuild/protobuf";
-import { Metadata_Kind, Metadata_Level, UpdateSchema, nanosToDuration, nanosToTimestamp, tasks, resources, type Update } from "@insight/protocol";
+import { Metadata_Kind, Metadata_Level, UpdateSchema, nanosToDuration, nanosToTimestamp, tasks, resources, type Update } from "@async-insight/protocol";
 
 export const BIG = 2n ** 53n + 7n;
 export const TASK_ID = 2n ** 64n - 2n;

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it, beforeAll } from "vitest";
-import { decodeHdrHistogram } from "@insight/protocol";
+import { decodeHdrHistogram } from "@async-insight/protocol";
 import { runPeer, rustBin } from "../support/rust-peers.js";
 
 interface Vector {

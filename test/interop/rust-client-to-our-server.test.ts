@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create, toBinary, toJson, type JsonValue } from "@bufbuild/protobuf";
-import { StateSchema, Temporality, UpdateSchema, nanosToTimestamp, tasks, type Update } from "@insight/protocol";
-import { splitUpdate, startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { StateSchema, Temporality, UpdateSchema, nanosToTimestamp, tasks, type Update } from "@async-insight/protocol";
+import { splitUpdate, startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { freePort } from "../support/free-port.js";
 import { jsonDifferences, jsonLeafCount } from "../support/json-diff.js";
 import { runPeer, rustBin, startPeer, type Peer } from "../support/rust-peers.js";

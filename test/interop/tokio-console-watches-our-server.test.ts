@@ -7,8 +7,8 @@
 import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
-import { Metadata_Kind, Metadata_Level, UpdateSchema, nanosToDuration, nanosToTimestamp, tasks } from "@insight/protocol";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { Metadata_Kind, Metadata_Level, UpdateSchema, nanosToDuration, nanosToTimestamp, tasks } from "@async-insight/protocol";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { tokioConsoleBin } from "../support/rust-peers.js";
 import { scriptedSource } from "../support/scripted-source.js";
 import { TmuxSession } from "../support/tmux.js";

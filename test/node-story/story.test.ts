@@ -14,9 +14,9 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fieldName, fieldValue, type Update, type FieldValue } from "@insight/protocol";
-import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/client";
-import { RuntimeStore } from "@insight/engine";
+import { fieldName, fieldValue, type Update, type FieldValue } from "@async-insight/protocol";
+import { ConsoleClient, fetchSnapshot, parseTarget } from "@async-insight/client";
+import { RuntimeStore } from "@async-insight/engine";
 import { waitFor } from "../support/wait-for.js";
 
 const SERVER = fileURLToPath(new URL("../../examples/node/prototype-channel/server.mjs", import.meta.url));

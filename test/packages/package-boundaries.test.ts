@@ -57,7 +57,7 @@ const packageName = (specifier: string): string => specifier.split("/").slice(0,
 describe("package boundaries", () => {
   it("has every workspace package on the list", () => {
     expect(packages.map((p) => p.manifest.name).sort()).toEqual(
-      ["@insight/client", "@insight/engine", "@insight/protocol", "@insight/web", "@insight/web-contract", "consolation", "insight"].sort(),
+      ["@async-insight/client", "@async-insight/engine", "@async-insight/protocol", "@async-insight/web", "@async-insight/web-contract", "async-consolation", "async-insight"].sort(),
     );
   });
 
@@ -66,7 +66,7 @@ describe("package boundaries", () => {
       const sources = runtimeSources(dir);
       const all = sources.flatMap(specifiers);
       // The web page is bundled at build time: what it imports is a build input, not something it loads when served.
-      const bundled = manifest.name === "@insight/web";
+      const bundled = manifest.name === "@async-insight/web";
 
       it("declares every package its code loads at run time as a dependency", () => {
         const declared = new Set(Object.keys(manifest.dependencies ?? {}));
@@ -123,9 +123,9 @@ describe("package boundaries", () => {
   });
 
   it("keeps the library's install free of the client, the engine and the console", () => {
-    const library = packages.find((p) => p.manifest.name === "insight")!.manifest;
-    expect(Object.keys(library.dependencies ?? {}).sort()).toEqual(["@bufbuild/protobuf", "@insight/protocol"]);
-    const protocol = packages.find((p) => p.manifest.name === "@insight/protocol")!.manifest;
+    const library = packages.find((p) => p.manifest.name === "async-insight")!.manifest;
+    expect(Object.keys(library.dependencies ?? {}).sort()).toEqual(["@async-insight/protocol", "@bufbuild/protobuf"]);
+    const protocol = packages.find((p) => p.manifest.name === "@async-insight/protocol")!.manifest;
     expect(Object.keys(protocol.dependencies ?? {})).toEqual(["@bufbuild/protobuf"]);
   });
 });

@@ -1,6 +1,6 @@
 // An ordinary HTTP service built on generic-pool and async-mutex, with
 // insight added the way a user adds it (issue 14): `insight.init()` when
-// SERVICE_INIT=1, or started with `node --import insight/register`. Used by
+// SERVICE_INIT=1, or started with `node --import async-insight/register`. Used by
 // pool-lock-service.test.ts. The test reads this file's line numbers, so the
 // awaits it checks stay on lines containing their marker comment.
 //
@@ -13,7 +13,7 @@ import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import genericPool from "generic-pool";
 import { Mutex } from "async-mutex";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 if (process.env.SERVICE_INIT === "1") insight.init();
 

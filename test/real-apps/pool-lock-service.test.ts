@@ -1,7 +1,7 @@
 /**
  * Issue 14 on an ordinary service (pool-lock-service.mjs): generic-pool and
- * async-mutex, not insight/sync, with insight added by `init()` or by
- * `node --import insight/register`. Three transfers deadlock on a pool of 2,
+ * async-mutex, not async-insight/sync, with insight added by `init()` or by
+ * `node --import async-insight/register`. Three transfers deadlock on a pool of 2,
  * a rebuild holds the index lock while waiting for the pool, two reports wait
  * for that lock, and every client gives up after 1 s. `consolation dump --json`
  * (the built CLI: run `npx tsc -b` first) must show each hung request with its
@@ -122,7 +122,7 @@ const awaited = (op: DumpOp) => /a promise created at (.*):\d+$/.exec(String(op.
 
 describe.each([
   ["init()", [], { SERVICE_INIT: "1" }],
-  ["--import insight/register", ["--import", "insight/register"], {}],
+  ["--import async-insight/register", ["--import", "async-insight/register"], {}],
 ] as const)("a service with insight started by %s", (_how, args, env) => {
   it("shows every hung request's await site and what it awaits, and keeps the orphaned handlers", async () => {
     const ports = await startService([...args], env);

@@ -7,12 +7,12 @@
  * a valid request gets a non-OK grpc-status (never a bare stream reset).
  */
 import { fromBinary, type DescMessage } from "@bufbuild/protobuf";
-import { InstrumentRequestSchema, PauseRequestSchema, ResumeRequestSchema, StateRequestSchema, TaskDetailsRequestSchema } from "@insight/protocol";
-import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/client";
+import { InstrumentRequestSchema, PauseRequestSchema, ResumeRequestSchema, StateRequestSchema, TaskDetailsRequestSchema } from "@async-insight/protocol";
+import { ConsoleClient, fetchSnapshot, parseTarget } from "@async-insight/client";
 import fc from "fast-check";
 import http2 from "node:http2";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import * as insight from "insight";
+import * as insight from "async-insight";
 import { rawCall, rawFrame, type RawCallResult } from "../../packages/protocol/src/testdata/raw-grpc-call.js";
 
 const SERVICE = "/rs.tokio.console.instrument.Instrument";

@@ -8,8 +8,8 @@
  * into the host's stderr. Runs the built library (npx tsc -b first).
  */
 import { create, toBinary } from "@bufbuild/protobuf";
-import { InstrumentRequestSchema } from "@insight/protocol";
-import { ConsoleClient, fetchSnapshot, parseTarget, watchTarget } from "@insight/client";
+import { InstrumentRequestSchema } from "@async-insight/protocol";
+import { ConsoleClient, fetchSnapshot, parseTarget, watchTarget } from "@async-insight/client";
 import { fork, type ChildProcess } from "node:child_process";
 import http2 from "node:http2";
 import { fileURLToPath } from "node:url";

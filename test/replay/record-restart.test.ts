@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { CONSOLATION_BIN, runCli } from "../cli/run-cli.js";
 import { healthyProcessUpdate, processStart, stuckProcessUpdate } from "../support/process-fixtures.js";
 import { scriptedSource } from "../support/scripted-source.js";

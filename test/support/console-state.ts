@@ -4,8 +4,8 @@
  * field names. Deliberately simple (nothing is ever evicted) so tests can ask
  * "has X arrived yet?" of a live target without depending on the engine.
  */
-import { fieldName, fieldValue, type FieldValue, type Field, type Metadata, type Update } from "@insight/protocol";
-import type { asyncOps, resources, tasks } from "@insight/protocol";
+import { fieldName, fieldValue, type FieldValue, type Field, type Metadata, type Update } from "@async-insight/protocol";
+import type { asyncOps, resources, tasks } from "@async-insight/protocol";
 
 export class ConsoleState {
   readonly metadata = new Map<bigint, Metadata>();

@@ -8,7 +8,7 @@
  * task 1 "fresh" idles on a plain promise, with its waker.
  */
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 
 const str = (name: string, value: string) => ({ name: { case: "strName" as const, value: name }, value: { case: "strVal" as const, value } });
 const u64 = (name: string, value: bigint) => ({ name: { case: "strName" as const, value: name }, value: { case: "u64Val" as const, value } });

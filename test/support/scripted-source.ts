@@ -5,8 +5,8 @@
  * and resume are broadcast to every open WatchState stream.
  */
 import { create } from "@bufbuild/protobuf";
-import { StateSchema, Temporality, type State, type Update, type tasks } from "@insight/protocol";
-import { GrpcError, GrpcStatus, type InstrumentSource } from "@insight/protocol/server";
+import { StateSchema, Temporality, type State, type Update, type tasks } from "@async-insight/protocol";
+import { GrpcError, GrpcStatus, type InstrumentSource } from "@async-insight/protocol/server";
 
 export interface ScriptedContent {
   /** Sent in order on every WatchUpdates call; empty means the stream stays silent. */

@@ -5,9 +5,9 @@
  * process keeps what it knew.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Update } from "@insight/protocol";
-import { ConsoleClient, type ConnectionState } from "@insight/client";
-import { startInstrumentServer, type InstrumentSource, type RunningInstrumentServer } from "@insight/protocol/server";
+import type { Update } from "@async-insight/protocol";
+import { ConsoleClient, type ConnectionState } from "@async-insight/client";
+import { startInstrumentServer, type InstrumentSource, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { createEngineSource } from "../../packages/consolation/src/tui/state/from-engine.js";
 import { LiveFeed } from "../../packages/consolation/src/tui/conn/feed.js";
 import { healthyProcessUpdate, processStart, stuckProcessUpdate } from "../support/process-fixtures.js";

@@ -6,8 +6,8 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { runCli } from "../cli/run-cli.js";
 import { processStart, stuckProcessUpdate } from "../support/process-fixtures.js";
 import { scriptedSource } from "../support/scripted-source.js";

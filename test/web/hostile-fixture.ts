@@ -7,7 +7,7 @@
  * only when two consecutive updates show it.
  */
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 
 export const HOSTILE = {
   taskA: "<img src=x onerror=alert(1)>",

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { scriptedSource } from "../support/scripted-source.js";
 import { haveChromium, launchChromium, screenshot, watchForScripts } from "./browser.js";
 import { HOSTILE, hostileUpdates } from "./hostile-fixture.js";

@@ -4,8 +4,8 @@
  * restarts on the same port.
  */
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import { startLiveWebConsole, type RunningWebConsole } from "../../packages/consolation/src/web/web-command.js";

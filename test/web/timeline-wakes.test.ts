@@ -3,8 +3,8 @@
  * target says who woke whom (insight's `insight.woken_by`), and zooms.
  */
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
 import type { RunningWebConsole } from "../../packages/consolation/src/web/web-command.js";

@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startInstrumentServer } from "@insight/protocol/server";
+import { startInstrumentServer } from "@async-insight/protocol/server";
 import { expectOneLineError, runCli } from "../cli/run-cli.js";
 import { scriptedSource } from "../support/scripted-source.js";
-import type { WebSnapshot } from "@insight/web-contract";
+import type { WebSnapshot } from "@async-insight/web-contract";
 import { ensureWebBuilt } from "./browser.js";
 import { startWebCli } from "./cli-process.js";
 import { HOSTILE, hostileUpdates } from "./hostile-fixture.js";
@@ -56,8 +56,8 @@ describe("consolation web", () => {
       expect(snapshot.tasks.map((t) => t.name).sort()).toEqual([HOSTILE.taskB, HOSTILE.taskA].sort());
       const pause = await fetch(`${url}api/pause`, { method: "POST", headers: { "X-Insight-Command": "1" } });
       expect(pause.status).toBe(409);
-      // The page and the problem pages come from the declared dependencies: @insight/web's dist/ and the
-      // copy of docs/problems that @insight/engine ships.
+      // The page and the problem pages come from the declared dependencies: @async-insight/web's dist/ and the
+      // copy of docs/problems that @async-insight/engine ships.
       expect(await (await fetch(url)).text()).toBe(readFileSync(new URL("../../packages/web/dist/index.html", import.meta.url), "utf8"));
       const docs = await fetch(`${url}api/docs?lint=deadlock-cycle`);
       expect(await docs.text()).toBe(readFileSync(new URL("../../docs/problems/deadlock-cycle.md", import.meta.url), "utf8"));

@@ -1,9 +1,9 @@
 // A program that silently exits because its only task waits on itself:
 // run with INSIGHT_EXIT_REPORT=1 to be told why.
 //
-//   INSIGHT_EXIT_REPORT=1 node --import insight/register examples/node/exit-report/self-deadlock.mjs
-import * as insight from "insight";
-import { Channel } from "insight/sync";
+//   INSIGHT_EXIT_REPORT=1 node --import async-insight/register examples/node/exit-report/self-deadlock.mjs
+import * as insight from "async-insight";
+import { Channel } from "async-insight/sync";
 
 insight.init({ listenPort: Number(process.env.INSIGHT_PORT ?? 0) });
 

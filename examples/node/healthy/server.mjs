@@ -9,8 +9,8 @@
 // PORT sets the HTTP port (0 = any free port); INSIGHT_BIND (host:port) or
 // INSIGHT_PORT set the console port.
 import http from "node:http";
-import * as insight from "insight";
-import { Channel, Mutex } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, Mutex } from "async-insight/sync";
 
 const console_ = insight.init();
 

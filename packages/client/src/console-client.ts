@@ -15,7 +15,7 @@ import { createClient, type Client } from "@connectrpc/connect";
 import type { UniversalClientFn } from "@connectrpc/connect/protocol";
 import { createGrpcTransport, createNodeHttpClient, Http2SessionManager } from "@connectrpc/connect-node";
 import { create } from "@bufbuild/protobuf";
-import { IdSchema, Instrument, type State, type tasks, type Update } from "@insight/protocol";
+import { IdSchema, Instrument, type State, type tasks, type Update } from "@async-insight/protocol";
 import { formatTarget } from "./target.js";
 import { tokenFor } from "./target-token.js";
 import { readUpdates } from "./update-stream.js";

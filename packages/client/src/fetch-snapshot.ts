@@ -3,7 +3,7 @@
  * split a large snapshot into several messages; they share the same `now`,
  * so reading continues while messages with that timestamp keep arriving.
  */
-import type { Update } from "@insight/protocol";
+import type { Update } from "@async-insight/protocol";
 import type { ConsoleClient } from "./console-client.js";
 import { describeConnectionError } from "./describe-error.js";
 

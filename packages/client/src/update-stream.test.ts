@@ -2,7 +2,7 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { UniversalClientFn } from "@connectrpc/connect/protocol";
 import { describe, expect, it } from "vitest";
-import { updateSections, UpdateSchema, type Update } from "@insight/protocol";
+import { updateSections, UpdateSchema, type Update } from "@async-insight/protocol";
 // The protocol's shared fixture; it is test data, so it is not exported from the package.
 import { richUpdate } from "../../protocol/src/testdata/rich-update.js";
 import { readUpdates } from "./update-stream.js";

@@ -18,7 +18,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createAsyncIterable, type UniversalClientFn } from "@connectrpc/connect/protocol";
 import { requestHeader, validateResponse, validateTrailer } from "@connectrpc/connect/protocol-grpc";
-import { detachLazyUpdate, lazyUpdateFromBinary, type Update } from "@insight/protocol";
+import { detachLazyUpdate, lazyUpdateFromBinary, type Update } from "@async-insight/protocol";
 
 const HEADER_BYTES = 5;
 /** The request: one empty InstrumentRequest, framed. */

@@ -8,7 +8,7 @@
  * dead one is not hammered.
  */
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { State, Update } from "@insight/protocol";
+import type { State, Update } from "@async-insight/protocol";
 import type { ConsoleClient } from "./console-client.js";
 import { describeConnectionError } from "./describe-error.js";
 

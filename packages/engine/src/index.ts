@@ -1,5 +1,5 @@
 /**
- * @insight/engine: the pure analysis engine. Feed a {@link RuntimeStore}
+ * @async-insight/engine: the pure analysis engine. Feed a {@link RuntimeStore}
  * with protocol messages; read tasks, resources, waits, freers, deadlock
  * cycles and problems back; export graphs and traces. No I/O anywhere.
  */

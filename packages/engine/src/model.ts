@@ -7,7 +7,7 @@
  * (timestamps are nanoseconds since the Unix epoch, as on the wire). Display
  * ids are `bigint` too, because tokio's `task.id` is a u64.
  */
-import type { FieldValue, HdrHistogram } from "@insight/protocol";
+import type { FieldValue, HdrHistogram } from "@async-insight/protocol";
 
 /** Integer nanoseconds (a timestamp since the epoch, or a duration). */
 export type Nanos = bigint;

@@ -6,7 +6,7 @@
  * in one synchronous run (1.4 s of stall for one `dump` of an app spawning
  * 200 tasks/s, 30 s after start).
  */
-import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/client";
+import { ConsoleClient, fetchSnapshot, parseTarget } from "@async-insight/client";
 import { afterAll, expect, it } from "vitest";
 import * as insight from "./index.js";
 

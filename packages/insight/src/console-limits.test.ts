@@ -3,7 +3,7 @@
  * a bind other machines can reach, a token that every call must carry, and
  * a cap on consoles whose refusal a console shows and recovers from.
  */
-import { ConsoleClient, fetchSnapshot, parseTarget, SnapshotError, watchTarget, type ConnectionState } from "@insight/client";
+import { ConsoleClient, fetchSnapshot, parseTarget, SnapshotError, watchTarget, type ConnectionState } from "@async-insight/client";
 import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { afterEach, expect, it } from "vitest";
 import * as insight from "./index.js";

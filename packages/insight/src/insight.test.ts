@@ -4,8 +4,8 @@
  * owners, task details histograms, pause and resume.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeHdrHistogram, fieldName, fieldValue, Temporality, type FieldValue, type Update } from "@insight/protocol";
-import { ConsoleClient, fetchSnapshot, parseTarget } from "@insight/client";
+import { decodeHdrHistogram, fieldName, fieldValue, Temporality, type FieldValue, type Update } from "@async-insight/protocol";
+import { ConsoleClient, fetchSnapshot, parseTarget } from "@async-insight/client";
 import { fileURLToPath } from "node:url";
 import * as insight from "./index.js";
 import { Channel, Mutex } from "./sync.js";

@@ -2,7 +2,7 @@
  * Starting and stopping insight: `init()` installs the runtime registry, the
  * poll hooks, request tasks and the console server; `shutdown()` removes them.
  */
-import { startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { channel } from "node:diagnostics_channel";
 import { basename } from "node:path";
 import { captureSite } from "./private/callsite.js";

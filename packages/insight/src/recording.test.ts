@@ -8,8 +8,8 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, expect, it } from "vitest";
-import { fieldName, fieldValue } from "@insight/protocol";
-import { decodeRecordingLine } from "@insight/protocol/recording";
+import { fieldName, fieldValue } from "@async-insight/protocol";
+import { decodeRecordingLine } from "@async-insight/protocol/recording";
 import * as insight from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "insight-recording-"));

@@ -1,5 +1,5 @@
 /**
- * `insight/sync`: async primitives shaped like tokio::sync. They work as plain
+ * `async-insight/sync`: async primitives shaped like tokio::sync. They work as plain
  * primitives at near-zero cost; after `init()` each one created reports its
  * state and every wait to consoles.
  */

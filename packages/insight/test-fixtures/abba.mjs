@@ -3,8 +3,8 @@
 // count as user code. `mark` notes the line it is called on as the runtime
 // sees it (the test runner may shift lines when it transforms this file), and
 // each lock() shares its line with a mark.
-import { spawn } from "insight";
-import { Mutex, Notify } from "insight/sync";
+import { spawn } from "async-insight";
+import { Mutex, Notify } from "async-insight/sync";
 
 export const lines = {};
 

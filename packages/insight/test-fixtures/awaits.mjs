@@ -5,8 +5,8 @@
 import { once, EventEmitter } from "node:events";
 import { readFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { spawn } from "insight";
-import { Mutex } from "insight/sync";
+import { spawn } from "async-insight";
+import { Mutex } from "async-insight/sync";
 
 export const lines = {};
 /** Settles the plain promise `plain` waits on. */

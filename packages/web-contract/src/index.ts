@@ -1,7 +1,7 @@
 /**
  * The JSON the web console's page receives over SSE and from its /api
  * routes. It is the only contract between the server (`consolation web`) and
- * the browser app (`@insight/web`); both import it from this package, which
+ * the browser app (`@async-insight/web`); both import it from this package, which
  * depends on nothing, so neither has to reach into the other's sources.
  * It holds plain JSON: ids as strings, durations as milliseconds, no bigint.
  * Every string in here may come from the target and must be treated as text.

@@ -4,8 +4,8 @@
 // savings and the other to checking. Each holds its source account and waits
 // at its second lock() for the account the other holds: a deadlock. Each task
 // is suspended at its own second lock() line.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const checking = new Mutex({ balance: 500 }, { name: "checking" });

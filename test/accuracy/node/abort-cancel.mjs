@@ -1,8 +1,8 @@
 // Healthy: a supervisor cancels a subscriber's wait with an AbortController
 // every two seconds (a resubscribe) and the subscriber starts a new wait. The
 // channel it reads is quiet; the wait is broken from outside, not by a message.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const feed = new Channel(4, { name: "feed" });

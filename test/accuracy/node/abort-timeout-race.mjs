@@ -1,7 +1,7 @@
 // Healthy: a request to an upstream that never answers, raced against
 // AbortSignal.timeout(6 s); the timeout wins and the task retries.
 import http from "node:http";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 // The service's own server keeps the process alive (AbortSignal.timeout's timer does not).

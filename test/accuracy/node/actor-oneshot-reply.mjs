@@ -3,8 +3,8 @@
 // the request (with the sender) to a slow worker over a second channel; the
 // worker answers after two seconds. Each client waits on a reply that another
 // task will send.
-import * as insight from "insight";
-import { Channel, oneshot, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, oneshot, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const requests = new Channel(16, { name: "requests" });

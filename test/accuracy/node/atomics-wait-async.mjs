@@ -3,7 +3,7 @@
 // seconds and notifies. Only V8's waiter list holds the wait's promise.
 import { Worker } from "node:worker_threads";
 import http from "node:http";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const shared = new Int32Array(new SharedArrayBuffer(8));

@@ -2,8 +2,8 @@
 // barrier at once; the third party, the warm-up task, arrives for the first
 // time 4 s later, and then every round goes through. The two early parties
 // wait on each other's barrier meanwhile, and neither can release the other.
-import * as insight from "insight";
-import { Barrier, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Barrier, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const start = new Barrier(3, { name: "start" });

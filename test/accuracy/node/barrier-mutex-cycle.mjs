@@ -3,8 +3,8 @@
 // board lock and waits at the barrier for the builder; the builder needs the
 // board lock before it reaches the barrier. Only these two tasks ever held
 // the barrier and the lock, so nothing can break the wait.
-import * as insight from "insight";
-import { Barrier, Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Barrier, Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

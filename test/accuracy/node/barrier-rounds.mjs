@@ -1,8 +1,8 @@
 // Healthy: four simulation steppers meet at a Barrier after every step. One of
 // them is slow (1.2 s per step), so the other three wait at the barrier for
 // more than a second each round; every round completes.
-import * as insight from "insight";
-import { Barrier, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Barrier, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const step = new Barrier(4, { name: "step" });

@@ -1,8 +1,8 @@
 // Healthy: a three-stage pipeline over bounded channels. The reader is fast and
 // the store stage is slow, so both channels are full most of the time and the
 // upstream stages keep waiting for capacity; every item still gets through.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const lines = new Channel(4, { name: "lines" });

@@ -4,7 +4,7 @@
 // callbacks a module-level flusher runs every five seconds.
 import { readFile } from "node:fs";
 import { promisify } from "node:util";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const queued = [];

@@ -3,8 +3,8 @@
 // its inbox. After 2.5 s both send a burst before reading: each waits for room
 // in the other's full inbox while the other waits for room in its own. Other
 // code could still read the inboxes in principle: a likely deadlock.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const toBilling = new Channel(2, { name: "to_billing" });

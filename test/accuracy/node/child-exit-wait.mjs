@@ -2,7 +2,7 @@
 // for a minute) through a plain promise resolved by the 'exit' event. The task
 // has no visible wait on any primitive; the child process will resolve it.
 import { spawn } from "node:child_process";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 

@@ -2,8 +2,8 @@
 // (it returns, as workers do to bound their memory); the supervisor starts a
 // fresh one 2.5 s later. Meanwhile the producer waits on the full channel,
 // whose only known receiver has finished: a new receiver is on its way.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const queue = new Channel(2, { name: "queue" });

@@ -3,7 +3,7 @@
 // resolves, as batching layers do. A module-level timer emits every five
 // seconds.
 import { EventEmitter } from "node:events";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const jobs = new EventEmitter();

@@ -2,8 +2,8 @@
 // tasks that call `send` on the channel object itself (no Sender handles). Each
 // sensor reports every 1.2 s, so the aggregator waits on the channel for long
 // stretches while items keep arriving.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

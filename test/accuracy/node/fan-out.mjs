@@ -1,8 +1,8 @@
 // Healthy: fan-out and back. A dispatcher pushes jobs into one bounded channel
 // that four workers read from; each worker sends its result to a collector over
 // a second channel through its own cloned Sender. The job channel is often full.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const work = new Channel(4, { name: "work" });

@@ -3,7 +3,7 @@
 // the body in two parts.
 import http from "node:http";
 import { once } from "node:events";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const upstream = http.createServer((_, response) => {

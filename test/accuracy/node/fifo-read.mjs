@@ -6,7 +6,7 @@ import { mkdtempSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const fifo = join(mkdtempSync(join(tmpdir(), "insight-fifo-")), "commands");

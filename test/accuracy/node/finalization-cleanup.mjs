@@ -2,7 +2,7 @@
 // a task that waits on a module-level notifier for its next lease; leases come
 // every five seconds while the registry reclaims forgotten handles.
 import { EventEmitter, once } from "node:events";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 let reclaimed = 0;

@@ -6,7 +6,7 @@
 import http from "node:http";
 import v8 from "node:v8";
 import vm from "node:vm";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 v8.setFlagsFromString("--expose-gc");

@@ -1,8 +1,8 @@
 // Planted: a wait on a Notify nobody else can reach. The task registers the
 // Notify in a listener table meant to be shared, but the table is a local of
 // the call and is dropped when it returns: no code can ever notify it.
-import * as insight from "insight";
-import { Notify } from "insight/sync";
+import * as insight from "async-insight";
+import { Notify } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

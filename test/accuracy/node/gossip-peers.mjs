@@ -3,8 +3,8 @@
 // seconds from short-lived submit tasks that end once they have sent. Between
 // rumours both peers wait to receive, and the only live tasks ever seen
 // sending to either inbox are the two waiting peers; the next rumour comes.
-import * as insight from "insight";
-import { Channel } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const inboxes = { east: new Channel(8, { name: "east_inbox" }), west: new Channel(8, { name: "west_inbox" }) };

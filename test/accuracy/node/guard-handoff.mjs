@@ -2,8 +2,8 @@
 // then hands the guard to an "apply" task it spawns, which finishes the update
 // (0.6 s of I/O) and releases it; the dispatcher immediately asks for the lock
 // again for the next update. It waits on a lock whose guard it no longer has.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const index = new Mutex(new Map(), { name: "index" });

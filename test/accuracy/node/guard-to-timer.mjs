@@ -2,8 +2,8 @@
 // journal lock, appends, and hands the guard to a timer that releases it once
 // the batch window (2.5 s) closes; the handler itself returns at once. Writers
 // queue on the lock while its holder has already finished, and always get it.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const journal = new Mutex([], { name: "journal" });

@@ -2,8 +2,8 @@
 // passes each job's TaskHandle, with a Sender of the results channel, to a
 // joiner over a channel; the joiner awaits jobs it did not spawn, and each
 // job sends its result through the Sender it was handed, then drops it.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const handoff = new Channel(1, { name: "handoff" });

@@ -2,8 +2,8 @@
 // events to a background writer over a bounded channel; a client in the same
 // process keeps calling it. Request tasks come and go all the time.
 import http from "node:http";
-import * as insight from "insight";
-import { Channel, Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const sessions = new Mutex(new Map(), { name: "sessions" });

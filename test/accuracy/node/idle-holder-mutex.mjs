@@ -1,8 +1,8 @@
 // Planted, formed after the console attaches: after 2.5 s the refresher takes
 // the cache lock and backs off for an hour without releasing it (the backoff
 // should have been outside the critical section); two readers queue for it.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const cache = new Mutex(new Map(), { name: "cache" });

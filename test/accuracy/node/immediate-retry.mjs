@@ -1,7 +1,7 @@
 // Healthy: a callback-style client retries through setImmediate until its
 // backend accepts; each attempt's callback comes back from a module-level
 // backend queue served every five seconds, and every other one fails.
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const backlog = [];

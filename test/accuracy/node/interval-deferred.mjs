@@ -4,7 +4,7 @@
 // ref'd interval. Each tick comes every five seconds. A third task sleeps on
 // an unref'd one-shot timer it made itself.
 import http from "node:http";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const slots = { housekeeping: undefined, flush: undefined };

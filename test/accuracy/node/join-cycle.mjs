@@ -1,8 +1,8 @@
 // Planted, formed after the console attaches: after a 2.5 s start-up the
 // registrar takes the registry lock, spawns a child to validate the entry and
 // awaits it while still holding the lock; the child needs the registry lock.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const registry = new Mutex(new Map(), { name: "registry" });

@@ -2,8 +2,8 @@
 // message that a controller sends after a minute; a waiter awaits the oneshot
 // reply of a long job (45 s). Both waits outlast any check window, and the
 // tasks that will end them are alive and on their way.
-import * as insight from "insight";
-import { Channel, oneshot, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, oneshot, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const control = new Channel(1, { name: "control" });

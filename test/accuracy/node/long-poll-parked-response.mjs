@@ -4,8 +4,8 @@
 // every parked response. The GET requests wait with no promise at all, while
 // a metrics task idles between flushes (so the GC proof sweeps meanwhile).
 import http from "node:http";
-import * as insight from "insight";
-import { sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const parked = [];

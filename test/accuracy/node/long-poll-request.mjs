@@ -3,8 +3,8 @@
 // process keeps one long poll open at all times. The request tasks wait far
 // longer than a second on a Notify nobody has notified yet.
 import http from "node:http";
-import * as insight from "insight";
-import { Notify, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Notify, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const published = new Notify({ name: "events_published" });

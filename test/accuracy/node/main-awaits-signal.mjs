@@ -3,8 +3,8 @@
 // parks itself forever with the "run forever" idiom (a top-level await on a
 // promise nobody resolves); the process lives on through its workers. A cache task idles meanwhile
 // (so the GC proof sweeps while main waits and after it finished).
-import * as insight from "insight";
-import { sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 console.log(`ready ${address?.port}`);

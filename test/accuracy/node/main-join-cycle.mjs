@@ -2,8 +2,8 @@
 // config lock, spawns a loader and awaits it (top-level await) before letting
 // go; the loader needs the config lock. The main task (named after this file)
 // and the loader wait on each other.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 console.log(`ready ${address?.port}`);

@@ -4,7 +4,7 @@
 // every five seconds.
 import { once } from "node:events";
 import { BroadcastChannel, MessageChannel } from "node:worker_threads";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const announce = new BroadcastChannel("invalidations");

@@ -4,8 +4,8 @@
 // the full channel; the reader, the only one receiving from that channel,
 // waits for the auditor's ack first; the auditor needs the state lock to ack.
 // Nothing else references the three primitives, so nothing can ever free them.
-import * as insight from "insight";
-import { Channel, Mutex, oneshot, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, Mutex, oneshot, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

@@ -1,8 +1,8 @@
 // Healthy: forty workers update one shared counter under a Mutex, each holding
 // it across a short await (a read-modify-write with I/O in the middle), so the
 // lock is contended all the time and every worker queues for it again and again.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const counter = new Mutex({ total: 0 }, { name: "counter" });

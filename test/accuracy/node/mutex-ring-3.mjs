@@ -2,8 +2,8 @@
 // Mutex and need their neighbour's. For 2.5 s they take both locks in a global
 // order and all is well; then (the "fast path" of a refactor) each takes its
 // own lock first and its neighbour's second, and the three wait in a ring.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const buffers = [0, 1, 2].map((i) => new Mutex([], { name: `buffer-${i}` }));

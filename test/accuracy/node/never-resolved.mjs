@@ -2,7 +2,7 @@
 // a map meant to be shared with the response reader, but the map is local to
 // the call: once it returns, nothing can ever resolve the promise the task
 // awaits.
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 

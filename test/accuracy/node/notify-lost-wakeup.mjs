@@ -3,8 +3,8 @@
 // nothing; the worker starts waiting just after, and nothing will ever notify
 // again. The Notify was created by a function of the main module and handed to
 // the two tasks only, so nothing else can reach it.
-import * as insight from "insight";
-import { Notify, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Notify, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

@@ -1,8 +1,8 @@
 // Healthy: a config reloader waits on a Notify that a file watcher triggers
 // every two and a half seconds. The reloader is idle between notifications,
 // far longer than a second, and is always woken again.
-import * as insight from "insight";
-import { Notify, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Notify, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const changed = new Notify({ name: "config_changed" });

@@ -2,7 +2,7 @@
 // for its connection's 'ready' with events.once, and a timer (the handshake
 // finishing) fires it six seconds later, again and again.
 import { EventEmitter, once } from "node:events";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const connections = new Map();

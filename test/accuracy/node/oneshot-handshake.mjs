@@ -1,8 +1,8 @@
 // Planted: a handshake where each side waits for the other's hello before
 // sending its own. The two oneshots are created by a function of the main
 // module and each end is handed to one task; nothing else references them.
-import * as insight from "insight";
-import { oneshot } from "insight/sync";
+import * as insight from "async-insight";
+import { oneshot } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

@@ -1,8 +1,8 @@
 // Healthy: RPC calls park their resolvers in the connection's table of pending
 // calls (module scope) and the reply reader resolves them when replies arrive,
 // every four seconds here. Callers wait on plain promises for long stretches.
-import * as insight from "insight";
-import { sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const pending = new Map();

@@ -3,8 +3,8 @@
 // the job it spawns, and the job releases it when it ends (1.5 s later). The
 // scheduler then waits for a permit while the permits it acquired are in the
 // jobs' hands; the jobs always give them back.
-import * as insight from "insight";
-import { Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const limit = new Semaphore(2, { name: "job_limit" });

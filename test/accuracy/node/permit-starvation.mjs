@@ -2,8 +2,8 @@
 // pool and then back off for an hour while keeping them; three queries queue
 // for a permit behind them. Nothing is deadlocked (the timers will fire), but
 // the permits are held by idle tasks while others wait.
-import * as insight from "insight";
-import { Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const pool = new Semaphore(2, { name: "db_pool" });

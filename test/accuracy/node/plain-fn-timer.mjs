@@ -1,6 +1,6 @@
 // Healthy: tasks whose fn is a plain (non-async) function returning a promise
 // that a timer resolves four to six seconds later, spawned again and again.
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 

@@ -3,8 +3,8 @@
 // flusher releases the lock it is granted to that abandoned request, and the
 // guard is never released (nothing references it). A worker that needs the
 // ledger later waits forever.
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const ledger = new Mutex([], { name: "ledger" });

@@ -2,7 +2,7 @@
 // (a module-level timer standing in for a slow upstream) pushes a chunk every
 // five seconds.
 import { Readable } from "node:stream";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const upstream = new Readable({ read() {}, objectMode: true });

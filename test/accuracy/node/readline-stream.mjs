@@ -2,7 +2,7 @@
 // (a log shipper, here a module-level timer) feeds every five seconds.
 import { PassThrough } from "node:stream";
 import readline from "node:readline";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const input = new PassThrough();

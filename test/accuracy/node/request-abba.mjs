@@ -4,8 +4,8 @@
 // other. Their task names are the requests, "POST /move/north-south" and
 // "POST /move/south-north".
 import http from "node:http";
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const warehouses = { north: new Mutex({ stock: 10 }, { name: "north" }), south: new Mutex({ stock: 10 }, { name: "south" }) };

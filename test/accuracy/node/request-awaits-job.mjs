@@ -3,8 +3,8 @@
 // subscribers that a publisher task resolves every six seconds. A client in
 // the same process keeps both requests going.
 import http from "node:http";
-import * as insight from "insight";
-import { sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const subscribers = [];

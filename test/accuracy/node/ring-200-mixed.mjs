@@ -2,8 +2,8 @@
 // table whose two hundred forks alternate between Mutexes and single-permit
 // Semaphores, all created by a function of the main module. Each takes the
 // fork on its left, thinks, then takes the fork on its right: a ring of 200.
-import * as insight from "insight";
-import { Mutex, Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const SEATS = 200;

@@ -4,7 +4,7 @@
 // five seconds to answer each call.
 import net from "node:net";
 import { once } from "node:events";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const server = net.createServer((socket) => {

@@ -1,8 +1,8 @@
 // Healthy: ten readers and two writers share a routing table behind a RwLock.
 // Readers hold it briefly and often; writers replace entries every few hundred
 // milliseconds and queue behind the readers (the lock is write-preferring).
-import * as insight from "insight";
-import { RwLock, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { RwLock, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const routes = new RwLock(new Map([["/", "home"]]), { name: "routes" });

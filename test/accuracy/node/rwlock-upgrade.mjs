@@ -1,8 +1,8 @@
 // Planted self-deadlock: a migrator reads the config under a read guard and,
 // finding it outdated, asks for the write lock without dropping the read guard
 // first. The writer waits for every reader to leave, itself included.
-import * as insight from "insight";
-import { RwLock } from "insight/sync";
+import * as insight from "async-insight";
+import { RwLock } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const config = new RwLock({ schema: 1 }, { name: "config" });

@@ -4,8 +4,8 @@
 // short-lived submit tasks, one every three seconds, each of which finishes
 // after sending; so between seeds the only senders ever seen are the crawler
 // itself and tasks that have ended, yet the next seed always comes.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const frontier = new Channel(16, { name: "frontier" });

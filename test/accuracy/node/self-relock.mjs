@@ -1,8 +1,8 @@
 // Planted self-deadlock: a cache lookup holds the cache lock while it loads a
 // missing entry; an alias entry loads by looking up its target, which locks the
 // cache again. The resolver task waits for the lock it holds itself.
-import * as insight from "insight";
-import { Mutex } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const cache = new Mutex(new Map(), { name: "cache" });

@@ -2,8 +2,8 @@
 // bounded channel of capacity 2, enqueues all five jobs, and only then drains
 // them. The third send waits for room that only the batcher itself could make.
 // The channel is the batcher's own local: nothing else can ever receive from it.
-import * as insight from "insight";
-import { Channel } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

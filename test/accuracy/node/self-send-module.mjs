@@ -3,8 +3,8 @@
 // `retries`; when a job fails it puts the job back and queues a follow-up, into
 // the same bounded channel. The last job fails while the channel holds one
 // job: the second send waits for room that only the worker itself could make.
-import * as insight from "insight";
-import { Channel, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const retries = new Channel(2, { name: "retries" });

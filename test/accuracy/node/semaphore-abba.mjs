@@ -3,8 +3,8 @@
 // the GPU first; then the exporter switches to taking the disk first, and each
 // holds the permit the other waits for. Both wait at the second acquire();
 // the exporter queued at the first one, on the same semaphore, during warm-up.
-import * as insight from "insight";
-import { Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const gpu = new Semaphore(1, { name: "gpu" });

@@ -1,8 +1,8 @@
 // Healthy: thirty request handlers share a pool of three connections guarded by
 // a Semaphore; each query holds a permit for a few milliseconds, so there is
 // always a queue of tasks waiting for permits and the permits always come back.
-import * as insight from "insight";
-import { Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const pool = new Semaphore(3, { name: "db_pool" });

@@ -2,8 +2,8 @@
 // sends SIGHUP to trigger a reload). No signal arrives while the check runs,
 // so the reloader waits the whole time; the handler, registered on `process`,
 // can send at any moment.
-import * as insight from "insight";
-import { Channel } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel } from "async-insight/sync";
 
 const address = await insight.init().ready;
 

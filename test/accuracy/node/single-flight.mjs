@@ -1,8 +1,8 @@
 // Healthy: a single-flight cache. The first task to miss starts the load
 // (five seconds) and stores its promise; the others await that same promise,
 // made inside another task, one of them by returning it straight from its fn.
-import * as insight from "insight";
-import { sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const inflight = new Map();

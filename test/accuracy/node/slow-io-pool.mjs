@@ -2,8 +2,8 @@
 // permits for an upstream API whose calls take 1.5 to 2.5 s; the permits are
 // held across those calls (that is what the limiter is for) and there is
 // always a queue, but a permit comes back every half second or so.
-import * as insight from "insight";
-import { Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const upstream = new Semaphore(4, { name: "upstream_pool" });

@@ -3,7 +3,7 @@
 // module, not by the task; the task only waits on its 'data' event.
 import net from "node:net";
 import { once } from "node:events";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const server = net.createServer((socket) => {

@@ -4,8 +4,8 @@
 // snapshot after 2.5 s. The channel is full and the producer waits on it
 // holding the lock the consumer waits for. Other code could in principle still
 // receive from `events`, so this is a likely deadlock, not a proven one.
-import * as insight from "insight";
-import { Channel, Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, Mutex, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const stats = new Mutex({ count: 0 }, { name: "stats" });

@@ -1,7 +1,7 @@
 // Healthy: a task awaits a thenable (a query builder, not a native promise)
 // whose then() parks the callbacks in a module-level queue; the driver runs
 // the queue every five seconds.
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const queue = [];

@@ -2,8 +2,8 @@
 // for an update that comes every five seconds, a health check waits at most
 // 1.5 s on a Notify that is rarely triggered, and a job waits at most 800 ms for
 // a semaphore permit before giving up. Every one of these waits ends.
-import * as insight from "insight";
-import { Channel, Notify, Semaphore, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel, Notify, Semaphore, sleep } from "async-insight/sync";
 
 const address = await insight.init().ready;
 const updates = new Channel(1, { name: "updates" });

@@ -2,7 +2,7 @@
 // in a module-level table until the worker's reply message (five seconds of
 // work later) arrives on the listener the module installed once.
 import { Worker } from "node:worker_threads";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const worker = new Worker(

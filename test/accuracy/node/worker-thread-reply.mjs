@@ -3,7 +3,7 @@
 // 'message' event; the Worker is referenced only by that wait.
 import { once } from "node:events";
 import { Worker } from "node:worker_threads";
-import * as insight from "insight";
+import * as insight from "async-insight";
 
 const address = await insight.init().ready;
 const WORKER_SOURCE = `

@@ -6,8 +6,8 @@
 // one account and wait for the other's). The primary prints one line once
 // every worker is up: "ready <primary pid> <worker pid>...".
 import cluster from "node:cluster";
-import * as insight from "insight";
-import { Mutex, sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { Mutex, sleep } from "async-insight/sync";
 
 await insight.init().ready;
 

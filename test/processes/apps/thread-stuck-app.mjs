@@ -3,8 +3,8 @@
 // collection proof can show it stuck. The main thread runs insight too.
 // Prints "ready <pid>" once the thread has started its task.
 import { isMainThread, parentPort, Worker } from "node:worker_threads";
-import * as insight from "insight";
-import { Channel } from "insight/sync";
+import * as insight from "async-insight";
+import { Channel } from "async-insight/sync";
 
 await insight.init().ready;
 

@@ -4,8 +4,8 @@
 // runs a named job ("thread-job-<threadId>"). The main thread prints
 // "ready <pid>" once both threads are up.
 import { isMainThread, parentPort, threadId, Worker } from "node:worker_threads";
-import * as insight from "insight";
-import { sleep } from "insight/sync";
+import * as insight from "async-insight";
+import { sleep } from "async-insight/sync";
 
 await insight.init(process.env.APP_LISTEN_PORT ? { listenPort: Number(process.env.APP_LISTEN_PORT) } : {}).ready;
 

@@ -5,8 +5,8 @@
  * nothing of it leaks into the second).
  */
 import { create } from "@bufbuild/protobuf";
-import { LONG_FIELD_WIDTH, RuntimeStore, runLints, safeText, type LintConfig } from "@insight/engine";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
+import { LONG_FIELD_WIDTH, RuntimeStore, runLints, safeText, type LintConfig } from "@async-insight/engine";
+import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { readUpdates } from "../replay/read-updates.js";

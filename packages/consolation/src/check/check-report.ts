@@ -2,7 +2,7 @@
  * What `check` prints: each problem the engine found with where it happens
  * and the page that says what to do about it, as text or JSON.
  */
-import { LONG_FIELD_WIDTH, safeText, type Problem, type RuntimeStore, type Wait } from "@insight/engine";
+import { LONG_FIELD_WIDTH, safeText, type Problem, type RuntimeStore, type Wait } from "@async-insight/engine";
 import { displayLocation } from "../format/location.js";
 import { isRuntimeInternal, taskLabelById } from "../reading/task-text.js";
 

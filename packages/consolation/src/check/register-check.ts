@@ -6,8 +6,8 @@
  */
 import { existsSync, statSync } from "node:fs";
 import type { Command } from "commander";
-import { boundedJsonReplacer, lintDefinitions, RuntimeStore, type LintConfig } from "@insight/engine";
-import { formatTarget } from "@insight/client";
+import { boundedJsonReplacer, lintDefinitions, RuntimeStore, type LintConfig } from "@async-insight/engine";
+import { formatTarget } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { checkLintIds, collectIds } from "../cli/lint-options.js";

@@ -4,7 +4,7 @@
  * silences everything not named in `--warn`.
  */
 import { Option, type Command } from "commander";
-import { lintDefinitions, LintConfigError, resolveLintLevels, type LintConfig } from "@insight/engine";
+import { lintDefinitions, LintConfigError, resolveLintLevels, type LintConfig } from "@async-insight/engine";
 import { CliError } from "./cli-error.js";
 
 export interface LintFlags {

@@ -1,4 +1,4 @@
-import { tokenFor } from "@insight/client";
+import { tokenFor } from "@async-insight/client";
 import { describe, expect, it } from "vitest";
 import { CliError } from "./cli-error.js";
 import { resolveTarget } from "./target-option.js";

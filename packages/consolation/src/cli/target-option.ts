@@ -1,6 +1,6 @@
 /** The `[TARGET]` argument, `--port N` shorthand and `--token` shared by every live command. */
 import { Option } from "commander";
-import { attachToken, parseTarget, TargetError } from "@insight/client";
+import { attachToken, parseTarget, TargetError } from "@async-insight/client";
 import { CliError } from "./cli-error.js";
 
 export const portOption = () =>

@@ -1,6 +1,6 @@
 /** `consolation dump [TARGET]`: one snapshot of a live target, printed and done. */
-import { ConsoleClient, fetchSnapshot, formatTarget, SnapshotError } from "@insight/client";
-import { boundedJsonReplacer } from "@insight/engine";
+import { ConsoleClient, fetchSnapshot, formatTarget, SnapshotError } from "@async-insight/client";
+import { boundedJsonReplacer } from "@async-insight/engine";
 import { CliError } from "../cli/cli-error.js";
 import { formatDumpText } from "./format-text.js";
 import { filterSnapshot, foldSnapshot, type DumpSnapshot } from "./snapshot.js";

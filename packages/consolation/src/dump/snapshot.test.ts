@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { AttributeSchema, nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
+import { AttributeSchema, nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 import { describe, expect, it } from "vitest";
 import { manyTasksUpdate } from "../tui/testing/story-updates.js";
 import { formatDumpText, valuesText } from "./format-text.js";

@@ -1,6 +1,6 @@
 /**
  * Rows for `consolation dump` (and `replay --report`): the pieces of one
- * snapshot, or a replayed sequence of updates, fed to @insight/engine's
+ * snapshot, or a replayed sequence of updates, fed to @async-insight/engine's
  * store and read back. The engine decides every fact shown (ids, task
  * state, whether an op is still pending), so dump never disagrees with the
  * consoles or `check`.
@@ -19,8 +19,8 @@ import {
   type ResourceRecord,
   type TaskActivity,
   type TaskRecord,
-} from "@insight/engine";
-import type { FieldValue, Update } from "@insight/protocol";
+} from "@async-insight/engine";
+import type { FieldValue, Update } from "@async-insight/protocol";
 import { shortenLocation } from "../format/location.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayWidth } from "@insight/engine";
+import { displayWidth } from "@async-insight/engine";
 import { renderTable } from "./table.js";
 
 describe("renderTable with untrusted cells", () => {

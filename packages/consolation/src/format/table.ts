@@ -5,7 +5,7 @@
  * and capped (see safeText), and widths are counted in terminal cells so CJK
  * and emoji keep the columns aligned.
  */
-import { displayWidth, FIELD_WIDTH, LONG_FIELD_WIDTH, safeText } from "@insight/engine";
+import { displayWidth, FIELD_WIDTH, LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 
 export interface Column<Row> {
   readonly header: string;

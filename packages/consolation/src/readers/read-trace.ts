@@ -3,7 +3,7 @@
  * and feeds each line to that format's parser. Events and problems go to the
  * sink as they are found; nothing else is kept.
  */
-import { LONG_FIELD_WIDTH, safeText } from "@insight/engine";
+import { LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 import { createAriParser } from "./ari-reader.js";
 import { createConsoleRecordingParser } from "./console-recording-reader.js";
 import { DETECT_LINES, detectFormat } from "./detect-format.js";

@@ -3,7 +3,7 @@
  * is only claimed on certain or proven evidence; a likely one says it counts
  * only the tasks known to use each end.
  */
-import type { CycleBasis } from "@insight/engine";
+import type { CycleBasis } from "@async-insight/engine";
 
 /** What a cycle's verdict rests on, for the problem view. */
 export function cycleBasisText(basis: CycleBasis): string {

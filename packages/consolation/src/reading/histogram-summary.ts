@@ -1,5 +1,5 @@
 /** Turns a WatchTaskDetails histogram (HdrHistogram bytes, nanoseconds) into what both consoles draw: percentiles and equal-width buckets. */
-import { decodeHdrHistogram, type tasks } from "@insight/protocol";
+import { decodeHdrHistogram, type tasks } from "@async-insight/protocol";
 import { inflateSync } from "node:zlib";
 import type { HistogramSummary, TaskHistograms } from "../tui/state/view-model.js";
 

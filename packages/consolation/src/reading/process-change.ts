@@ -18,7 +18,7 @@
  * lists tasks oldest first (the main task leads), and console-subscriber
  * never splits.
  */
-import { updateSections, type TimestampView, type Update } from "@insight/protocol";
+import { updateSections, type TimestampView, type Update } from "@async-insight/protocol";
 
 export type ProcessVerdict = "same" | "new";
 

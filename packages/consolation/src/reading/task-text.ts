@@ -3,7 +3,7 @@
  * task labels, the fields worth a column, who woke a task, and whether a
  * location is the user's code or the runtime's.
  */
-import { formatFieldValue, type AttributeEntry, type RuntimeStore, type TaskRecord } from "@insight/engine";
+import { formatFieldValue, type AttributeEntry, type RuntimeStore, type TaskRecord } from "@async-insight/engine";
 
 /** Fields the task row already shows in its own columns. */
 const SHOWN_ELSEWHERE = new Set(["task.name", "task.id", "kind", "spawn.location", "loc.file", "loc.line", "loc.col"]);

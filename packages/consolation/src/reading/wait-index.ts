@@ -3,7 +3,7 @@
  * once per snapshot or frame: asking the store per resource would scan all
  * waits for each one.
  */
-import type { RuntimeStore, TaskRecord, Wait } from "@insight/engine";
+import type { RuntimeStore, TaskRecord, Wait } from "@async-insight/engine";
 
 export class WaitIndex {
   readonly byTask = new Map<bigint, Wait[]>();

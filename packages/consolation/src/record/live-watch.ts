@@ -2,8 +2,8 @@
  * Watches a live target for a while (or until interrupted), handing every
  * message to the caller with its receive time. Shared by `record` and `check`.
  */
-import { ConsoleClient, watchTarget, type ConnectionState } from "@insight/client";
-import type { State, Update } from "@insight/protocol";
+import { ConsoleClient, watchTarget, type ConnectionState } from "@async-insight/client";
+import type { State, Update } from "@async-insight/protocol";
 import { CliError } from "../cli/cli-error.js";
 import { RestartDetector, TaskBirths } from "../reading/process-change.js";
 import { nowNs } from "./recording-writer.js";

@@ -4,8 +4,8 @@
  * report and skip.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import type { State, Update } from "@insight/protocol";
-import { headerLine, restartLine, stateLine, updateLine } from "@insight/protocol/recording";
+import type { State, Update } from "@async-insight/protocol";
+import { headerLine, restartLine, stateLine, updateLine } from "@async-insight/protocol/recording";
 
 export class RecordingWriter {
   readonly #stream: WriteStream;

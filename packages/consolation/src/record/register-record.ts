@@ -1,6 +1,6 @@
 /** `consolation record [TARGET] -o FILE`: writes a live target's messages to a recording. */
 import type { Command } from "commander";
-import { formatTarget } from "@insight/client";
+import { formatTarget } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { portOption, resolveTarget, tokenOption } from "../cli/target-option.js";

@@ -35,7 +35,7 @@ import {
   type Field,
   type Location,
   type Update,
-} from "@insight/protocol";
+} from "@async-insight/protocol";
 import { currentTask, type FieldMap, type RuntimeEvent, type ScopeSpan, type StateAttribute } from "../readers/runtime-event.js";
 import { applyAttribute, type AttributeValue } from "./attribute-ops.js";
 

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, timestampToNanos } from "@insight/protocol";
-import { updateLine } from "@insight/protocol/recording";
+import { nanosToTimestamp, UpdateSchema, timestampToNanos } from "@async-insight/protocol";
+import { updateLine } from "@async-insight/protocol/recording";
 import { describe, expect, it } from "vitest";
 import { MAX_CHECKPOINTS, SpillFrameLog } from "./frame-log.js";
 

@@ -18,8 +18,8 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
-import { decodeRecordingLine } from "@insight/protocol/recording";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
+import { decodeRecordingLine } from "@async-insight/protocol/recording";
 
 export interface ReplayFrame {
   /** When the message was received (recordings) or the trace time it covers (traces), ns since epoch. */

@@ -3,10 +3,10 @@
  * yields its recorded messages; a console-subscriber recording or a tokio
  * trace goes through the readers and `EventsToUpdates`.
  */
-import { LONG_FIELD_WIDTH, safeText } from "@insight/engine";
-import type { Update } from "@insight/protocol";
-import { timestampToNanos } from "@insight/protocol";
-import { decodeRecordingLine } from "@insight/protocol/recording";
+import { LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
+import type { Update } from "@async-insight/protocol";
+import { timestampToNanos } from "@async-insight/protocol";
+import { decodeRecordingLine } from "@async-insight/protocol/recording";
 import { readLines } from "../readers/read-lines.js";
 import { createTraceFeeder } from "../readers/read-trace.js";
 import type { ReadProblem, RuntimeEvent, TraceFormat } from "../readers/runtime-event.js";

@@ -7,7 +7,7 @@
 import { Option, type Command } from "commander";
 import type { ReadStream, WriteStream } from "node:tty";
 import { CliError } from "../cli/cli-error.js";
-import { LONG_FIELD_WIDTH, RuntimeStore, safeText, type LintConfig } from "@insight/engine";
+import { LONG_FIELD_WIDTH, RuntimeStore, safeText, type LintConfig } from "@async-insight/engine";
 import { addLintOptions, lintConfigFrom, type LintFlags } from "../cli/lint-options.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { filterSnapshot, snapshotOf } from "../dump/snapshot.js";

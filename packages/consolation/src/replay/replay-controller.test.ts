@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { Update } from "@insight/protocol";
+import type { Update } from "@async-insight/protocol";
 import { replayStatusLine, ReplayFeed } from "../tui/conn/replay-feed.js";
 import { initialUiState } from "../tui/state/ui-state.js";
 import { parseReplayCommand } from "../web/web-server.js";

@@ -11,7 +11,7 @@
  * recording that marks a restart sends `reset` before the new process's first
  * frame, so the two processes are never merged into one state.
  */
-import type { Update } from "@insight/protocol";
+import type { Update } from "@async-insight/protocol";
 import type { ReadProblem, TraceFormat } from "../readers/runtime-event.js";
 import { MemoryFrameLog, SpillFrameLog, type FrameLog, type ReplayFrame } from "./frame-log.js";
 import { readUpdates } from "./read-updates.js";

@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Update } from "@insight/protocol";
+import type { Update } from "@async-insight/protocol";
 import { foldSnapshot } from "../dump/snapshot.js";
 import { readTraceText } from "../readers/collect.js";
-import { decodeRecordingLine, headerLine, restartLine, updateLine } from "@insight/protocol/recording";
+import { decodeRecordingLine, headerLine, restartLine, updateLine } from "@async-insight/protocol/recording";
 import { EventsToUpdates } from "./events-to-updates.js";
 import { ReplaySource } from "./replay-source.js";
 

@@ -7,7 +7,7 @@
  * answers is left out and said so, since processes come and go (a worker
  * thread that finished its job is not a failure).
  */
-import { RuntimeStore, type LintConfig } from "@insight/engine";
+import { RuntimeStore, type LintConfig } from "@async-insight/engine";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { lintStore, type CheckedProcess } from "../check/check-file.js";

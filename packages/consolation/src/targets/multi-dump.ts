@@ -6,8 +6,8 @@
  * connection) is reported as skipped; a named one fails the dump, as a single
  * target does.
  */
-import { boundedJsonReplacer, LONG_FIELD_WIDTH, safeText } from "@insight/engine";
-import { ConsoleClient, fetchSnapshot, formatTarget, SnapshotError } from "@insight/client";
+import { boundedJsonReplacer, LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
+import { ConsoleClient, fetchSnapshot, formatTarget, SnapshotError } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import type { DumpOptions } from "../dump/dump-command.js";
 import { formatDumpText } from "../dump/format-text.js";

@@ -3,8 +3,8 @@
  * watched for the same number of updates into its own store, then one report
  * of the union, every task with its process and every problem naming it.
  */
-import type { LintConfig } from "@insight/engine";
-import { ConsoleClient } from "@insight/client";
+import type { LintConfig } from "@async-insight/engine";
+import { ConsoleClient } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import { collect, formatPlainReport, type PlainReportOptions } from "../tui/plain-report.js";
 import { createRuntimeSource } from "../tui/state/create-source.js";

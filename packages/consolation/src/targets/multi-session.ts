@@ -9,9 +9,9 @@
  * the feed applies each update to its target's store itself and tells the
  * app that something changed.
  */
-import type { LintConfig } from "@insight/engine";
-import type { Update } from "@insight/protocol";
-import { ConsoleClient, watchTarget, type ConnectionState, type TargetWatch } from "@insight/client";
+import type { LintConfig } from "@async-insight/engine";
+import type { Update } from "@async-insight/protocol";
+import { ConsoleClient, watchTarget, type ConnectionState, type TargetWatch } from "@async-insight/client";
 import { RestartDetector } from "../reading/process-change.js";
 import type { Feed, FeedSink } from "../tui/conn/feed.js";
 import { createRuntimeSource } from "../tui/state/create-source.js";

@@ -4,7 +4,7 @@
  * the "outside" lane) to the woken task's lane. Self-contained SVG; every text
  * is escaped.
  */
-import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText, xmlText } from "@insight/engine";
+import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText, xmlText } from "@async-insight/engine";
 import { formatDuration } from "../format/duration.js";
 import type { WakeReport } from "../wakes/wake-types.js";
 

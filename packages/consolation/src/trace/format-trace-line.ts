@@ -1,5 +1,5 @@
 /** One normalized event as one readable line: line number, time, kind, span ids, what happened. */
-import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText } from "@insight/engine";
+import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 import type { RuntimeEvent, ScopeSpan } from "../readers/runtime-event.js";
 import { formatTimestampNs } from "../readers/timestamp.js";
 import type { Wake } from "../wakes/wake-types.js";

@@ -1,6 +1,6 @@
 /** `consolation trace FILE`: a tokio trace or recording as a readable, coloured list of runtime events. */
 import type { Command } from "commander";
-import { LONG_FIELD_WIDTH, safeText } from "@insight/engine";
+import { LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 import type { CommandContext } from "../cli/command-context.js";
 import { FORMAT_NAMES, readTraceFile } from "../readers/read-trace.js";
 import type { RuntimeEvent } from "../readers/runtime-event.js";

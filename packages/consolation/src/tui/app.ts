@@ -5,7 +5,7 @@
  */
 import { writeExport } from "./conn/export-file.js";
 import type { Feed } from "./conn/feed.js";
-import type { ConsoleClient } from "@insight/client";
+import type { ConsoleClient } from "@async-insight/client";
 import { TaskDetailsFeed } from "./conn/task-details-feed.js";
 import { handleKey, type Effect } from "./input/keymap.js";
 import { summarizeTaskDetails } from "../reading/histogram-summary.js";

@@ -4,8 +4,8 @@
  * exits. It watches for a few updates first, because a deadlock is only
  * confirmed once it has held across two of them.
  */
-import { updateSections, type Update } from "@insight/protocol";
-import { watchTarget, type ConsoleClient } from "@insight/client";
+import { updateSections, type Update } from "@async-insight/protocol";
+import { watchTarget, type ConsoleClient } from "@async-insight/client";
 import { RestartDetector } from "../reading/process-change.js";
 import { formatDuration } from "../format/duration.js";
 import { renderTable } from "../format/table.js";

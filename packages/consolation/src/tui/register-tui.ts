@@ -4,7 +4,7 @@
  * stdout is not one.
  */
 import { Option, type Command } from "commander";
-import { ConsoleClient } from "@insight/client";
+import { ConsoleClient } from "@async-insight/client";
 import type { ReadStream, WriteStream } from "node:tty";
 import type { CommandContext } from "../cli/command-context.js";
 import { CliError } from "../cli/cli-error.js";

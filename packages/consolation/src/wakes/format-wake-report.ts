@@ -1,5 +1,5 @@
 /** The wake analysis as text: one block per task, then every wake with its cause. */
-import { FIELD_WIDTH, safeText } from "@insight/engine";
+import { FIELD_WIDTH, safeText } from "@async-insight/engine";
 import { formatDuration } from "../format/duration.js";
 import { formatTimestampNs } from "../readers/timestamp.js";
 import type { WakeReport } from "./wake-types.js";

@@ -1,6 +1,6 @@
 /** `consolation wakes FILE`: who woke whom in a tokio trace, per-task poll and waker accounting, and the causality graph. */
 import type { Command } from "commander";
-import { boundedJsonReplacer, LONG_FIELD_WIDTH, safeText } from "@insight/engine";
+import { boundedJsonReplacer, LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
 import { readTraceFile } from "../readers/read-trace.js";

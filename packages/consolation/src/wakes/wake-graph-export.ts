@@ -1,5 +1,5 @@
 /** The wake causality graph (who woke whom, how often) as Graphviz DOT or Mermaid. */
-import { dotText, mermaidText } from "@insight/engine";
+import { dotText, mermaidText } from "@async-insight/engine";
 import type { TaskRef, WakeEdge, WakeReport } from "./wake-types.js";
 
 const nodeId = (from: WakeEdge["from"] | TaskRef | undefined, spanId?: string) =>

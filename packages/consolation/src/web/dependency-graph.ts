@@ -5,11 +5,11 @@
  * task is a node (the page folds idle ones away), and members of confirmed
  * deadlock cycles are marked.
  */
-import { rolesThatFree, type DeadlockCycle, type Freer, type GraphNodeRef, type RuntimeStore, type Wait } from "@insight/engine";
+import { rolesThatFree, type DeadlockCycle, type Freer, type GraphNodeRef, type RuntimeStore, type Wait } from "@async-insight/engine";
 import { taskLabel } from "../reading/task-text.js";
 import { WaitIndex } from "../reading/wait-index.js";
 import { displayState } from "./engine-view.js";
-import type { WebGraph, WebGraphEdge, WebGraphNode } from "@insight/web-contract";
+import type { WebGraph, WebGraphEdge, WebGraphNode } from "@async-insight/web-contract";
 
 export const taskNodeId = (id: bigint | string) => `t:${id}`;
 export const resourceNodeId = (id: bigint | string) => `r:${id}`;

@@ -1,4 +1,4 @@
-import { RuntimeStore } from "@insight/engine";
+import { RuntimeStore } from "@async-insight/engine";
 import { describe, expect, it } from "vitest";
 import { likelyDeadlockUpdates, selfSendUpdates } from "../tui/testing/story-updates.js";
 import { lintProblems, resourceDetail } from "./engine-view.js";

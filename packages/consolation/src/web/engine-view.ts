@@ -1,13 +1,13 @@
 /**
- * Reads @insight/engine's RuntimeStore into the web snapshot's plain JSON:
+ * Reads @async-insight/engine's RuntimeStore into the web snapshot's plain JSON:
  * task and resource rows, detail panes, and problems. Keys are the engine's
  * display ids (tokio's / insight's `task.id`), as decimal strings.
  */
-import { lintDefinition, runLints, taskActivity, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@insight/engine";
+import { lintDefinition, runLints, taskActivity, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@async-insight/engine";
 import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../reading/task-text.js";
 import { WaitIndex } from "../reading/wait-index.js";
 import { cycleBasisText } from "../reading/cycle-basis-text.js";
-import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "@insight/web-contract";
+import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "@async-insight/web-contract";
 
 export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
 

@@ -5,9 +5,9 @@
  * snapshot instead, since only the newest state matters.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { boundedJsonReplacer } from "@insight/engine";
+import { boundedJsonReplacer } from "@async-insight/engine";
 import type { WebFeed } from "./web-feed.js";
-import type { WebSnapshot } from "@insight/web-contract";
+import type { WebSnapshot } from "@async-insight/web-contract";
 
 /** How soon EventSource retries after the stream drops (the server restarted, say). */
 const RETRY_MS = 1000;

@@ -1,6 +1,6 @@
 /**
  * `consolation web` finds the page and the problem pages through its declared
- * dependencies (@insight/web, @insight/engine), not by climbing out of its own
+ * dependencies (@async-insight/web, @async-insight/engine), not by climbing out of its own
  * folder, and the environment overrides still win.
  */
 import { readFileSync, realpathSync } from "node:fs";
@@ -29,13 +29,13 @@ afterEach(() => {
 });
 
 describe("where consolation web reads its files", () => {
-  it("serves the page from the installed @insight/web package's dist/", () => {
+  it("serves the page from the installed @async-insight/web package's dist/", () => {
     // dist/ itself exists only after a build; the package folder always does.
     const root = defaultWebRoot();
     expect(join(realpathSync(dirname(root)), basename(root))).toBe(join(repo, "packages", "web", "dist"));
   });
 
-  it("reads problem pages from the copy the installed @insight/engine ships", () => {
+  it("reads problem pages from the copy the installed @async-insight/engine ships", () => {
     const root = defaultDocsRoot();
     expect(realpathSync(root)).toBe(join(repo, "packages", "engine", "docs"));
     expect(readProblemDoc(root, "deadlock-cycle")).toBe(readFileSync(join(repo, "docs", "problems", "deadlock-cycle.md"), "utf8"));

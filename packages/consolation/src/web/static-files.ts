@@ -1,5 +1,5 @@
 /**
- * Serves the built page (`@insight/web`'s dist/) and nothing else from disk.
+ * Serves the built page (`@async-insight/web`'s dist/) and nothing else from disk.
  * Paths are resolved inside the root and checked to stay there, so `..` or
  * encoded slashes cannot read other files.
  */
@@ -33,17 +33,17 @@ function packageDir(name: string): string | undefined {
   }
 }
 
-/** The page's build: `@insight/web`'s dist/, or INSIGHT_WEB_DIST. */
+/** The page's build: `@async-insight/web`'s dist/, or INSIGHT_WEB_DIST. */
 export function defaultWebRoot(): string {
-  return process.env.INSIGHT_WEB_DIST ?? join(packageDir("@insight/web") ?? "@insight/web (not installed)", "dist");
+  return process.env.INSIGHT_WEB_DIST ?? join(packageDir("@async-insight/web") ?? "@async-insight/web (not installed)", "dist");
 }
 
 /**
  * The problems panel's pages (problems/<lint>.md under this root): the copy of
- * the repository's docs/problems that `@insight/engine` ships, or INSIGHT_DOCS_DIR.
+ * the repository's docs/problems that `@async-insight/engine` ships, or INSIGHT_DOCS_DIR.
  */
 export function defaultDocsRoot(): string {
-  return process.env.INSIGHT_DOCS_DIR ?? join(packageDir("@insight/engine") ?? "@insight/engine (not installed)", "docs");
+  return process.env.INSIGHT_DOCS_DIR ?? join(packageDir("@async-insight/engine") ?? "@async-insight/engine (not installed)", "docs");
 }
 
 export function webRootReady(root: string): boolean {

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { tasks } from "@insight/protocol";
+import { tasks } from "@async-insight/protocol";
 import { describe, expect, it } from "vitest";
 import { summarizeDetails, summarizeHistogram } from "./task-histograms.js";
 

@@ -3,10 +3,10 @@
  * target pays for every open WatchTaskDetails stream, so the server opens one
  * only when a page asks, takes the first message and closes it again.
  */
-import type { tasks } from "@insight/protocol";
-import type { ConsoleClient } from "@insight/client";
+import type { tasks } from "@async-insight/protocol";
+import type { ConsoleClient } from "@async-insight/client";
 import { summarizeHistogram as summarizeNs } from "../reading/histogram-summary.js";
-import type { WebHistogram, WebHistograms } from "@insight/web-contract";
+import type { WebHistogram, WebHistograms } from "@async-insight/web-contract";
 
 const WAIT_MS = 3000;
 

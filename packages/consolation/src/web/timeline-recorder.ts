@@ -5,8 +5,8 @@
  * most once per update interval (the blocked and starved tasks people look
  * for), and showing the last poll of each interval for busier ones.
  */
-import { fieldName, fieldValue, timestampToNanos, type Metadata, type Update } from "@insight/protocol";
-import type { SegmentState, WebLane, WebTimeline, WebWake } from "@insight/web-contract";
+import { fieldName, fieldValue, timestampToNanos, type Metadata, type Update } from "@async-insight/protocol";
+import type { SegmentState, WebLane, WebTimeline, WebWake } from "@async-insight/web-contract";
 
 export interface TimelineLimits {
   /** Segments kept per lane; the oldest go first. */

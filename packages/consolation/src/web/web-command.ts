@@ -2,7 +2,7 @@
  * `consolation web [TARGET|RECORDING]`: watch a live target (or load a
  * recording) and serve the browser console until interrupted.
  */
-import { ConsoleClient, watchTarget, type TargetWatch } from "@insight/client";
+import { ConsoleClient, watchTarget, type TargetWatch } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import { ReplayController } from "../replay/replay-controller.js";
 import { ReplaySource } from "../replay/replay-source.js";
@@ -33,7 +33,7 @@ export interface RunningWebConsole {
 
 function checkedWebRoot(options: WebCommandOptions): string {
   const root = options.webRoot ?? defaultWebRoot();
-  if (!webRootReady(root)) throw new CliError(`the web page is not built (no ${root}/index.html); run: npm run build -w @insight/web`);
+  if (!webRootReady(root)) throw new CliError(`the web page is not built (no ${root}/index.html); run: npm run build -w @async-insight/web`);
   return root;
 }
 

@@ -1,8 +1,8 @@
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 import { describe, expect, it } from "vitest";
 import { WebFeed } from "./web-feed.js";
-import type { WebSnapshot } from "@insight/web-contract";
+import type { WebSnapshot } from "@async-insight/web-contract";
 
 const T0 = BigInt(Date.now()) * 1_000_000n;
 const at = (ms: number) => nanosToTimestamp(T0 + BigInt(ms) * 1_000_000n);

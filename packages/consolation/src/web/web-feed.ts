@@ -5,17 +5,17 @@
  * wants them, and building a snapshot of thousands of tasks is not free).
  * A feed is either live (a client, with pause/resume) or a replayed recording.
  */
-import type { State, Update } from "@insight/protocol";
-import { Temporality } from "@insight/protocol";
-import type { ConnectionState } from "@insight/client";
-import { boundedJsonReplacer, RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@insight/engine";
+import type { State, Update } from "@async-insight/protocol";
+import { Temporality } from "@async-insight/protocol";
+import type { ConnectionState } from "@async-insight/client";
+import { boundedJsonReplacer, RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@async-insight/engine";
 import { buildGraph } from "./dependency-graph.js";
 import { taskLabel } from "../reading/task-text.js";
 import { RestartDetector } from "../reading/process-change.js";
 import { WaitIndex } from "../reading/wait-index.js";
 import { lintProblems, resourceDetail, resourceRow, taskDetail, taskRow } from "./engine-view.js";
 import { TimelineRecorder } from "./timeline-recorder.js";
-import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "@insight/web-contract";
+import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "@async-insight/web-contract";
 
 export interface WebFeedOptions {
   readonly target: string;

@@ -3,11 +3,11 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebFeed } from "./web-feed.js";
 import { startWebServer, type RunningWebServer } from "./web-server.js";
-import type { WebSnapshot } from "@insight/web-contract";
+import type { WebSnapshot } from "@async-insight/web-contract";
 
 const dir = mkdtempSync(join(tmpdir(), "insight-web-"));
 const webRoot = join(dir, "dist");

@@ -6,12 +6,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { boundedJsonReplacer } from "@insight/engine";
+import { boundedJsonReplacer } from "@async-insight/engine";
 import { commandAllowed, hostAllowed, hostName, isLoopbackHost, setSecurityHeaders, tokenAccepted } from "./security-headers.js";
 import { readProblemDoc, readStaticFile } from "./static-files.js";
 import { SseClients } from "./sse-clients.js";
 import type { WebFeed } from "./web-feed.js";
-import type { WebHistograms, WebReplay, WebReplayCommand } from "@insight/web-contract";
+import type { WebHistograms, WebReplay, WebReplayCommand } from "@async-insight/web-contract";
 
 export interface WebControls {
   pause(): Promise<void>;

@@ -74,5 +74,5 @@ export function toChromeTrace(store: RuntimeStore, options: TraceOptions = {}): 
       }
     }
   }
-  return { traceEvents: events, displayTimeUnit: "ns", otherData: { source: "@insight/engine", epochNs: String(epoch) } };
+  return { traceEvents: events, displayTimeUnit: "ns", otherData: { source: "@async-insight/engine", epochNs: String(epoch) } };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RuntimeStore } from "../index.js";
-import { nanosToTimestamp } from "@insight/protocol";
+import { nanosToTimestamp } from "@async-insight/protocol";
 import { MS, S, T0, UpdateBuilder } from "../testing/fixtures.js";
 
 /** A live task that has polled and holds a waker (not lost-waker stuck). */

@@ -2,7 +2,7 @@
  * Applying resources, async ops and poll ops. tokio lock holders are
  * inferred from acquire ops and lock states in relations/tokio-lock-*.ts.
  */
-import { timestampToNanos, durationToNanos, type Metadata, type asyncOps, type resources } from "@insight/protocol";
+import { timestampToNanos, durationToNanos, type Metadata, type asyncOps, type resources } from "@async-insight/protocol";
 import type { DisplayId, Nanos } from "../model.js";
 import { parseOwners } from "../relations/owners.js";
 import { settleTokioHolders, tokioAcquireChanged, tokioLockStateChanged } from "../relations/tokio-lock-tracking.js";

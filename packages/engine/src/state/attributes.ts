@@ -6,7 +6,7 @@
  * snapshots (the subscriber folds ops itself), so the fold only matters for
  * readers that replay raw state-update events.
  */
-import type { Attribute, FieldValue, Metadata } from "@insight/protocol";
+import type { Attribute, FieldValue, Metadata } from "@async-insight/protocol";
 import type { AttributeEntry, FieldEntry } from "../model.js";
 import { decodeField } from "./fields.js";
 

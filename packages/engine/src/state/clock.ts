@@ -4,7 +4,7 @@
  * exact for ~104 days, and unlike bigint they cost no heap object each and
  * no bigint arithmetic on the hot path. Public getters convert back.
  */
-import type { TimestampView } from "@insight/protocol";
+import type { TimestampView } from "@async-insight/protocol";
 
 /** A wire Timestamp, or the same values read without decoding (seconds may be a number). */
 type Timestamp = TimestampView;

@@ -2,7 +2,7 @@
  * Reading protocol entities (`Task`, `Resource`, `AsyncOp`) into the
  * engine's records: fields, well-known field names, locations.
  */
-import { resources, type Metadata, type tasks } from "@insight/protocol";
+import { resources, type Metadata, type tasks } from "@async-insight/protocol";
 import type { FieldEntry } from "../model.js";
 import { intern } from "../private/intern.js";
 import { asBigint, decodeField, formatLocation, joinLocation } from "./fields.js";

@@ -1,5 +1,5 @@
 /** Decoding `Field`s and `Location`s into the engine's model. */
-import { fieldName, fieldValue, type Field, type FieldValue, type Location, type Metadata } from "@insight/protocol";
+import { fieldName, fieldValue, type Field, type FieldValue, type Location, type Metadata } from "@async-insight/protocol";
 import type { FieldEntry } from "../model.js";
 import { intern } from "../private/intern.js";
 

@@ -1,5 +1,5 @@
 /** Decoding `TaskDetails` histograms, and percentiles for the details view. */
-import { decodeHdrHistogram, type HdrHistogram, type tasks } from "@insight/protocol";
+import { decodeHdrHistogram, type HdrHistogram, type tasks } from "@async-insight/protocol";
 import type { DurationHistogramView } from "../model.js";
 
 /** tokio-console's details panels show these. */

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toBinary } from "@bufbuild/protobuf";
-import { UpdateSchema, lazyUpdateFromBinary } from "@insight/protocol";
+import { UpdateSchema, lazyUpdateFromBinary } from "@async-insight/protocol";
 import { RuntimeStore, mergeUpdates } from "../index.js";
 import { MS, S, T0, UpdateBuilder } from "../testing/fixtures.js";
 

@@ -5,11 +5,11 @@
  * add. Replay readers use it to batch; tests use it to check that batching
  * does not change what the store concludes.
  */
-import type { RegisterMetadata, Update, asyncOps, resources, tasks } from "@insight/protocol";
+import type { RegisterMetadata, Update, asyncOps, resources, tasks } from "@async-insight/protocol";
 
 // Messages are built as plain objects (protobuf-es v2 messages are plain
 // objects tagged with $typeName) so the engine needs no dependency beyond
-// @insight/protocol.
+// @async-insight/protocol.
 
 export function mergeUpdates(updates: readonly Update[]): Update {
   const last = updates[updates.length - 1];

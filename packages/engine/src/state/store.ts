@@ -13,7 +13,7 @@ import {
   type State,
   type Update,
   type tasks,
-} from "@insight/protocol";
+} from "@async-insight/protocol";
 import { WaitForGraph } from "../graph/wait-for-graph.js";
 import type {
   AsyncOpRecord,

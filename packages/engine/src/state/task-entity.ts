@@ -5,7 +5,7 @@
  * derived values (state, busy/scheduled/idle) at the store's current `now`,
  * so a task that receives no stats (tokio sends only dirty ones) still ages.
  */
-import type { TaskStatsView, TimestampView } from "@insight/protocol";
+import type { TaskStatsView, TimestampView } from "@async-insight/protocol";
 import type {
   DisplayId,
   FieldEntry,

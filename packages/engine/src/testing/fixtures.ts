@@ -27,7 +27,7 @@ import {
   type Field,
   type State,
   type Update,
-} from "@insight/protocol";
+} from "@async-insight/protocol";
 
 export const T0 = 1_700_000_000_000_000_000n;
 export const MS = 1_000_000n;

@@ -10,7 +10,7 @@
  * the request stuck (waker drops raised to the clones), and the collected
  * channel stays visible as unreachable.
  */
-import type { Update } from "@insight/protocol";
+import type { Update } from "@async-insight/protocol";
 import { MS, S, T0, UpdateBuilder } from "./fixtures.js";
 
 export const STORY_REQUEST_SPAN = 10n;

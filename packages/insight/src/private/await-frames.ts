@@ -66,7 +66,7 @@ const isDependency = (frame: Frame) => frame.file.includes("/node_modules/");
  */
 const PROTOCOL_ROOT = (() => {
   try {
-    return dirname(dirname(fileURLToPath(import.meta.resolve("@insight/protocol")))) + sep;
+    return dirname(dirname(fileURLToPath(import.meta.resolve("@async-insight/protocol")))) + sep;
   } catch {
     return undefined;
   }

@@ -11,8 +11,8 @@
  * and is reported once; it never throws into the app.
  */
 import { createWriteStream, type WriteStream } from "node:fs";
-import type { Update } from "@insight/protocol";
-import { headerLine, updateLine } from "@insight/protocol/recording";
+import type { Update } from "@async-insight/protocol";
+import { headerLine, updateLine } from "@async-insight/protocol/recording";
 import { debug } from "./debug.js";
 
 /** Bytes waiting for the disk before updates are dropped. */

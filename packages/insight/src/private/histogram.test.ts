@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeHdrHistogram } from "@insight/protocol";
+import { decodeHdrHistogram } from "@async-insight/protocol";
 import { DurationRecorder, HISTOGRAM_MAX_NS } from "./histogram.js";
 
 describe("DurationRecorder", () => {

@@ -7,8 +7,8 @@
  * snapshot.
  */
 import { create } from "@bufbuild/protobuf";
-import { StateSchema, Temporality, type State, type Update, type tasks } from "@insight/protocol";
-import { GrpcError, GrpcStatus, MessageQueue, type InstrumentSource } from "@insight/protocol/server";
+import { StateSchema, Temporality, type State, type Update, type tasks } from "@async-insight/protocol";
+import { GrpcError, GrpcStatus, MessageQueue, type InstrumentSource } from "@async-insight/protocol/server";
 import { now } from "./clock.js";
 import { debug, guarded } from "./debug.js";
 import type { Runtime } from "./runtime.js";

@@ -8,7 +8,7 @@
  * late reads from the first piece and is given the deltas published since
  * the build began, so it ends up exactly where the others do.
  */
-import type { Update } from "@insight/protocol";
+import type { Update } from "@async-insight/protocol";
 import type { Runtime } from "./runtime.js";
 import type { SliceTurns } from "./slice-turns.js";
 import { SnapshotSlicer, type SliceBudget } from "./snapshot-slicer.js";

@@ -4,8 +4,8 @@
  * ended with grpc-status OK, so it never learnt it had been dropped.
  */
 import { create, toBinary } from "@bufbuild/protobuf";
-import { InstrumentRequestSchema } from "@insight/protocol";
-import { GrpcStatus, INSTRUMENT_SERVICE, startInstrumentServer, type RunningInstrumentServer } from "@insight/protocol/server";
+import { InstrumentRequestSchema } from "@async-insight/protocol";
+import { GrpcStatus, INSTRUMENT_SERVICE, startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import http2 from "node:http2";
 import { afterEach, expect, it } from "vitest";
 import { resolveOptions } from "./config.js";

@@ -12,7 +12,7 @@
  * the console has not seen.
  */
 import { create } from "@bufbuild/protobuf";
-import { RegisterMetadataSchema, type Update } from "@insight/protocol";
+import { RegisterMetadataSchema, type Update } from "@async-insight/protocol";
 import { now } from "./clock.js";
 import type { Runtime } from "./runtime.js";
 import type { RecordCursor, WireBuilder } from "./wire.js";

@@ -1,5 +1,5 @@
-import type { Update } from "@insight/protocol";
-import { GrpcError, GrpcStatus } from "@insight/protocol/server";
+import type { Update } from "@async-insight/protocol";
+import { GrpcError, GrpcStatus } from "@async-insight/protocol/server";
 import { describe, expect, it } from "vitest";
 import { resolveOptions } from "./config.js";
 import { RuntimeSource } from "./instrument-source.js";

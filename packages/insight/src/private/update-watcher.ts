@@ -7,8 +7,8 @@
  * never with OK (a console ended with OK never learnt it was dropped).
  */
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
-import { encodeOnce, GrpcError, GrpcStatus, MessageQueue } from "@insight/protocol/server";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
+import { encodeOnce, GrpcError, GrpcStatus, MessageQueue } from "@async-insight/protocol/server";
 import { now, toEpochNanos } from "./clock.js";
 import type { SnapshotSlicer, UnreadIds } from "./snapshot-slicer.js";
 import type { SharedSnapshot } from "./shared-snapshot.js";

@@ -17,7 +17,7 @@ import {
   type Field,
   type RegisterMetadata_NewMetadata,
   type Update,
-} from "@insight/protocol";
+} from "@async-insight/protocol";
 import { loadSource, resolveSite, sourceLine, type Location } from "./callsite.js";
 import { msToNanos, now, toEpochNanos } from "./clock.js";
 import { DurationRecorder, HISTOGRAM_MAX_NS } from "./histogram.js";

@@ -1,2 +1,2 @@
 /** The server's JSON contract is its own package, shared with `consolation web`; the page only imports its types. */
-export type * from "@insight/web-contract";
+export type * from "@async-insight/web-contract";

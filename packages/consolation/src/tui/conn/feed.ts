@@ -3,8 +3,8 @@
  * replayed file (replay-feed.ts). The app loop only knows this interface, so
  * drawing, keys and the store are the same for both.
  */
-import { Temporality, type Update } from "@insight/protocol";
-import { watchTarget, type ConsoleClient, type TargetWatch } from "@insight/client";
+import { Temporality, type Update } from "@async-insight/protocol";
+import { watchTarget, type ConsoleClient, type TargetWatch } from "@async-insight/client";
 import { RestartDetector } from "../../reading/process-change.js";
 import type { UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";

@@ -3,8 +3,8 @@
  * that one: tokio-console opens it with the view and drops it on leave, since
  * the target pays for every open details stream.
  */
-import type { ConsoleClient } from "@insight/client";
-import type { tasks } from "@insight/protocol";
+import type { ConsoleClient } from "@async-insight/client";
+import type { tasks } from "@async-insight/protocol";
 
 export class TaskDetailsFeed {
   #watching: bigint | undefined;

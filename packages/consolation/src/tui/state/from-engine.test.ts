@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { nanosToTimestamp, UpdateSchema, type Update } from "@insight/protocol";
+import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 import { describe, expect, it } from "vitest";
 import { renderResourceView } from "../view/resource-view.js";
 import { createEngineSource } from "./from-engine.js";

@@ -1,5 +1,5 @@
 /**
- * Answers the terminal views' questions (RuntimeView) from @insight/engine's
+ * Answers the terminal views' questions (RuntimeView) from @async-insight/engine's
  * RuntimeStore. Keys are the engine's display ids (`task.id` where the
  * target sends one), as decimal strings, so they stay stable while span ids
  * are reused.
@@ -26,8 +26,8 @@ import {
   type StoreOptions,
   type TaskRecord,
   type Wait,
-} from "@insight/engine";
-import type { Update, tasks } from "@insight/protocol";
+} from "@async-insight/engine";
+import type { Update, tasks } from "@async-insight/protocol";
 import { displayLocation } from "../../format/location.js";
 import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../../reading/task-text.js";
 import { WaitIndex } from "../../reading/wait-index.js";

@@ -1,5 +1,5 @@
 /** What the live app needs from a store: feed it protocol messages, read it through the view model. */
-import type { Update, tasks } from "@insight/protocol";
+import type { Update, tasks } from "@async-insight/protocol";
 import type { RuntimeView } from "./view-model.js";
 
 export interface RuntimeSource {

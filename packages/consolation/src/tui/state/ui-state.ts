@@ -2,7 +2,7 @@
  * Where the user is: which screen, what is selected, how lists are sorted and
  * filtered, whether help is open. Pure data; keys change it in input/keymap.ts.
  */
-import type { FreerRole } from "@insight/engine";
+import type { FreerRole } from "@async-insight/engine";
 
 export interface TableState {
   /** Index into the filtered, sorted rows. */

@@ -1,4 +1,4 @@
-import type { FreerRole, TaskActivity } from "@insight/engine";
+import type { FreerRole, TaskActivity } from "@async-insight/engine";
 
 /**
  * What the terminal views read. The views never touch the engine directly:

@@ -5,7 +5,7 @@
  * counted in terminal cells with escapes skipped, so a view can pad and clip
  * styled text without breaking the escapes apart.
  */
-import { displayWidth, escapeUnsafe, graphemes, graphemeWidth } from "@insight/engine";
+import { displayWidth, escapeUnsafe, graphemes, graphemeWidth } from "@async-insight/engine";
 
 export interface Style {
   readonly fg?: Color;

@@ -6,7 +6,7 @@
  * described only through acquire ops, as console-subscriber sends it.
  */
 import { create } from "@bufbuild/protobuf";
-import { UpdateSchema, type Update } from "@insight/protocol";
+import { UpdateSchema, type Update } from "@async-insight/protocol";
 
 const NS = 1_000_000_000n;
 const ts = (ns: bigint) => ({ seconds: ns / NS, nanos: Number(ns % NS) });

@@ -1,7 +1,7 @@
 /** The end of the chain: the tasks that could free a resource a task is stuck on. */
 import { fit, paint } from "../term/ansi.js";
 import { freersShown, type Freer, type ResourceDetail, type RuntimeView } from "../state/view-model.js";
-import type { FreerRole } from "@insight/engine";
+import type { FreerRole } from "@async-insight/engine";
 import { resourceLabel } from "./resource-view.js";
 import { pad } from "./task-view.js";
 import { stateText, STYLES } from "./theme.js";

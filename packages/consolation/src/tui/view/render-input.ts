@@ -1,5 +1,5 @@
 /** Everything one frame is drawn from. */
-import type { ConnectionState } from "@insight/client";
+import type { ConnectionState } from "@async-insight/client";
 import type { UiState } from "../state/ui-state.js";
 import type { RuntimeView, TaskHistograms } from "../state/view-model.js";
 
