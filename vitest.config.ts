@@ -7,7 +7,11 @@ const conditions = ["insight-source", "node", "import", "default"];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  // Vitest also passes ssr.resolve.conditions to its workers as `--conditions`,
+  // so "import" must stay out of them (Vite adds import/require per request):
+  // with it, require() of a dual CJS/ESM package (pg → pg-pool) loaded the ESM
+  // build and failed.
+  ssr: { resolve: { conditions: ["insight-source", "node"], externalConditions: ["insight-source", "node"] } },
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     // Interop tests start real Rust processes and browsers; two cores are shared.

@@ -37,7 +37,12 @@ function runSuite(label, node, paths) {
     maxBuffer: 64 * 1024 * 1024,
   });
   const seconds = (Date.now() - started) / 1000;
-  const lines = existsSync(results) ? readFileSync(results, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : [];
+  const lines = existsSync(results)
+    ? readFileSync(results, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l))
+    : [];
   if (lines.length === 0) process.stderr.write(`${label}: no results; vitest said:\n${(run.stdout + run.stderr).slice(-4_000)}\n`);
   return { label, lines, seconds, status: run.status };
 }

@@ -5,11 +5,16 @@
 // client costs from what the store costs.
 //
 //   node bench/console-memory.mjs [none|store] [tasks] [seconds] [snapshot-path]
+//
+// The heap is tuned as bin/consolation.js tunes it; CONSOLATION_HEAP=default
+// leaves V8's defaults.
 import { writeHeapSnapshot } from "node:v8";
+import { tuneHeap } from "../packages/consolation/dist/cli/heap-tuning.js";
 import { ConsoleClient, parseTarget, watchTarget } from "@async-insight/client";
 import { RuntimeStore } from "@async-insight/engine";
 import { startManyTasks } from "./lib/many-tasks.mjs";
 
+tuneHeap(process.env);
 const mode = process.argv[2] ?? "store";
 const tasks = Number(process.argv[3] ?? 10_000);
 const seconds = Number(process.argv[4] ?? 20);
@@ -39,9 +44,14 @@ try {
     const m = process.memoryUsage();
     peakRss = Math.max(peakRss, m.rss);
     peakHeap = Math.max(peakHeap, m.heapUsed);
-    console.log(`${s}s updates=${updates} heapUsed=${mb(m.heapUsed)} MB heapTotal=${mb(m.heapTotal)} MB ext=${mb(m.external)} MB ab=${mb(m.arrayBuffers)} MB rss=${mb(m.rss)} MB` + (store ? ` tasks=${store.taskCount} resources=${store.resources().length} ops=${store.asyncOps().length}` : ""));
+    console.log(
+      `${s}s updates=${updates} heapUsed=${mb(m.heapUsed)} MB heapTotal=${mb(m.heapTotal)} MB ext=${mb(m.external)} MB ab=${mb(m.arrayBuffers)} MB rss=${mb(m.rss)} MB` +
+        (store ? ` tasks=${store.taskCount} resources=${store.resources().length} ops=${store.asyncOps().length}` : ""),
+    );
   }
-  console.log(`mode=${mode} updates=${updates} apply avg=${(applyMs / Math.max(1, updates)).toFixed(1)} ms peak heapUsed=${mb(peakHeap)} MB peak rss=${mb(peakRss)} MB`);
+  console.log(
+    `mode=${mode} updates=${updates} apply avg=${(applyMs / Math.max(1, updates)).toFixed(1)} ms peak heapUsed=${mb(peakHeap)} MB peak rss=${mb(peakRss)} MB`,
+  );
   if (snapshotPath) console.log(`snapshot: ${writeHeapSnapshot(snapshotPath)}`);
 } finally {
   watch.stop();

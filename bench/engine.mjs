@@ -20,7 +20,14 @@ function newTasks(from, count) {
     list.push(
       create(tasks.TaskSchema, {
         id: create(IdSchema, { id: BigInt(i) }),
-        fields: [field("kind", "task"), field("task.id", BigInt(i)), field("task.name", "worker"), field("loc.file", "src/server.rs"), field("loc.line", 42n), field("loc.col", 9n)],
+        fields: [
+          field("kind", "task"),
+          field("task.id", BigInt(i)),
+          field("task.name", "worker"),
+          field("loc.file", "src/server.rs"),
+          field("loc.line", 42n),
+          field("loc.col", 9n),
+        ],
       }),
     );
   }
@@ -77,7 +84,7 @@ function statsThroughput() {
 function cycleCost(edges) {
   const nodes = Math.max(2, Math.floor(edges / 2));
   let seed = 12345;
-  const rand = (n) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+  const rand = (n) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
   const adjacency = Array.from({ length: nodes }, () => []);
   for (let e = 0; e < edges; e++) adjacency[rand(nodes)].push(`n${rand(nodes)}`);
   const g = new IncrementalSccs();
@@ -150,7 +157,9 @@ for (const edges of [1_000, 10_000, 100_000]) {
 }
 for (const edges of [1_000, 10_000, 100_000]) {
   const r = chainCost(edges);
-  console.log(`wait-for rings ${r.edges} edges (${r.deadlocks} deadlocks): full pass ${r.fullMs.toFixed(1)} ms, one-wait change ${r.incrementalMs.toFixed(3)} ms`);
+  console.log(
+    `wait-for rings ${r.edges} edges (${r.deadlocks} deadlocks): full pass ${r.fullMs.toFixed(1)} ms, one-wait change ${r.incrementalMs.toFixed(3)} ms`,
+  );
 }
 const mem = memoryPerIdleTask();
 if (mem) console.log(`memory: ${mem.tasks} tasks (${mem.idle} idle) retained, ${Math.round(mem.bytesPerTask)} bytes per task`);

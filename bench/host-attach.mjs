@@ -24,7 +24,9 @@ const app = await startSpawningApp({ RATE: process.env.RATE ?? "200" });
 const started = Date.now();
 const target = parseTarget(`http://127.0.0.1:${app.consolePort}`);
 const rows = [];
-console.log(`uptime  quiet p99  attach p99  added  attach max  snapshot  tasks/resources/ops retained  rss  host CPU quiet/attach  gc in attach window (count, total, max)`);
+console.log(
+  `uptime  quiet p99  attach p99  added  attach max  snapshot  tasks/resources/ops retained  rss  host CPU quiet/attach  gc in attach window (count, total, max)`,
+);
 try {
   for (let at = every; at <= seconds; at += every) {
     await sleep(Math.max(0, started + (at - 2 * windowS) * 1000 - Date.now()));
@@ -53,5 +55,7 @@ try {
   app.stop();
 }
 const worst = rows.reduce((m, r) => Math.max(m, r.added), 0);
-console.log(`worst p99 added by an attach: ${worst.toFixed(1)} ms over ${rows.length} attaches (RATE=${process.env.RATE ?? 200}/s, ${seconds} s, ${consoles} watching consoles + 1 snapshot per attach)`);
+console.log(
+  `worst p99 added by an attach: ${worst.toFixed(1)} ms over ${rows.length} attaches (RATE=${process.env.RATE ?? 200}/s, ${seconds} s, ${consoles} watching consoles + 1 snapshot per attach)`,
+);
 if (app.stderr()) console.log(`host stderr: ${app.stderr().trim()}`);

@@ -13,7 +13,10 @@ import { once } from "node:events";
 import http from "node:http";
 import { fileURLToPath } from "node:url";
 
-const [heapMb = 200, sweeps = 5] = process.argv.slice(2).filter((a) => !a.startsWith("--")).map(Number);
+const [heapMb = 200, sweeps = 5] = process.argv
+  .slice(2)
+  .filter((a) => !a.startsWith("--"))
+  .map(Number);
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
 if (process.argv.includes("--heap-app")) await heapApp();
@@ -23,7 +26,9 @@ async function main() {
   console.log(`node ${process.version}`);
   const story = await storyPauses(3);
   console.log(`story (examples/node/prototype-channel), ${story.length} runs: forced GC pause ${story.map((p) => `${p.toFixed(1)} ms`).join(", ")}`);
-  const child = spawn(process.execPath, ["--max-old-space-size=4096", here("insight-gc-proof.mjs"), "--heap-app", String(heapMb), String(sweeps)], { stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn(process.execPath, ["--max-old-space-size=4096", here("insight-gc-proof.mjs"), "--heap-app", String(heapMb), String(sweeps)], {
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   await once(child, "exit");
 }
 
@@ -90,7 +95,9 @@ async function heapApp() {
   }
   const heap = (process.memoryUsage().heapUsed / 1e6).toFixed(0);
   const sorted = [...pauses].sort((a, b) => a - b);
-  console.log(`app with a ${heap} MB heap, ${sweeps} sweeps: forced GC pause median ${sorted[Math.floor(sweeps / 2)].toFixed(0)} ms, max ${sorted.at(-1).toFixed(0)} ms (${pauses.map((p) => p.toFixed(0)).join(", ")} ms); tasks proven stuck: ${proven}`);
+  console.log(
+    `app with a ${heap} MB heap, ${sweeps} sweeps: forced GC pause median ${sorted[Math.floor(sweeps / 2)].toFixed(0)} ms, max ${sorted.at(-1).toFixed(0)} ms (${pauses.map((p) => p.toFixed(0)).join(", ")} ms); tasks proven stuck: ${proven}`,
+  );
   // For comparison: the public v8.queryObjects(), which also forces a full GC (warning silenced).
   const emitWarning = process.emitWarning;
   process.emitWarning = () => {};

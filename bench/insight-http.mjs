@@ -17,7 +17,10 @@ const [seconds = 10, rounds = 3, connections = 50, workItems = 0] = process.argv
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
 
 async function startServer(mode) {
-  const child = spawn(process.execPath, [here("insight-http-server.mjs")], { env: { ...process.env, INSIGHT_MODE: mode, WORK_ITEMS: String(workItems) }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [here("insight-http-server.mjs")], {
+    env: { ...process.env, INSIGHT_MODE: mode, WORK_ITEMS: String(workItems) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const [line] = await once(child.stdout, "data");
   return { child, ...JSON.parse(String(line)) };
 }
@@ -61,5 +64,7 @@ console.log("|---|---|---|---|---|");
 for (const setup of setups) {
   const rps = median(results[setup].map((r) => r.rps));
   const p99 = median(results[setup].map((r) => r.p99));
-  console.log(`| ${setup} | ${rps.toFixed(0)} | ${(((rps - base.rps) / base.rps) * 100).toFixed(1)} % | ${p99} | ${(((p99 - base.p99) / base.p99) * 100).toFixed(1)} % |`);
+  console.log(
+    `| ${setup} | ${rps.toFixed(0)} | ${(((rps - base.rps) / base.rps) * 100).toFixed(1)} % | ${p99} | ${(((p99 - base.p99) / base.p99) * 100).toFixed(1)} % |`,
+  );
 }

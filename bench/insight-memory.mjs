@@ -26,7 +26,9 @@ if (process.argv[3] === "--child") {
   release.notifyWaiters();
   await Promise.all(handles);
   const perTask = (after.heapUsed - before.heapUsed) / tasks;
-  process.stdout.write(`${JSON.stringify({ variant, heapMB: (after.heapUsed - before.heapUsed) / 2 ** 20, rssMB: (after.rss - before.rss) / 2 ** 20, perTaskBytes: perTask })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ variant, heapMB: (after.heapUsed - before.heapUsed) / 2 ** 20, rssMB: (after.rss - before.rss) / 2 ** 20, perTaskBytes: perTask })}\n`,
+  );
   process.exit(0);
 }
 

@@ -1,34 +1,24 @@
 #!/usr/bin/env node
 // What an app gets on disk when it installs one of our packages: packs the
-// package and the workspace packages it depends on (run `npm run build`
+// package and the workspace packages it depends on with scripts/pack.mjs (run `npm run build`
 // first, so dist/ is current), installs the tarballs into a fresh project in
 // a temp dir outside the repository (registry packages come from npm), and
 // prints `du -sk node_modules` and the packages installed.
 //
-//   node bench/install-size.mjs [package name, default: insight]
+//   node bench/install-size.mjs [package name, default: async-insight]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../scripts/lib/paths.mjs";
+import { packPackages } from "../scripts/pack.mjs";
 
 const wanted = process.argv[2] ?? "async-insight";
 const root = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
-const workspaces = new Map(
-  root.workspaces.map((path) => [JSON.parse(readFileSync(join(repoRoot, path, "package.json"), "utf8")).name, path]),
-);
+const workspaces = new Map(root.workspaces.map((path) => [JSON.parse(readFileSync(join(repoRoot, path, "package.json"), "utf8")).name, path]));
 if (!workspaces.has(wanted)) {
   console.error(`install-size: no workspace package named ${wanted}`);
   process.exit(2);
-}
-
-/** The package and, transitively, every workspace package in its (run-time) dependencies. */
-function closure(name, seen = new Set()) {
-  if (seen.has(name)) return seen;
-  seen.add(name);
-  const manifest = JSON.parse(readFileSync(join(repoRoot, workspaces.get(name), "package.json"), "utf8"));
-  for (const dep of Object.keys(manifest.dependencies ?? {})) if (workspaces.has(dep)) closure(dep, seen);
-  return seen;
 }
 
 function npm(args, cwd) {
@@ -46,8 +36,8 @@ try {
   const app = join(scratch, "app");
   mkdirSync(tarballs);
   mkdirSync(app);
-  const names = [...closure(wanted)];
-  npm(["pack", "--silent", ...names.flatMap((name) => ["-w", workspaces.get(name)]), "--pack-destination", tarballs], repoRoot);
+  // The tarballs users get (scripts/pack.mjs: no source maps, no workspace-only export condition).
+  packPackages(tarballs, [wanted]);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "install-size-app", version: "1.0.0", private: true }));
   const files = readdirSync(tarballs).map((file) => join(tarballs, file));
   npm(["install", "--no-audit", "--no-fund", "--no-package-lock", ...files], app);

@@ -26,7 +26,9 @@ if (process.argv[2] === "--child") {
   const started = process.hrtime.bigint();
   const result = await readTraceFile(file, { event: () => events++, problem: () => problems++ });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  process.stdout.write(JSON.stringify({ format: result.format, bytes: result.bytes, lines: result.lines, events, problems, seconds, maxRssKb: process.resourceUsage().maxRSS }));
+  process.stdout.write(
+    JSON.stringify({ format: result.format, bytes: result.bytes, lines: result.lines, events, problems, seconds, maxRssKb: process.resourceUsage().maxRSS }),
+  );
   process.exit(0);
 }
 
@@ -75,7 +77,9 @@ const GENERATORS = {
     const id = 2251799813685250 + (i % 64);
     return (
       (i === 0 ? '{"v":1}\n' : "") +
-      (i < 64 ? `{"Spawn":{"id":${id},"at":${at},"fields":[{"name":"kind","value":"task"},{"name":"task.name","value":"worker-${i}"},{"name":"task.id","value":${i}}]}}\n` : "") +
+      (i < 64
+        ? `{"Spawn":{"id":${id},"at":${at},"fields":[{"name":"kind","value":"task"},{"name":"task.name","value":"worker-${i}"},{"name":"task.id","value":${i}}]}}\n`
+        : "") +
       `{"Enter":{"id":${id},"at":${at}}}\n` +
       `{"Waker":{"id":${2251799813685250 + ((i + 1) % 64)},"op":{"Wake":{"self_wake":false}},"at":${at}}}\n` +
       `{"Waker":{"id":${id},"op":"Clone","at":${at}}}\n` +
@@ -127,5 +131,7 @@ console.log(`node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)
 console.log("| input | detected | lines | events | problems | MB/s | peak RSS |");
 console.log("|---|---|---:|---:|---:|---:|---:|");
 for (const r of rows) {
-  console.log(`| ${r.file} | ${r.format} | ${r.lines} | ${r.events} | ${r.problems} | ${(r.bytes / MB / r.seconds).toFixed(1)} | ${(r.maxRssKb / 1024).toFixed(0)} MB |`);
+  console.log(
+    `| ${r.file} | ${r.format} | ${r.lines} | ${r.events} | ${r.problems} | ${(r.bytes / MB / r.seconds).toFixed(1)} | ${(r.maxRssKb / 1024).toFixed(0)} MB |`,
+  );
 }

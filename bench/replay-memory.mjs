@@ -48,16 +48,30 @@ function updateLine(round) {
       ],
       location: { file: "src/server/handlers/orders.rs", line: 100 + (id % 50), column: 9 },
     });
-    stats[String(id)] = { createdAt: now, pollStats: { polls: "3", firstPoll: now, lastPollStarted: now, lastPollEnded: now, busyTime: "0.000120s" }, wakes: "2", wakerClones: "2", wakerDrops: "2" };
+    stats[String(id)] = {
+      createdAt: now,
+      pollStats: { polls: "3", firstPoll: now, lastPollStarted: now, lastPollEnded: now, busyTime: "0.000120s" },
+      wakes: "2",
+      wakerClones: "2",
+      wakerDrops: "2",
+    };
   }
   if (round > 0) {
     for (let k = 0; k < TASKS_PER_UPDATE; k++) {
       const id = (round - 1) * TASKS_PER_UPDATE + k + 1;
-      stats[String(id)] = { createdAt: iso(atNs - 100_000_000n), droppedAt: now, pollStats: { polls: "5", lastPollEnded: now, busyTime: "0.000300s" }, wakes: "4", wakerClones: "4", wakerDrops: "4" };
+      stats[String(id)] = {
+        createdAt: iso(atNs - 100_000_000n),
+        droppedAt: now,
+        pollStats: { polls: "5", lastPollEnded: now, busyTime: "0.000300s" },
+        wakes: "4",
+        wakerClones: "4",
+        wakerDrops: "4",
+      };
     }
   }
   const update = { now, taskUpdate: { newTasks, statsUpdate: stats } };
-  if (round === 0) update.newMetadata = { metadata: [{ id: { id: "1" }, metadata: { name: "runtime.spawn", target: "tokio::task", level: "TRACE", kind: "SPAN" } }] };
+  if (round === 0)
+    update.newMetadata = { metadata: [{ id: { id: "1" }, metadata: { name: "runtime.spawn", target: "tokio::task", level: "TRACE", kind: "SPAN" } }] };
   return `${JSON.stringify({ t: atNs.toString(), update })}\n`;
 }
 
@@ -88,7 +102,6 @@ const ARGS = {
   check: (file) => ["check", file],
 };
 
-
 const dir = mkdtempSync(join(tmpdir(), "insight-replay-memory-"));
 try {
   for (const mb of sizesMb) {
@@ -98,7 +111,11 @@ try {
     for (const command of commands) {
       const args = ARGS[command](file);
       const started = process.hrtime.bigint();
-      const run = spawnSync("/usr/bin/time", ["-f", "maxrss_kb=%M exit=%x", process.execPath, CLI, ...args], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", maxBuffer: 64 * MB });
+      const run = spawnSync("/usr/bin/time", ["-f", "maxrss_kb=%M exit=%x", process.execPath, CLI, ...args], {
+        stdio: ["ignore", "ignore", "pipe"],
+        encoding: "utf8",
+        maxBuffer: 64 * MB,
+      });
       const out = { stderr: run.stderr ?? "", seconds: Number(process.hrtime.bigint() - started) / 1e9 };
       const rssKb = Number(/maxrss_kb=(\d+)/.exec(out.stderr)?.[1] ?? NaN);
       const exit = /exit=(\d+)/.exec(out.stderr)?.[1] ?? "?";

@@ -37,8 +37,15 @@ const T0 = BigInt(Date.now()) * 1_000_000n - 60_000_000_000n;
 const at = (ms) => nanosToTimestamp(T0 + BigInt(Math.round(ms * 1e6)));
 const consumerOf = (c) => BigInt(c + 1);
 
-function taskStats(i, ms, polls) {
-  return { createdAt: at(0), lastWake: at(ms - 2), wakes: BigInt(polls), wakerClones: 1n, wakerDrops: 0n, pollStats: { polls: BigInt(polls), firstPoll: at(1), lastPollStarted: at(ms - 1), lastPollEnded: at(ms - 0.5), busyTime: { nanos: 500_000 * polls } } };
+function taskStats(_i, ms, polls) {
+  return {
+    createdAt: at(0),
+    lastWake: at(ms - 2),
+    wakes: BigInt(polls),
+    wakerClones: 1n,
+    wakerDrops: 0n,
+    pollStats: { polls: BigInt(polls), firstPoll: at(1), lastPollStarted: at(ms - 1), lastPollEnded: at(ms - 0.5), busyTime: { nanos: 500_000 * polls } },
+  };
 }
 
 function initialUpdate() {
@@ -50,20 +57,41 @@ function initialUpdate() {
   const opStats = {};
   for (let c = 0; c < CHANNELS; c++) {
     const rid = BigInt(100_000 + c);
-    newResources.push({ id: { id: rid }, concreteType: "Channel", kind: { kind: { case: "other", value: "Sync" } }, location: { file: "app/pipeline.mjs", line: 10 + c, column: 3 } });
+    newResources.push({
+      id: { id: rid },
+      concreteType: "Channel",
+      kind: { kind: { case: "other", value: "Sync" } },
+      location: { file: "app/pipeline.mjs", line: 10 + c, column: 3 },
+    });
     const senders = [];
     for (let i = CHANNELS + c; i < TASKS; i += CHANNELS) senders.push(`sender:${i + 1}`);
-    resourceStats[String(rid)] = { createdAt: at(0), attributes: [{ field: str("insight.name", `inbox-${c}-jobs`) }, { field: u64("capacity", 8n) }, { field: u64("len", 8n) }, { field: str("insight.owners", [`receiver:${consumerOf(c)}`, ...senders].join(",")) }] };
+    resourceStats[String(rid)] = {
+      createdAt: at(0),
+      attributes: [
+        { field: str("insight.name", `inbox-${c}-jobs`) },
+        { field: u64("capacity", 8n) },
+        { field: u64("len", 8n) },
+        { field: str("insight.owners", [`receiver:${consumerOf(c)}`, ...senders].join(",")) },
+      ],
+    };
   }
   for (let i = 0; i < TASKS; i++) {
     const span = BigInt(i + 1);
     const consumer = i < CHANNELS;
-    newTasks.push({ id: { id: span }, fields: [str("task.name", consumer ? `consumer-${i}` : "producer"), u64("task.id", span), str("kind", "task")], location: { file: "app/pipeline.mjs", line: consumer ? 40 : 60, column: 5 } });
+    newTasks.push({
+      id: { id: span },
+      fields: [str("task.name", consumer ? `consumer-${i}` : "producer"), u64("task.id", span), str("kind", "task")],
+      location: { file: "app/pipeline.mjs", line: consumer ? 40 : 60, column: 5 },
+    });
     statsUpdate[String(span)] = taskStats(i, 50_000, 3);
     if (!consumer) {
       const op = BigInt(200_000 + i);
       newAsyncOps.push({ id: { id: op }, source: "Channel::send", resourceId: { id: BigInt(100_000 + (i % CHANNELS)) } });
-      opStats[String(op)] = { createdAt: at(40_000), taskId: { id: span }, attributes: [{ field: str("insight.reason", "send: waiting on channel capacity") }, { field: str("insight.await_line", "await stage.send(job)") }] };
+      opStats[String(op)] = {
+        createdAt: at(40_000),
+        taskId: { id: span },
+        attributes: [{ field: str("insight.reason", "send: waiting on channel capacity") }, { field: str("insight.await_line", "await stage.send(job)") }],
+      };
     }
   }
   return create(UpdateSchema, {
@@ -125,7 +153,10 @@ const firstGraph = [];
 const firstTable = [];
 let graphNodes = "?";
 for (let run = 0; run < RUNS; run++) {
-  for (const [view, into] of [["graph", firstGraph], ["tasks", firstTable]]) {
+  for (const [view, into] of [
+    ["graph", firstGraph],
+    ["tasks", firstTable],
+  ]) {
     const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
     const started = performance.now();
     await page.goto(`${server.url}#${view}`);

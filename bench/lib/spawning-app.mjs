@@ -33,7 +33,7 @@ setInterval(() => {
   }
 }, 50);
 
-const server = http.createServer((request, response) => {
+const server = http.createServer((_request, response) => {
   response.writeHead(200, { "content-type": "text/plain" });
   response.end("ok\n");
 });

@@ -45,7 +45,10 @@ describe("accuracy verdicts", () => {
 
   it("does not count a problem about tasks of an expected problem as a false alarm; the wrong lint is still a miss", () => {
     const expected = [{ lint: "likely-deadlock", tasks: ["producer", "consumer"] }];
-    const j = judge(expected, [problem("likely-deadlock", "warning", ["consumer", "producer"]), problem("lock-held-while-idle", "warning", ["producer", "consumer"])]);
+    const j = judge(expected, [
+      problem("likely-deadlock", "warning", ["consumer", "producer"]),
+      problem("lock-held-while-idle", "warning", ["producer", "consumer"]),
+    ]);
     expect(j.alsoReported.map((p) => p.lint)).toEqual(["lock-held-while-idle"]);
     expect(j.falseAlarms).toEqual([]);
     const overclaim = judge(expected, [problem("deadlock-cycle", "error", ["consumer", "producer"])]);
@@ -58,7 +61,14 @@ describe("accuracy verdicts", () => {
 
   it("requires the pinned lines: the wrong await site is a miss", () => {
     const expected = [{ lint: "deadlock-cycle", tasks: ["t", "t"], lines: { file: "abba.mjs", include: [17, 27], exclude: [15, 25] } }];
-    const right = judge(expected, [problem("deadlock-cycle", "error", ["t", "t"], ["test/accuracy/node/abba.mjs:17:28", "test/accuracy/node/abba.mjs:27:29", "test/accuracy/node/abba.mjs:11:3"])]);
+    const right = judge(expected, [
+      problem(
+        "deadlock-cycle",
+        "error",
+        ["t", "t"],
+        ["test/accuracy/node/abba.mjs:17:28", "test/accuracy/node/abba.mjs:27:29", "test/accuracy/node/abba.mjs:11:3"],
+      ),
+    ]);
     expect(right.matched.length).toBe(1);
     const wrong = judge(expected, [problem("deadlock-cycle", "error", ["t", "t"], ["test/accuracy/node/abba.mjs:17:28", "test/accuracy/node/abba.mjs:25:29"])]);
     expect(wrong.misses.length).toBe(1);

@@ -23,11 +23,12 @@ import { execFile } from "node:child_process";
 import { expect } from "vitest";
 import { appendFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { STUCK_LINTS } from "@async-insight/engine/testing";
 
 export const CONSOLATION_BIN = fileURLToPath(new URL("../../packages/consolation/bin/consolation.js", import.meta.url));
 
-/** The lints that say "this task is stuck": a healthy program shows none of them. */
-export const STUCK_LINTS = ["deadlock-cycle", "likely-deadlock", "never-woken", "lock-held-while-idle", "permits-held-while-idle"] as const;
+/** The lints that say "this task is stuck": a healthy program shows none of them (one list, in the engine's testing kit). */
+export { STUCK_LINTS };
 
 export interface ExpectedLines {
   /** Base name of the source file the lines are in, e.g. "abba-same-name.mjs". */
@@ -90,9 +91,7 @@ export function taskName(task: unknown): string {
 
 /** The problems that count: the stuck lints at error or warning, and every other error. */
 export function relevantProblems(problems: readonly ObservedProblem[]): ObservedProblem[] {
-  return problems.filter(
-    (p) => ((STUCK_LINTS as readonly string[]).includes(p.lint) && (p.severity === "error" || p.severity === "warning")) || p.severity === "error",
-  );
+  return problems.filter((p) => (STUCK_LINTS.has(p.lint) && (p.severity === "error" || p.severity === "warning")) || p.severity === "error");
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
@@ -120,9 +119,11 @@ function wrongPlace(observed: ObservedProblem, lines: ExpectedLines | undefined)
   const wrong = (lines.exclude ?? []).filter((n) => pointsAt(observed, lines.file, n));
   if (missing.length === 0 && wrong.length === 0) return undefined;
   const at = observed.locations.map((l) => l.where).join(", ") || "(no location)";
-  return `${observed.lint} [${observed.tasks.join(", ")}] points at ${at}` +
+  return (
+    `${observed.lint} [${observed.tasks.join(", ")}] points at ${at}` +
     (missing.length ? `; expected ${lines.file}:${missing.join(",")}` : "") +
-    (wrong.length ? `; must not point at ${lines.file}:${wrong.join(",")}` : "");
+    (wrong.length ? `; must not point at ${lines.file}:${wrong.join(",")}` : "")
+  );
 }
 
 export function judge(expected: Verdict, problems: readonly ObservedProblem[]): Judgement {

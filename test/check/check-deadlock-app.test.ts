@@ -30,7 +30,10 @@ afterAll(async () => {
 describe("check on the Rust deadlock app", () => {
   it("records from the start, then finds the cycle live and in the recording", async () => {
     const recording = join(dir, "deadlock.jsonl");
-    const [live, recorded] = await Promise.all([runCli(["check", `http://127.0.0.1:${port}`, "--for", "4s"]), runCli(["record", `http://127.0.0.1:${port}`, "--for", "4s", "-o", recording])]);
+    const [live, recorded] = await Promise.all([
+      runCli(["check", `http://127.0.0.1:${port}`, "--for", "4s"]),
+      runCli(["record", `http://127.0.0.1:${port}`, "--for", "4s", "-o", recording]),
+    ]);
     expect(live.code, live.stderr).toBe(1);
     expect(live.stdout).toMatch(/error\[deadlock-cycle\]/);
     expect(live.stdout).toContain("transfer-ledger-then-audit");

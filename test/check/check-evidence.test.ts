@@ -90,7 +90,11 @@ describe("check on a recording that marks a restart", () => {
     expect(result.code).toBe(1);
     const json = JSON.parse(result.stdout);
     expect(json).toMatchObject({ source: file, ok: false, tasks: 2, processes: 2 });
-    expect(json.problems.find((p: { lint: string }) => p.lint === "deadlock-cycle")).toMatchObject({ process: 1, denied: true, tasks: ["task 1 process-jobs"] });
+    expect(json.problems.find((p: { lint: string }) => p.lint === "deadlock-cycle")).toMatchObject({
+      process: 1,
+      denied: true,
+      tasks: ["task 1 process-jobs"],
+    });
     expect(json.problems.map((p: { process: number }) => p.process)).toEqual(json.problems.map(() => 1));
   });
 });

@@ -37,11 +37,13 @@ async function startService(example: string): Promise<{ httpPort: string; consol
 
 function get(port: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get(`http://127.0.0.1:${port}${path}`, (res) => {
-      let body = "";
-      res.setEncoding("utf8").on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(body));
-    }).on("error", reject);
+    http
+      .get(`http://127.0.0.1:${port}${path}`, (res) => {
+        let body = "";
+        res.setEncoding("utf8").on("data", (c: string) => (body += c));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", reject);
   });
 }
 
@@ -56,7 +58,9 @@ describe("check on Node services", () => {
     const [live, recorded] = await Promise.all([runCli(["check", target, "--for", "8s"]), runCli(["record", target, "--for", "8s", "-o", recording])]);
     expect(live.code, live.stdout + live.stderr).toBe(1);
     expect(live.stdout).toMatch(/error\[deadlock-cycle\]: Task \d+ "process-jobs" waits on itself through prototype_channel/);
-    expect(live.stdout).toMatch(/--> examples\/node\/prototype-channel\/server\.mjs:\d+:\d+ {2}task \d+ process-jobs: send: waiting on channel capacity on prototype_channel/);
+    expect(live.stdout).toMatch(
+      /--> examples\/node\/prototype-channel\/server\.mjs:\d+:\d+ {2}task \d+ process-jobs: send: waiting on channel capacity on prototype_channel/,
+    );
     expect(live.stdout).toContain("see docs/problems/deadlock-cycle.md");
     expect(live.stdout).toMatch(/check failed: \d+ denied problem/);
 

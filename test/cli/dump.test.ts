@@ -33,7 +33,12 @@ function fixtureSnapshot() {
     },
     taskUpdate: {
       newTasks: [
-        { id: { id: BIG_TASK_SPAN }, metadata: { id: 1n }, fields: [str("task.name", "dump-e2e-worker"), u64("task.id", 42n), str("kind", "task"), str("tenant", "acme")], location: { file: "app/server.mjs", line: 10, column: 3 } },
+        {
+          id: { id: BIG_TASK_SPAN },
+          metadata: { id: 1n },
+          fields: [str("task.name", "dump-e2e-worker"), u64("task.id", 42n), str("kind", "task"), str("tenant", "acme")],
+          location: { file: "app/server.mjs", line: 10, column: 3 },
+        },
         { id: { id: 5n }, metadata: { id: 1n }, fields: [str("task.name", "line\nbreaker"), u64("task.id", 43n)] },
       ],
       statsUpdate: {
@@ -42,7 +47,15 @@ function fixtureSnapshot() {
       },
     },
     resourceUpdate: {
-      newResources: [{ id: { id: 9n }, metadata: { id: 2n }, concreteType: "Mutex", kind: { kind: { case: "other", value: "Sync" } }, location: { file: "app/state.mjs", line: 4, column: 1 } }],
+      newResources: [
+        {
+          id: { id: 9n },
+          metadata: { id: 2n },
+          concreteType: "Mutex",
+          kind: { kind: { case: "other", value: "Sync" } },
+          location: { file: "app/state.mjs", line: 4, column: 1 },
+        },
+      ],
       statsUpdate: { "9": { createdAt: now, attributes: [{ field: bool("locked", true) }, { field: str("insight.name", "ledger") }] } },
     },
     asyncOpUpdate: {
@@ -53,7 +66,11 @@ function fixtureSnapshot() {
       statsUpdate: {
         "77": { createdAt: now, taskId: { id: BIG_TASK_SPAN }, attributes: [{ field: str("insight.reason", "waiting for lock") }] },
         // Finished: task 43 released the lock to it (woken_by is a task.id).
-        "78": { createdAt: now, taskId: { id: 5n }, attributes: [{ field: str("insight.reason", "waiting for lock") }, { field: u64("insight.woken_by", 42n) }] },
+        "78": {
+          createdAt: now,
+          taskId: { id: 5n },
+          attributes: [{ field: str("insight.reason", "waiting for lock") }, { field: u64("insight.woken_by", 42n) }],
+        },
       },
     },
   });
@@ -103,7 +120,9 @@ describe("consolation dump", () => {
     // One id space: the TASK column names the task by task.id, never by its span id.
     expect(result.stdout).not.toContain(String(BIG_TASK_SPAN));
     expect(lines[1]).toBe("hidden: 1 finished async op (--all-ops)");
-    expect(lines.filter((l) => l.includes("Mutex::lock"))).toEqual([' 1  Mutex::lock         1  42 (dump-e2e-worker)  app/worker.mjs:22:9  insight.reason="waiting for lock"']);
+    expect(lines.filter((l) => l.includes("Mutex::lock"))).toEqual([
+      ' 1  Mutex::lock         1  42 (dump-e2e-worker)  app/worker.mjs:22:9  insight.reason="waiting for lock"',
+    ]);
   });
 
   it("shows finished async ops with --all-ops, each marked pending or finished", async () => {
@@ -122,12 +141,34 @@ describe("consolation dump", () => {
     const json = JSON.parse(result.stdout);
     expect(json.target).toBe(`http://127.0.0.1:${server.address.port}`);
     const worker = json.tasks.find((t: { name: string }) => t.name === "dump-e2e-worker");
-    expect(worker).toMatchObject({ spanId: BIG_TASK_SPAN.toString(), id: "42", state: "blocked", polls: "3", busyNanos: "1500", fields: { tenant: { value: "acme" } } });
+    expect(worker).toMatchObject({
+      spanId: BIG_TASK_SPAN.toString(),
+      id: "42",
+      state: "blocked",
+      polls: "3",
+      busyNanos: "1500",
+      fields: { tenant: { value: "acme" } },
+    });
     expect(json.resources).toEqual([
-      expect.objectContaining({ id: "1", spanId: "9", concreteType: "Mutex", kind: "Sync", name: "ledger", attributes: { locked: { value: true }, "insight.name": { value: "ledger" } } }),
+      expect.objectContaining({
+        id: "1",
+        spanId: "9",
+        concreteType: "Mutex",
+        kind: "Sync",
+        name: "ledger",
+        attributes: { locked: { value: true }, "insight.name": { value: "ledger" } },
+      }),
     ]);
     expect(json.asyncOps).toEqual([
-      expect.objectContaining({ id: "1", spanId: "77", source: "Mutex::lock", resourceId: "1", taskId: "42", pending: true, attributes: { "insight.reason": { value: "waiting for lock" } } }),
+      expect.objectContaining({
+        id: "1",
+        spanId: "77",
+        source: "Mutex::lock",
+        resourceId: "1",
+        taskId: "42",
+        pending: true,
+        attributes: { "insight.reason": { value: "waiting for lock" } },
+      }),
     ]);
     expect(json.hidden).toEqual({ tasks: 0, resources: 0, asyncOps: 1 });
   });

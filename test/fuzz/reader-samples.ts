@@ -9,9 +9,11 @@ export const SAMPLES = {
     '2026-01-02T03:04:05.000100Z TRACE runtime.spawn[7]{kind=task, task.name=pump, task.id=12, loc.file="src/pump.rs", loc.line=9, loc.col=5} new',
     '2026-01-02T03:04:05.000300Z TRACE runtime.resource[9]{concrete_type="Sleep", kind="timer"} runtime.resource.async_op[10]{source="Sleep::new_timeout"} runtime.resource.async_op.poll[11]{} runtime::resource::poll_op: op_name="poll_elapsed", is_ready=false',
     '2026-01-02T03:04:05.000400Z TRACE runtime.resource[9]{concrete_type="Sleep", kind="timer"} runtime::resource::state_update: duration=250, duration.unit="ms", duration.op="override"',
-    '2026-01-02T03:04:05.000500Z DEBUG runtime.spawn[7]{kind=task, task.name=pump, task.id=12} my_app: count=3 pumped some',
+    "2026-01-02T03:04:05.000500Z DEBUG runtime.spawn[7]{kind=task, task.name=pump, task.id=12} my_app: count=3 pumped some",
     '2026-01-02T03:04:05.000600Z TRACE tokio::task::waker: op="waker.wake", task.id=7',
-    ...readFileSync(fileURLToPath(new URL("../../packages/consolation/src/readers/testdata/seed-001-multiline.txt", import.meta.url)), "utf8").split("\n").slice(0, 30),
+    ...readFileSync(fileURLToPath(new URL("../../packages/consolation/src/readers/testdata/seed-001-multiline.txt", import.meta.url)), "utf8")
+      .split("\n")
+      .slice(0, 30),
   ],
   fmt: [
     '2026-01-02T03:04:05.000100Z TRACE runtime.spawn{kind=task task.name=pump task.id=12 loc.file="src/pump.rs"}: tokio::task: enter',

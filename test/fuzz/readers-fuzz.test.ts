@@ -29,20 +29,61 @@ const RUNS = 300;
 const TIME_MS = 8_000;
 const bounded = { numRuns: RUNS, interruptAfterTimeLimit: TIME_MS, markInterruptAsFailure: false } as const;
 
-const HOSTILE_BITS = ['"', "\\", "{", "}", "[", "]", "=", ", ", ":", "\x1b[2J", "\u009b", "\u202e", "\0", "\r", "99999999999999999999999", "-1", "NaN", "1e400", "\ud800", "名", '{"', "}}}}", "null", "true"];
+const HOSTILE_BITS = [
+  '"',
+  "\\",
+  "{",
+  "}",
+  "[",
+  "]",
+  "=",
+  ", ",
+  ":",
+  "\x1b[2J",
+  "\u009b",
+  "\u202e",
+  "\0",
+  "\r",
+  "99999999999999999999999",
+  "-1",
+  "NaN",
+  "1e400",
+  "\ud800",
+  "名",
+  '{"',
+  "}}}}",
+  "null",
+  "true",
+];
 
 /** One valid line of `format`, mutated. */
 const mutatedLine = (format: SampleFormat) =>
   fc
-    .tuple(fc.constantFrom(...SAMPLES[format]), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.oneof(fc.constantFrom(...HOSTILE_BITS), fc.string({ unit: "binary", maxLength: 6 }))), { maxLength: 4 }))
-    .map(([line, edits]) => edits.reduce((text, [at, cut, insert]) => { const i = at % (text.length + 1); return text.slice(0, i) + insert + text.slice(i + cut); }, line));
+    .tuple(
+      fc.constantFrom(...SAMPLES[format]),
+      fc.array(fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.oneof(fc.constantFrom(...HOSTILE_BITS), fc.string({ unit: "binary", maxLength: 6 }))), {
+        maxLength: 4,
+      }),
+    )
+    .map(([line, edits]) =>
+      edits.reduce((text, [at, cut, insert]) => {
+        const i = at % (text.length + 1);
+        return text.slice(0, i) + insert + text.slice(i + cut);
+      }, line),
+    );
 
 const anyLine = fc.oneof(fc.string({ unit: "binary", maxLength: 200 }), fc.string({ unit: "grapheme-ascii", maxLength: 80 }));
 
 const linesOf = (format: SampleFormat) =>
-  fc.array(fc.oneof({ weight: 6, arbitrary: mutatedLine(format) }, { weight: 2, arbitrary: fc.constantFrom(...SAMPLES[format]) }, { weight: 1, arbitrary: anyLine }), { minLength: 1, maxLength: 25 });
+  fc.array(
+    fc.oneof({ weight: 6, arbitrary: mutatedLine(format) }, { weight: 2, arbitrary: fc.constantFrom(...SAMPLES[format]) }, { weight: 1, arbitrary: anyLine }),
+    { minLength: 1, maxLength: 25 },
+  );
 
 const FORMATS: SampleFormat[] = ["ari", "fmt", "json", "console-recording", "insight-recording"];
+
+/** Lines as a reader counts them: a generated "line" may itself hold line breaks. */
+const physicalLines = (lines: readonly string[]) => lines.join("\n").split(/\r\n|\r|\n/).length;
 
 function expectCleanProblems(problems: ReadonlyArray<{ line: number; message: string }>, lineCount: number): void {
   for (const p of problems) {
@@ -64,7 +105,7 @@ describe("line parsers", () => {
           const text = lines.join("\n") + (newlineAtEnd ? "\n" : "");
           for (const forced of [format as TraceFormat, undefined]) {
             const read = readTraceText(text, forced);
-            expectCleanProblems(read.problems, lines.length);
+            expectCleanProblems(read.problems, physicalLines(lines));
             for (const e of read.events) expect(e.line).toBeGreaterThanOrEqual(1);
           }
         }),
@@ -85,7 +126,7 @@ describe("files through readUpdates into the engine, and the replay frame log", 
           const store = new RuntimeStore();
           const problems: Array<{ line: number; message: string }> = [];
           await readUpdates(path, { update: (u) => store.applyUpdate(u), problem: (p) => problems.push(p), restart: () => undefined });
-          expectCleanProblems(problems, lines.length);
+          expectCleanProblems(problems, physicalLines(lines));
           const replay = await ReplaySource.open(path);
           try {
             const replayed = new RuntimeStore();
@@ -94,7 +135,7 @@ describe("files through readUpdates into the engine, and the replay frame log", 
             replay.seekIndex(0);
             replay.seekIndex(Math.floor(replay.frames.length / 2));
             expect(replay.position).toBe(Math.floor(replay.frames.length / 2));
-            expectCleanProblems(replay.problems, lines.length);
+            expectCleanProblems(replay.problems, physicalLines(lines));
           } finally {
             replay.close();
           }
@@ -109,11 +150,18 @@ describe("files through readUpdates into the engine, and the replay frame log", 
 describe("the CLI over fuzzed files", () => {
   it("exits 0, 1 or 2 with one-line errors and never a stack trace", async () => {
     let file = 0;
-    const samples = fc.sample(fc.constantFrom(...FORMATS).chain((format) => linesOf(format).map((lines) => ({ format, lines }))), { numRuns: 4, seed: 16 });
+    const samples = fc.sample(
+      fc.constantFrom(...FORMATS).chain((format) => linesOf(format).map((lines) => ({ format, lines }))),
+      { numRuns: 4, seed: 16 },
+    );
     for (const { format, lines } of samples) {
       const path = join(dir, `cli-${file++}.txt`);
       writeFileSync(path, `${lines.join("\n")}\n`);
-      for (const args of [["check", path], ["trace", path], ["replay", path, "--report"]]) {
+      for (const args of [
+        ["check", path],
+        ["trace", path],
+        ["replay", path, "--report"],
+      ]) {
         const result = await runCli(args);
         const label = `${format} ${args[0]}: ${result.stderr.slice(0, 300)}`;
         expect([0, 1, 2], label).toContain(result.code);
@@ -135,7 +183,10 @@ describe("inputs the fuzzers found", () => {
   });
 
   it("file text quoted into a problem comes out escaped and on one line", () => {
-    const read = readTraceText("2026-01-02T03:04:05.000100Z TRACE runtime.spawn[7]{kind=task} new\n2026-01-02T03:04\x1b]0;pwned\x07\u202eZ TRACE x: y\n", "ari");
+    const read = readTraceText(
+      "2026-01-02T03:04:05.000100Z TRACE runtime.spawn[7]{kind=task} new\n2026-01-02T03:04\x1b]0;pwned\x07\u202eZ TRACE x: y\n",
+      "ari",
+    );
     expect(read.problems).toEqual([{ line: 2, message: "bad timestamp 2026-01-02T03:04\\x1b]0;pwned\\x07\\u202eZ" }]);
   });
 });

@@ -35,14 +35,22 @@ export const HOSTILE_MUTEX_A = `ledger ${PIECES.slice(0, 7).join("")}`;
 export const HOSTILE_MUTEX_B = `journal ${PIECES.slice(7).join("")}`;
 export const HOSTILE_FILE = `src/\x1b]0;t\x07\u202e<evil>"&.rs`;
 
-
 export function hostileCorpusUpdates(): Update[] {
   const { at, taskStats } = fixtureClock();
   const mutex = (name: string, holder: bigint) => ({
     createdAt: at(0),
-    attributes: [{ field: bool("locked", true) }, { field: str("insight.name", name) }, { field: str("insight.owners", `holder:${holder}`) }, { field: str(`attr ${PIECES[0]}`, PIECES[5]) }],
+    attributes: [
+      { field: bool("locked", true) },
+      { field: str("insight.name", name) },
+      { field: str("insight.owners", `holder:${holder}`) },
+      { field: str(`attr ${PIECES[0]}`, PIECES[5]) },
+    ],
   });
-  const wait = (task: bigint, reason: string) => ({ createdAt: at(20), taskId: { id: task }, attributes: [{ field: str("insight.reason", reason) }, { field: str("insight.await_line", `await ${PIECES[1]}${PIECES[10]}`) }] });
+  const wait = (task: bigint, reason: string) => ({
+    createdAt: at(20),
+    taskId: { id: task },
+    attributes: [{ field: str("insight.reason", reason) }, { field: str("insight.await_line", `await ${PIECES[1]}${PIECES[10]}`) }],
+  });
   const location = { file: HOSTILE_FILE, line: 10, column: 3 };
   const first = create(UpdateSchema, {
     now: at(4000),
@@ -55,9 +63,19 @@ export function hostileCorpusUpdates(): Update[] {
     },
     taskUpdate: {
       newTasks: [
-        { id: { id: 1n }, metadata: { id: 1n }, fields: [str("task.name", HOSTILE_NAME_A), u64("task.id", 1n), str("kind", "task"), str(`note${PIECES[8]}`, PIECES.join("|"))], location },
+        {
+          id: { id: 1n },
+          metadata: { id: 1n },
+          fields: [str("task.name", HOSTILE_NAME_A), u64("task.id", 1n), str("kind", "task"), str(`note${PIECES[8]}`, PIECES.join("|"))],
+          location,
+        },
         { id: { id: 2n }, metadata: { id: 1n }, fields: [str("task.name", HOSTILE_NAME_B), u64("task.id", 2n), str("kind", "task")], location },
-        { id: { id: 3n }, metadata: { id: 1n }, fields: [str("task.name", HUGE_NAME), u64("task.id", 3n), str("kind", "task"), str("big", HUGE_NAME)], location },
+        {
+          id: { id: 3n },
+          metadata: { id: 1n },
+          fields: [str("task.name", HUGE_NAME), u64("task.id", 3n), str("kind", "task"), str("big", HUGE_NAME)],
+          location,
+        },
       ],
       statsUpdate: { "1": taskStats(10), "2": taskStats(15), "3": taskStats(12) },
     },

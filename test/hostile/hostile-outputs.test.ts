@@ -31,7 +31,9 @@ function expectMermaidLabelsInert(mermaid: string): void {
   expect(labels.length).toBeGreaterThan(3);
   for (const label of labels) expect(label, label).not.toMatch(/[<>`]/);
   // Outside the labels only the diagram's own syntax remains.
-  expect(mermaid.replace(/"[^"\n]*"/g, "")).toMatch(/^(graph TD|flowchart LR)\n(  [\w]+(\(\(|\[|\(\[)(\)\)|\]|\]\))\n|  \w+ (-- +-->|-\. +\.->|-->\|\|) \w+\n)+$/);
+  expect(mermaid.replace(/"[^"\n]*"/g, "")).toMatch(
+    /^(graph TD|flowchart LR)\n( {2}[\w]+(\(\(|\[|\(\[)(\)\)|\]|\]\))\n| {2}\w+ (-- +-->|-\. +\.->|-->\|\|) \w+\n)+$/,
+  );
 }
 
 const SEED = fileURLToPath(new URL("../../packages/consolation/src/readers/testdata/seed-001-multiline.txt", import.meta.url));
@@ -122,7 +124,13 @@ describe("hostile names in the terminal UI", () => {
     for (const u of hostileCorpusUpdates()) source.applyUpdate(u);
     for (const [name, ui] of screens) {
       const size = { columns: 120, rows: 40 };
-      const lines = renderFrame({ data: source.view(), ui, connection: { target: url, state: { status: "connected", since: 0 }, temporality: "live" }, size, nowMs: 0 });
+      const lines = renderFrame({
+        data: source.view(),
+        ui,
+        connection: { target: url, state: { status: "connected", since: 0 }, temporality: "live" },
+        size,
+        nowMs: 0,
+      });
       for (const line of lines) expect(visibleWidth(line), `${name}: ${JSON.stringify(line.slice(0, 80))}`).toBe(size.columns);
       let written = "";
       new ScreenWriter({ write: (text: string) => (written += text) }).draw(lines, size.columns, size.rows);
@@ -165,7 +173,10 @@ describe("hostile trace files through trace, wakes and timeline", () => {
   beforeAll(() => writeFileSync(file, hostileTrace(readFileSync(SEED, "utf8"))));
 
   it("trace prints every event with the escapes shown", async () => {
-    for (const args of [["trace", file], ["trace", file, "--color"]]) {
+    for (const args of [
+      ["trace", file],
+      ["trace", file, "--color"],
+    ]) {
       const result = await runCli(args);
       expect(result.code, result.stderr).toBe(0);
       const text = args.includes("--color") ? result.stdout.replace(/\x1b\[[0-9;]*m/g, "") : result.stdout;

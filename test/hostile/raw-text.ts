@@ -8,7 +8,9 @@ export const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e
 /** The first raw control in `text` with some context, for a readable failure. */
 export function firstRaw(text: string): string | undefined {
   const m = RAW_CONTROL.exec(text);
-  return m ? `U+${m[0].charCodeAt(0).toString(16).padStart(4, "0")} at ${m.index}: ${JSON.stringify(text.slice(Math.max(0, m.index - 30), m.index + 30))}` : undefined;
+  return m
+    ? `U+${m[0].charCodeAt(0).toString(16).padStart(4, "0")} at ${m.index}: ${JSON.stringify(text.slice(Math.max(0, m.index - 30), m.index + 30))}`
+    : undefined;
 }
 
 /** No raw control anywhere; every line at most `maxWidth` cells; the whole at most `maxBytes`. */

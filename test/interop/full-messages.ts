@@ -22,9 +22,7 @@ interface Vector {
   readonly name: string;
   readonly base64: string;
 }
-const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL("../../packages/protocol/src/testdata/hdr-vectors.json", import.meta.url), "utf8"),
-);
+const vectors: Vector[] = JSON.parse(readFileSync(new URL("../../packages/protocol/src/testdata/hdr-vectors.json", import.meta.url), "utf8"));
 
 /** HdrHistogram V2 bytes the Rust crate produced, by vector name. */
 export function hdrBytes(name: string): Uint8Array {

@@ -47,7 +47,10 @@ describe("HdrHistogram vectors from the Rust crate", () => {
       expect(h.highestTrackableValue.toString(), label).toBe(v.highestTrackable);
       expect(h.significantFigures, label).toBe(v.significantFigures);
       expect(h.totalCount.toString(), label).toBe(v.totalCount);
-      expect(h.recorded().map((r) => ({ value: r.value.toString(), count: r.count.toString() })), label).toEqual(v.recorded);
+      expect(
+        h.recorded().map((r) => ({ value: r.value.toString(), count: r.count.toString() })),
+        label,
+      ).toEqual(v.recorded);
       expect(h.min().toString(), label).toBe(v.min);
       expect(h.max().toString(), label).toBe(v.max);
       expect(h.mean(), label).toBeCloseTo(v.mean, 6);

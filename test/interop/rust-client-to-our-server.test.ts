@@ -27,11 +27,7 @@ const LARGE_TASK_COUNT = 30_000;
 const servers: RunningInstrumentServer[] = [];
 const peers: Peer[] = [];
 
-async function serve(
-  updates: Update[],
-  details = new Map<bigint, tasks.TaskDetails[]>(),
-  maxUpdateBytes?: number,
-): Promise<string> {
+async function serve(updates: Update[], details = new Map<bigint, tasks.TaskDetails[]>(), maxUpdateBytes?: number): Promise<string> {
   const options = maxUpdateBytes === undefined ? {} : { maxUpdateBytes };
   const server = await startInstrumentServer(scriptedSource({ updates, taskDetails: details }), { port: 0 }, options);
   servers.push(server);
@@ -90,7 +86,13 @@ describe("the console-api crate's client reading our server", () => {
   it("decodes TaskDetails with both poll-times arms and the histogram bytes intact", () => {
     const sent = details.map((d) => toJson(tasks.TaskDetailsSchema, d));
     expect(jsonDifferences(output.taskDetails, sent)).toEqual([]);
-    expect(output.taskDetails.map((d) => Object.keys(d as object).filter((k) => k.endsWith("istogram")).sort())).toEqual([
+    expect(
+      output.taskDetails.map((d) =>
+        Object.keys(d as object)
+          .filter((k) => k.endsWith("istogram"))
+          .sort(),
+      ),
+    ).toEqual([
       ["histogram", "scheduledTimesHistogram"],
       ["legacyHistogram", "scheduledTimesHistogram"],
     ]);
@@ -152,7 +154,9 @@ describe("a first snapshot larger than tonic's 4 MiB limit", () => {
     const output = await probe(await serve([big]), ["--updates", String(pieces)]);
 
     expect(output.updates.length).toBeGreaterThan(1);
-    const received = output.updates.flatMap((u) => ((u as { taskUpdate?: { newTasks?: { id: { id: string } }[] } }).taskUpdate?.newTasks ?? []).map((t) => t.id.id));
+    const received = output.updates.flatMap((u) =>
+      ((u as { taskUpdate?: { newTasks?: { id: { id: string } }[] } }).taskUpdate?.newTasks ?? []).map((t) => t.id.id),
+    );
     expect(received.length).toBe(LARGE_TASK_COUNT);
     expect(new Set(received)).toEqual(new Set(taskIds.map(String)));
     const statsKeys = output.updates.flatMap((u) => Object.keys((u as { taskUpdate?: { statsUpdate?: object } }).taskUpdate?.statsUpdate ?? {}));

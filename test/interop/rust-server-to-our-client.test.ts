@@ -36,9 +36,7 @@ interface Vector {
   max: string;
   recorded: { value: string; count: string }[];
 }
-const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL("../../packages/protocol/src/testdata/hdr-vectors.json", import.meta.url), "utf8"),
-);
+const vectors: Vector[] = JSON.parse(readFileSync(new URL("../../packages/protocol/src/testdata/hdr-vectors.json", import.meta.url), "utf8"));
 const pollVector = vectors.find((v) => v.name === "subscriber-poll-times")!;
 
 let fixture: { peer: Peer; url: string } | undefined;
@@ -79,7 +77,10 @@ describe("our client against the console-api crate's server", () => {
 
   it("decodes WatchUpdates exactly", async () => {
     const updates = await take(client.watchUpdates(signal()), expected.updates.length);
-    expect(updates.map((u) => toJson(UpdateSchema, u)), peerContext()).toEqual(expected.updates);
+    expect(
+      updates.map((u) => toJson(UpdateSchema, u)),
+      peerContext(),
+    ).toEqual(expected.updates);
 
     // Spot checks in bigint, the form the rest of the code uses.
     const [first] = updates;
@@ -95,7 +96,10 @@ describe("our client against the console-api crate's server", () => {
 
   it("decodes WatchTaskDetails, both poll-times arms, exactly", async () => {
     const details = await take(client.watchTaskDetails(TASK_ID, signal()), expected.taskDetails.length);
-    expect(details.map((d) => toJson(tasks.TaskDetailsSchema, d)), peerContext()).toEqual(expected.taskDetails);
+    expect(
+      details.map((d) => toJson(tasks.TaskDetailsSchema, d)),
+      peerContext(),
+    ).toEqual(expected.taskDetails);
     expect(details.map((d) => d.pollTimesHistogram.case)).toEqual(["histogram", "legacyHistogram"]);
     expect(details.every((d) => d.taskId?.id === TASK_ID)).toBe(true);
   });
@@ -147,7 +151,10 @@ describe("our client against the console-api crate's server", () => {
       await client.resume();
       seen.push(await states.next());
       expect(seen.map((s) => s.temporality)).toEqual([Temporality.LIVE, Temporality.PAUSED, Temporality.LIVE]);
-      expect(seen.map((s) => toJson(StateSchema, s)), peerContext()).toEqual([expected.states[0], expected.states[1], expected.states[0]]);
+      expect(
+        seen.map((s) => toJson(StateSchema, s)),
+        peerContext(),
+      ).toEqual([expected.states[0], expected.states[1], expected.states[0]]);
     } finally {
       states.close();
     }
@@ -158,15 +165,11 @@ describe("our client against the console-api crate's server", () => {
   it("decodes the Trace service's events exactly", async () => {
     const traceClient = createClient(trace.Trace, createGrpcTransport({ baseUrl: fixture!.url }));
     const events = await take(traceClient.watch({}, { signal: signal() }), expected.traceEvents.length);
-    expect(events.map((e) => toJson(trace.TraceEventSchema, e)), peerContext()).toEqual(expected.traceEvents);
-    expect(events.map((e) => e.event.case)).toEqual([
-      "registerThread",
-      "registerMetadata",
-      "newSpan",
-      "enterSpan",
-      "exitSpan",
-      "closeSpan",
-    ]);
+    expect(
+      events.map((e) => toJson(trace.TraceEventSchema, e)),
+      peerContext(),
+    ).toEqual(expected.traceEvents);
+    expect(events.map((e) => e.event.case)).toEqual(["registerThread", "registerMetadata", "newSpan", "enterSpan", "exitSpan", "closeSpan"]);
     const threads = events[0]!.event;
     if (threads.case !== "registerThread") throw new Error("first event should register threads");
     expect(threads.value.names[BIG.toString()]).toBe("worker-1");

@@ -145,7 +145,10 @@ describe("prototype_channel story over the wire", () => {
     expect(op.resource).toBe(channelId);
     expect(op.attrs["insight.reason"]).toBe("send: waiting on channel capacity");
     expect(op.attrs["insight.await_line"]).toBe(SEND_LINE);
-    const expectedLine = readFileSync(SERVER, "utf8").split("\n").findIndex((l) => l.includes(SEND_LINE)) + 1;
+    const expectedLine =
+      readFileSync(SERVER, "utf8")
+        .split("\n")
+        .findIndex((l) => l.includes(SEND_LINE)) + 1;
     expect(op.file).toBe(SERVER);
     expect(op.line).toBe(expectedLine);
 
@@ -178,7 +181,10 @@ describe("prototype_channel story over the wire", () => {
       { timeoutMs: 20_000, intervalMs: 200, description: "the engine to report a deadlock cycle", detail: () => output },
     );
     const cycle = cycles.find((c) => c.resources.some((r) => r.label.includes("prototype_channel")));
-    expect(cycle, JSON.stringify(cycles, (_, v) => (typeof v === "bigint" ? String(v) : v))).toBeDefined();
+    expect(
+      cycle,
+      JSON.stringify(cycles, (_, v) => (typeof v === "bigint" ? String(v) : v)),
+    ).toBeDefined();
     expect(cycle!.tasks.map((t) => t.name)).toEqual(["process-jobs"]);
     // Nothing but the proof can settle it: the channel's only known user is the task itself.
     expect(cycle!.basis).toBe("proven");

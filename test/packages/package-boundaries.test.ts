@@ -22,7 +22,10 @@ interface Manifest {
 }
 
 const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as Manifest;
-const packageDirs = readManifest(repo).workspaces!.map((path) => join(repo, path));
+// The shipped packages; examples are workspaces too, to install their own dependencies, but are apps, not packages.
+const packageDirs = readManifest(repo)
+  .workspaces!.filter((path) => path.startsWith("packages/"))
+  .map((path) => join(repo, path));
 const packages = packageDirs.map((dir) => ({ dir, manifest: readManifest(dir) }));
 
 /** Sources that end up in dist/ (or the bundle): no tests, no test-only helpers. */
@@ -52,12 +55,24 @@ function specifiers(file: string): Specifier[] {
 }
 
 /** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
-const packageName = (specifier: string): string => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageName = (specifier: string): string =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 
 describe("package boundaries", () => {
   it("has every workspace package on the list", () => {
     expect(packages.map((p) => p.manifest.name).sort()).toEqual(
-      ["@async-insight/client", "@async-insight/engine", "@async-insight/protocol", "@async-insight/web", "@async-insight/web-contract", "async-consolation", "async-insight"].sort(),
+      [
+        "@async-insight/client",
+        "@async-insight/engine",
+        "@async-insight/protocol",
+        "@async-insight/web",
+        "@async-insight/web-contract",
+        "async-consolation",
+        "async-insight",
+      ].sort(),
     );
   });
 
@@ -95,7 +110,11 @@ describe("package boundaries", () => {
         const files = manifest.files ?? [];
         const targets = [
           ...Object.values(manifest.exports ?? {}).flatMap((entry) =>
-            typeof entry === "string" ? [entry] : Object.entries(entry).filter(([condition]) => condition !== "insight-source").map(([, path]) => path),
+            typeof entry === "string"
+              ? [entry]
+              : Object.entries(entry)
+                  .filter(([condition]) => condition !== "insight-source")
+                  .map(([, path]) => path),
           ),
           ...Object.values(manifest.bin ?? {}),
         ].map((path) => path.replace(/^\.\//, ""));

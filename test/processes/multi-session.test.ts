@@ -36,7 +36,21 @@ async function serve(updates: readonly Update[]): Promise<number> {
 function announce(name: string, threadId: number, port: number): string {
   const file = join(dir, name);
   const kind = threadId === 0 ? "process" : "worker-thread";
-  writeFileSync(file, JSON.stringify({ format: "insight-discovery/1", pid: process.pid, ppid: process.ppid, threadId, kind, host: "127.0.0.1", port, startedAt: 1, script: "app.mjs", token: false }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: "insight-discovery/1",
+      pid: process.pid,
+      ppid: process.ppid,
+      threadId,
+      kind,
+      host: "127.0.0.1",
+      port,
+      startedAt: 1,
+      script: "app.mjs",
+      token: false,
+    }),
+  );
   return file;
 }
 
@@ -58,7 +72,11 @@ function start(s: MultiTargetSession) {
   return () => connection;
 }
 
-const rows = (s: MultiTargetSession) => s.source.view().tasks().map((t) => `${t.process} ${t.id} ${t.name}`);
+const rows = (s: MultiTargetSession) =>
+  s.source
+    .view()
+    .tasks()
+    .map((t) => `${t.process} ${t.id} ${t.name}`);
 
 describe("the console's session over several targets", () => {
   it("keeps each target in its own store, joins announced targets and drops those whose entry went away", async () => {
@@ -78,8 +96,13 @@ describe("the console's session over several targets", () => {
     expect(rows(session)).toEqual([`${process.pid} 1 process-jobs`, `${process.pid}/t1 1 fresh`]);
     await until(() => connection().state.status === "connected" && connection().target === "2 processes", "both connected");
     // Both processes number their task 1; only the stuck one's is in a deadlock, and the problem says where.
-    const errors = session.source.view().problems().filter((p) => p.severity === "error");
-    expect(errors.map((p) => [p.lint, p.summary.split(":")[0], p.tasks.map((t) => t.task.key)])).toEqual([["deadlock-cycle", `process ${process.pid}`, ["p1:1"]]]);
+    const errors = session.source
+      .view()
+      .problems()
+      .filter((p) => p.severity === "error");
+    expect(errors.map((p) => [p.lint, p.summary.split(":")[0], p.tasks.map((t) => t.task.key)])).toEqual([
+      ["deadlock-cycle", `process ${process.pid}`, ["p1:1"]],
+    ]);
     expect(session.source.view().task("p2:1")?.row.name).toBe("fresh");
 
     unlinkSync(joined);

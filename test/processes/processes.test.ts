@@ -68,7 +68,15 @@ async function dumpJson(args: string[]): Promise<DumpJson> {
 }
 
 const byProcess = (dump: DumpJson) =>
-  Object.fromEntries(dump.targets.map((t) => [t.process, dump.tasks.filter((task) => task.process === t.process).map((task) => task.name).sort()]));
+  Object.fromEntries(
+    dump.targets.map((t) => [
+      t.process,
+      dump.tasks
+        .filter((task) => task.process === t.process)
+        .map((task) => task.name)
+        .sort(),
+    ]),
+  );
 
 describe("a cluster with insight in every process", () => {
   it("gives each worker its own port when INSIGHT_PORT names one for all, lists every process with --discover, and names the worker a deadlock is in", async () => {
@@ -136,7 +144,11 @@ describe("worker_threads with insight in every thread", () => {
     // Named targets are labelled by the process the discovery directory says listens there.
     const named = await dumpJson([`127.0.0.1:${port},${targets[1]!.target}`, "--discovery-dir", discovery]);
     expect(named.targets.map((t) => t.process)).toEqual([String(pid), `${pid}/t${a}`]);
-    expect(named.tasks.map((t) => `${t.process} ${t.id} ${t.name}`)).toEqual([`${pid} 1 threads-app.mjs`, `${pid}/t${a} 1 thread ${a}`, `${pid}/t${a} 2 thread-job-${a}`]);
+    expect(named.tasks.map((t) => `${t.process} ${t.id} ${t.name}`)).toEqual([
+      `${pid} 1 threads-app.mjs`,
+      `${pid}/t${a} 1 thread ${a}`,
+      `${pid}/t${a} 2 thread-job-${a}`,
+    ]);
 
     const text = await runCli(["dump", "--discover", "--discovery-dir", discovery]);
     expect(text.code, text.stderr).toBe(0);
@@ -199,4 +211,3 @@ describe("the terminal console with --discover", () => {
     expect(app.stderr).toBe("");
   });
 });
-

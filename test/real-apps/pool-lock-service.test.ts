@@ -1,30 +1,37 @@
 /**
- * Issue 14 on an ordinary service (pool-lock-service.mjs): generic-pool and
+ * Issues 14 and 15 on an ordinary service (pool-lock-service.mjs): generic-pool and
  * async-mutex, not async-insight/sync, with insight added by `init()` or by
  * `node --import async-insight/register`. Three transfers deadlock on a pool of 2,
  * a rebuild holds the index lock while waiting for the pool, two reports wait
  * for that lock, and every client gives up after 1 s. `consolation dump --json`
  * (the built CLI: run `npx tsc -b` first) must show each hung request with its
- * await site in the service (exact lines), what it awaits (a promise created
- * inside generic-pool or async-mutex, at their lines), and the handlers must
- * stay visible after the clients are gone.
+ * await site in the service (exact lines) and, through the library adapters
+ * (issue 15), what it waits for in the library's words: a pool connection
+ * checked out by the named transfers, or the lock held by the rebuild; and the
+ * handlers must stay visible after the clients are gone. The TUI (under tmux)
+ * and the web console show the same: the cycle through the pool with each
+ * holder at its second acquire, and every hung request blocked.
  *
  * A console looks once before the requests arrive: awaits of plain promises
- * are noted only while someone looks (docs/model.md, "Awaits of any promise").
+ * are noted only while someone looks (docs/model.md, "Awaits of any promise");
+ * the adapters' waits are recorded whether or not anyone looks, and replace
+ * the plain-promise view of the same awaits.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import http from "node:http";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { runCli } from "../cli/run-cli.js";
+import type { WebSnapshot } from "@async-insight/web-contract";
+import { CONSOLATION_BIN, runCli } from "../cli/run-cli.js";
+import { startPeer } from "../support/rust-peers.js";
+import { TmuxSession } from "../support/tmux.js";
 import { delay, waitFor } from "../support/wait-for.js";
 
 const SERVICE = fileURLToPath(new URL("./pool-lock-service.mjs", import.meta.url));
-const require = createRequire(import.meta.url);
 
 /** The 1-based line of `text` in `file` (exactly one). */
 function lineOf(file: string, text: string): number {
@@ -36,17 +43,6 @@ function lineOf(file: string, text: string): number {
 
 const awaitLine = (marker: string) => lineOf(SERVICE, `// await: ${marker}`);
 const sourceText = (line: number) => readFileSync(SERVICE, "utf8").split("\n")[line - 1]!.trim();
-const DEFERRED = join(dirname(require.resolve("generic-pool/package.json")), "lib/Deferred.js");
-const MUTEX = join(dirname(require.resolve("async-mutex/package.json")), "index.mjs");
-const poolPromise = `${DEFERRED}:${lineOf(DEFERRED, "this._promise = new Promise(")}`;
-/** The Semaphore's runExclusive is an `__awaiter$2` (tslib's helper, inlined): its promise is made two lines below. */
-function awaiterLine(): number {
-  const line = lineOf(MUTEX, "var __awaiter$2 = ") + 2;
-  if (!readFileSync(MUTEX, "utf8").split("\n")[line - 1]!.includes("new (P || (P = Promise))")) throw new Error("async-mutex's __awaiter$2 changed shape");
-  return line;
-}
-const mutexPromise = `${MUTEX}:${awaiterLine()}`;
-
 interface DumpOp {
   source: string;
   taskId: string;
@@ -118,8 +114,6 @@ function opLine(op: DumpOp): number {
   return Number(match[2]);
 }
 
-const awaited = (op: DumpOp) => /a promise created at (.*):\d+$/.exec(String(op.attributes["insight.reason"]?.value))?.[1];
-
 describe.each([
   ["init()", [], { SERVICE_INIT: "1" }],
   ["--import async-insight/register", ["--import", "async-insight/register"], {}],
@@ -129,41 +123,65 @@ describe.each([
     // Someone looks before the hang (the await tracker arms while a console looks).
     expect((await dump(ports.console)).tasks.filter((t) => t.kind === "request")).toEqual([]);
 
-    const clients = [impatientRequest(ports.http, "POST", "/transfer"), impatientRequest(ports.http, "POST", "/transfer"), impatientRequest(ports.http, "POST", "/transfer")];
+    const clients = [
+      impatientRequest(ports.http, "POST", "/transfer"),
+      impatientRequest(ports.http, "POST", "/transfer"),
+      impatientRequest(ports.http, "POST", "/transfer"),
+    ];
     const first = awaitLine("first connection");
     const second = awaitLine("second connection");
-    await waitFor(async () => {
-      const lines = hungRequests(await dump(ports.console)).flatMap((r) => r.ops.map(opLine));
-      return lines.sort().join() === [first, second, second].sort().join();
-    }, { timeoutMs: 20_000, description: "three transfers deadlocked on the pool" });
+    await waitFor(
+      async () => {
+        const lines = hungRequests(await dump(ports.console)).flatMap((r) => r.ops.map(opLine));
+        return lines.sort().join() === [first, second, second].sort().join();
+      },
+      { timeoutMs: 20_000, description: "three transfers deadlocked on the pool" },
+    );
     clients.push(impatientRequest(ports.http, "POST", "/rebuild"));
-    await waitFor(async () => hungRequests(await dump(ports.console)).some((r) => r.task.name === "POST /rebuild" && r.ops.length === 1), { timeoutMs: 20_000, description: "the rebuild holding the lock" });
+    await waitFor(async () => hungRequests(await dump(ports.console)).some((r) => r.task.name === "POST /rebuild" && r.ops.length === 1), {
+      timeoutMs: 20_000,
+      description: "the rebuild holding the lock",
+    });
     clients.push(impatientRequest(ports.http, "GET", "/report"), impatientRequest(ports.http, "GET", "/report"));
 
     // Every client gives up after 1 s.
     expect(await Promise.all(clients)).toEqual(["gave up", "gave up", "gave up", "gave up", "gave up", "gave up"]);
-    const state = await waitFor(async () => {
-      const s = await dump(ports.console);
-      return hungRequests(s).filter((r) => r.ops.some((op) => op.attributes["insight.client_gone"]?.value === true)).length === 6 && s;
-    }, { timeoutMs: 20_000, description: "six orphaned handlers" });
+    const state = await waitFor(
+      async () => {
+        const s = await dump(ports.console);
+        return hungRequests(s).filter((r) => r.ops.some((op) => op.attributes["insight.client_gone"]?.value === true)).length === 6 && s;
+      },
+      { timeoutMs: 20_000, description: "six orphaned handlers" },
+    );
 
+    // The transfers holding a connection are the two blocked at their second acquire; the rebuild holds the lock.
+    const requests = hungRequests(state);
+    const holders = requests
+      .filter((r) => r.ops.some((op) => opLine(op) === second))
+      .map((r) => Number(r.task.id))
+      .sort((a, b) => a - b);
+    expect(holders).toHaveLength(2);
+    const rebuildId = requests.find((r) => r.task.name === "POST /rebuild")!.task.id;
+    const pool = `Pool::acquire waiting for a pool connection: 2/2 checked out by tasks ${holders.join(", ")}`;
+    const lock = `Mutex::acquire waiting for lock held by task ${rebuildId}`;
     const expected = [
-      ["POST /transfer", first, poolPromise],
-      ["POST /transfer", second, poolPromise],
-      ["POST /transfer", second, poolPromise],
-      ["POST /rebuild", awaitLine("rebuild connection"), poolPromise],
-      ["GET /report", awaitLine("index lock (report)"), mutexPromise],
-      ["GET /report", awaitLine("index lock (report)"), mutexPromise],
-    ].map(([name, line, promise]) => `${name} blocked ${line} ${promise}`);
-    const seen = hungRequests(state).map(({ task, ops }) => {
+      ["POST /transfer", first, pool],
+      ["POST /transfer", second, pool],
+      ["POST /transfer", second, pool],
+      ["POST /rebuild", awaitLine("rebuild connection"), pool],
+      ["GET /report", awaitLine("index lock (report)"), lock],
+      ["GET /report", awaitLine("index lock (report)"), lock],
+    ].map(([name, line, what]) => `${name} blocked ${line} ${what}`);
+    const seen = requests.map(({ task, ops }) => {
       expect(ops).toHaveLength(1);
       const op = ops[0]!;
-      expect(op.source).toBe("Promise::await");
       const line = opLine(op);
       expect(op.attributes["insight.await_line"]?.value).toBe(sourceText(line));
       const column = op.location!.split(":").pop();
-      expect(String(op.attributes["insight.reason"]?.value)).toMatch(new RegExp(`^client gone, handler still waiting at pool-lock-service\\.mjs:${line}:${column}: waiting for a promise created at `));
-      return `${task.name} ${task.state} ${line} ${awaited(op)}`;
+      const prefix = `client gone, handler still waiting at pool-lock-service.mjs:${line}:${column}: `;
+      const reason = String(op.attributes["insight.reason"]?.value);
+      expect(reason.startsWith(prefix)).toBe(true);
+      return `${task.name} ${task.state} ${line} ${op.source} ${reason.slice(prefix.length)}`;
     });
     expect(seen.sort()).toEqual(expected.sort());
 
@@ -173,5 +191,51 @@ describe.each([
     expect(later.map(({ task, ops }) => `${task.name} ${task.state} ${ops.length}`).sort()).toEqual(
       ["GET /report", "GET /report", "POST /rebuild", "POST /transfer", "POST /transfer", "POST /transfer"].map((name) => `${name} blocked 1`),
     );
-  }, 90_000);
+
+    // The TUI shows the same: the cycle through the pool, each holder at its second acquire.
+    const [a, b] = holders;
+    const outDir = mkdtempSync(join(tmpdir(), "pool-lock-tui-"));
+    const tmux = await TmuxSession.start(process.execPath, [CONSOLATION_BIN, "--port", String(ports.console), "--out-dir", outDir], { width: 180, height: 60 });
+    try {
+      const list = await tmux.waitForScreen((screen) => screen.includes("⚠ deadlock cycle was detected. hit P for more info."), {
+        description: "the deadlock banner",
+      });
+      for (const { task } of later) expect(list).toMatch(new RegExp(`^\\s+${task.id} ${task.name}\\s+reques\\s+blocked\\s`, "m"));
+      await tmux.sendKeys("P");
+      const problems = await tmux.waitForScreen((screen) => screen.includes("docs/problems/deadlock-cycle.md"), { description: "the problem view" });
+      expect(problems).toContain(`ERROR  Tasks ${a} "POST /transfer", ${b} "POST /transfer" wait on each other through`);
+      const block = problems.slice(problems.indexOf("ERROR  Tasks"), problems.indexOf("docs: docs/problems/deadlock-cycle.md"));
+      // Each holder's await site line (its reason, which names the site too, is on the line above).
+      expect(block.split("\n").filter((l) => l.trimStart().startsWith("at ") && l.includes(`pool-lock-service.mjs:${second}:`))).toHaveLength(2);
+      await tmux.sendKeys("Enter");
+      const view = await tmux.waitForScreen((screen) => screen.includes(`Task ${a} POST /transfer`) && screen.includes("Waiting on"), {
+        description: "the first holder's task view",
+      });
+      expect(view).toMatch(new RegExp(`Blocked at \\S*pool-lock-service\\.mjs:${second}:`));
+      expect(view).toContain(`(Pool):  client gone, handler still waiting at pool-lock-service.mjs:${second}:`);
+      await tmux.sendKeys("q");
+    } finally {
+      await tmux.kill();
+      rmSync(outDir, { recursive: true, force: true });
+    }
+
+    // And the web console: the same problem, every hung request blocked.
+    const web = startPeer(process.execPath, [CONSOLATION_BIN, "web", "--port", String(ports.console), "--listen-port", "0"]);
+    try {
+      const [, url] = await web.waitForOutput(/serving (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const snapshot = await waitFor(
+        async () => {
+          const body = (await (await fetch(`${url}api/snapshot`)).json()) as WebSnapshot;
+          return body.problems.some((p) => p.lint === "deadlock-cycle") ? body : undefined;
+        },
+        { timeoutMs: 20_000, description: "the deadlock in the web console's snapshot" },
+      );
+      const cycles = snapshot.problems.filter((p) => p.lint === "deadlock-cycle");
+      expect(cycles.map((p) => [p.severity, [...p.taskKeys].sort()])).toEqual([["error", holders.map(String).sort()]]);
+      const hung = snapshot.tasks.filter((t) => t.kind === "request").map((t) => `${t.name} ${t.state}`);
+      expect(hung.sort()).toEqual(later.map(({ task }) => `${task.name} blocked`).sort());
+    } finally {
+      await web.stop();
+    }
+  }, 150_000);
 });

@@ -43,7 +43,11 @@ interface FuzzCall {
 }
 
 const frameArb: fc.Arbitrary<FuzzFrame> = fc.record({
-  flags: fc.oneof({ weight: 6, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) }),
+  flags: fc.oneof(
+    { weight: 6, arbitrary: fc.constant(0) },
+    { weight: 2, arbitrary: fc.constant(1) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) },
+  ),
   body: fc.oneof(
     { weight: 3, arbitrary: fc.uint8Array({ maxLength: 24 }) },
     { weight: 1, arbitrary: fc.constant(new Uint8Array(0)) },
@@ -58,7 +62,10 @@ const frameArb: fc.Arbitrary<FuzzFrame> = fc.record({
 
 // Each frame list is padded to exactly five frames per call on average: 1..9.
 const callArb: fc.Arbitrary<FuzzCall> = fc.record({
-  path: fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...Object.keys(METHODS)) }, { weight: 1, arbitrary: fc.constantFrom(`${SERVICE}/Nope`, "/", "/x.Y/Z") }),
+  path: fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...Object.keys(METHODS)) },
+    { weight: 1, arbitrary: fc.constantFrom(`${SERVICE}/Nope`, "/", "/x.Y/Z") },
+  ),
   frames: fc.array(frameArb, { minLength: 1, maxLength: 9 }),
   chunk: fc.integer({ min: 1, max: 64 }),
   encoding: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom("identity", "gzip", "snappy") }),
@@ -99,8 +106,7 @@ function isValid(call: FuzzCall): boolean {
   }
 }
 
-const describeCall = (call: FuzzCall) =>
-  JSON.stringify({ ...call, frames: call.frames.map((f) => ({ ...f, body: [...f.body] })) });
+const describeCall = (call: FuzzCall) => JSON.stringify({ ...call, frames: call.frames.map((f) => ({ ...f, body: [...f.body] })) });
 
 let session: http2.ClientHttp2Session;
 let port = 0;
@@ -160,7 +166,12 @@ it(`answers ${TOTAL_FRAMES} fuzzed frames with a grpc-status each, and keeps ser
   );
   // Pad to the full count with frames of the commonest attack: bodies past the limit.
   while (frames < TOTAL_FRAMES) {
-    const call: FuzzCall = { path: `${SERVICE}/WatchUpdates`, frames: [{ flags: 0, body: new Uint8Array(8), declared: 0xffffffff }], chunk: 13, encoding: undefined };
+    const call: FuzzCall = {
+      path: `${SERVICE}/WatchUpdates`,
+      frames: [{ flags: 0, body: new Uint8Array(8), declared: 0xffffffff }],
+      chunk: 13,
+      encoding: undefined,
+    };
     check(call, await rawCall(session, call.path, { body: bytesOf(call) }));
   }
   expect(frames).toBeGreaterThanOrEqual(TOTAL_FRAMES);

@@ -61,7 +61,12 @@ it(`keeps the host bounded through ${STORM.toLocaleString("en")} short tasks, co
   // A console that opens WatchUpdates and never reads a byte.
   const session = http2.connect(`http://127.0.0.1:${port}`);
   session.on("error", () => {});
-  const slow = session.request({ ":method": "POST", ":path": "/rs.tokio.console.instrument.Instrument/WatchUpdates", "content-type": "application/grpc+proto", te: "trailers" });
+  const slow = session.request({
+    ":method": "POST",
+    ":path": "/rs.tokio.console.instrument.Instrument/WatchUpdates",
+    "content-type": "application/grpc+proto",
+    te: "trailers",
+  });
   slow.on("error", () => {});
   const request = toBinary(InstrumentRequestSchema, create(InstrumentRequestSchema));
   slow.end(Buffer.concat([Buffer.from([0, 0, 0, 0, request.length]), request]));

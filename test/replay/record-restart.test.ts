@@ -35,12 +35,24 @@ describe("recording a target that restarts", () => {
     const exited = new Promise<number | null>((resolve) => recorder.on("exit", (code) => resolve(code)));
 
     await waitFor(() => oldSource.updateWatches >= 1, { description: "the recorder connected" });
-    await waitFor(() => readFileSync(file, "utf8").split("\n").filter((l) => l.includes('"update"')).length >= 3, { description: "the first process recorded" });
+    await waitFor(
+      () =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => l.includes('"update"')).length >= 3,
+      { description: "the first process recorded" },
+    );
     await old.close();
     const second = processStart(-1_000);
     const newSource = scriptedSource({ updates: [healthyProcessUpdate(second, 500), healthyProcessUpdate(second, 900)] });
     servers.push(await startInstrumentServer(newSource, { host: "127.0.0.1", port }));
-    await waitFor(() => readFileSync(file, "utf8").split("\n").filter((l) => l.includes('"update"')).length >= 5, { description: "the second process recorded" });
+    await waitFor(
+      () =>
+        readFileSync(file, "utf8")
+          .split("\n")
+          .filter((l) => l.includes('"update"')).length >= 5,
+      { description: "the second process recorded" },
+    );
     recorder.kill("SIGINT");
     expect(await exited).toBe(0);
     // Five updates and one WatchState message per connection.
@@ -65,6 +77,8 @@ describe("recording a target that restarts", () => {
     expect(check.code).toBe(1);
     const json = JSON.parse(check.stdout);
     expect(json).toMatchObject({ processes: 2, tasks: 2 });
-    expect(json.problems.filter((p: { lint: string }) => p.lint === "deadlock-cycle").map((p: { process: number; tasks: string[] }) => [p.process, p.tasks])).toEqual([[1, ["task 1 process-jobs"]]]);
+    expect(
+      json.problems.filter((p: { lint: string }) => p.lint === "deadlock-cycle").map((p: { process: number; tasks: string[] }) => [p.process, p.tasks]),
+    ).toEqual([[1, ["task 1 process-jobs"]]]);
   });
 });

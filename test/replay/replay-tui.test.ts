@@ -66,7 +66,9 @@ describe.skipIf(!haveDeadlockApp)("consolation replay on a recording of the Rust
     });
 
     await tmux.sendKeys("P");
-    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("docs/problems/deadlock-cycle.md"), { description: "the problem view" });
+    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("docs/problems/deadlock-cycle.md"), {
+      description: "the problem view",
+    });
     for (const t of TASKS) expect(problems).toContain(`"${t}"`);
 
     await tmux.sendKeys("[");

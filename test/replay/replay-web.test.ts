@@ -95,7 +95,9 @@ describe.skipIf(!haveChromium || !haveDeadlockApp)("replay --web on a recording 
   it("accepts playback commands only from its own page", async () => {
     const post = (headers: Record<string, string>, body: string) => fetch(`${url}api/replay`, { method: "POST", headers, body });
     expect((await post({ "Content-Type": "application/json" }, '{"action":"start"}')).status).toBe(403);
-    expect((await post({ "X-Insight-Command": "1", "Content-Type": "application/json", Origin: "http://evil.example" }, '{"action":"start"}')).status).toBe(403);
+    expect((await post({ "X-Insight-Command": "1", "Content-Type": "application/json", Origin: "http://evil.example" }, '{"action":"start"}')).status).toBe(
+      403,
+    );
     expect((await post({ "X-Insight-Command": "1", "Content-Type": "text/plain" }, '{"action":"start"}')).status).toBe(415);
     expect((await post({ "X-Insight-Command": "1", "Content-Type": "application/json" }, '{"action":"rm -rf"}')).status).toBe(400);
     const ok = await post({ "X-Insight-Command": "1", "Content-Type": "application/json" }, '{"action":"end"}');

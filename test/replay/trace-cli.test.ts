@@ -26,7 +26,12 @@ describe("consolation trace / wakes / timeline", () => {
     expect(sender.stdout).not.toMatch(/dummy/);
     expect(sender.stdout).toMatch(/sender-task/);
     const wakers = await runCli(["trace", SEED, "--waker"]);
-    expect(wakers.stdout.trim().split("\n").filter((l) => /waker\./.test(l))).toHaveLength(5);
+    expect(
+      wakers.stdout
+        .trim()
+        .split("\n")
+        .filter((l) => /waker\./.test(l)),
+    ).toHaveLength(5);
   });
 
   it("exports the causality graph and an escaped SVG timeline", async () => {

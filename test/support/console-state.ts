@@ -81,7 +81,9 @@ export class ConsoleState {
     const mutexes = [...this.resources.values()]
       .filter((r) => r.concreteType === "Mutex")
       .map((r) => {
-        const attributes = (this.resourceStats.get(r.id!.id)?.attributes ?? []).map((a) => `${a.field ? this.fieldName(a.field, r.metadata?.id) : "?"}=${a.field ? String(fieldValue(a.field)) : "?"}`);
+        const attributes = (this.resourceStats.get(r.id!.id)?.attributes ?? []).map(
+          (a) => `${a.field ? this.fieldName(a.field, r.metadata?.id) : "?"}=${a.field ? String(fieldValue(a.field)) : "?"}`,
+        );
         return `${r.id?.id}@${r.location?.line}{${attributes.join(",")}}`;
       });
     return [

@@ -26,15 +26,34 @@ export function stuckProcessUpdate(start: bigint, ms: number): Update {
     now: at(start, ms),
     taskUpdate: {
       newTasks: [{ id: { id: 1n }, fields: [str("task.name", "process-jobs"), u64("task.id", 1n)] }],
-      statsUpdate: { "1": { createdAt: at(start, 0), wakerClones: 2n, wakerDrops: 2n, pollStats: { polls: 2n, lastPollStarted: at(start, 10), lastPollEnded: at(start, 11) } } },
+      statsUpdate: {
+        "1": {
+          createdAt: at(start, 0),
+          wakerClones: 2n,
+          wakerDrops: 2n,
+          pollStats: { polls: 2n, lastPollStarted: at(start, 10), lastPollEnded: at(start, 11) },
+        },
+      },
     },
     resourceUpdate: {
       newResources: [{ id: { id: 10n }, concreteType: "Channel", kind: { kind: { case: "other", value: "Sync" } } }],
-      statsUpdate: { "10": { createdAt: at(start, 0), attributes: [{ field: str("insight.name", "jobs") }, { field: u64("capacity", 1n) }, { field: u64("len", 1n) }, { field: str("insight.owners", "receiver:1,sender:1") }] } },
+      statsUpdate: {
+        "10": {
+          createdAt: at(start, 0),
+          attributes: [
+            { field: str("insight.name", "jobs") },
+            { field: u64("capacity", 1n) },
+            { field: u64("len", 1n) },
+            { field: str("insight.owners", "receiver:1,sender:1") },
+          ],
+        },
+      },
     },
     asyncOpUpdate: {
       newAsyncOps: [{ id: { id: 100n }, source: "Channel::send", resourceId: { id: 10n } }],
-      statsUpdate: { "100": { createdAt: at(start, 11), taskId: { id: 1n }, attributes: [{ field: str("insight.reason", "send: waiting on channel capacity") }] } },
+      statsUpdate: {
+        "100": { createdAt: at(start, 11), taskId: { id: 1n }, attributes: [{ field: str("insight.reason", "send: waiting on channel capacity") }] },
+      },
     },
   });
 }

@@ -44,10 +44,7 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
  * `false`, and resolves with that value. A `check` that throws is treated as
  * "not yet"; its last error is included if the wait times out.
  */
-export async function waitFor<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  options: WaitOptions = {},
-): Promise<T> {
+export async function waitFor<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, options: WaitOptions = {}): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;

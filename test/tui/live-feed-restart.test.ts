@@ -55,7 +55,11 @@ function watch(port: number) {
   return { source, events, connections: () => connected };
 }
 
-const taskNames = (source: ReturnType<typeof createEngineSource>) => source.view().tasks().map((t) => `${t.id} ${t.name} ${t.state}`);
+const taskNames = (source: ReturnType<typeof createEngineSource>) =>
+  source
+    .view()
+    .tasks()
+    .map((t) => `${t.id} ${t.name} ${t.state}`);
 
 describe("LiveFeed across a target restart", () => {
   it("drops the dead process's deadlock and tasks when the reconnect lands on a new process", async () => {
@@ -63,7 +67,14 @@ describe("LiveFeed across a target restart", () => {
     const old = await serve([stuckProcessUpdate(first, 1000), stuckProcessUpdate(first, 2000), stuckProcessUpdate(first, 3000)]);
     const port = old.address.port;
     const { source, events, connections } = watch(port);
-    await until(() => source.view().problems().some((p) => p.lint === "deadlock-cycle"), "the deadlock shown");
+    await until(
+      () =>
+        source
+          .view()
+          .problems()
+          .some((p) => p.lint === "deadlock-cycle"),
+      "the deadlock shown",
+    );
     expect(taskNames(source)).toEqual(["1 process-jobs blocked"]);
 
     await old.close();
@@ -81,12 +92,27 @@ describe("LiveFeed across a target restart", () => {
     const before = await serve(updates);
     const port = before.address.port;
     const { source, events, connections } = watch(port);
-    await until(() => source.view().problems().some((p) => p.lint === "deadlock-cycle"), "the deadlock shown");
+    await until(
+      () =>
+        source
+          .view()
+          .problems()
+          .some((p) => p.lint === "deadlock-cycle"),
+      "the deadlock shown",
+    );
     await before.close();
     // The same process again (a network blip): its task keeps its span id and creation time.
     await serve([stuckProcessUpdate(start, 4000)], port);
-    await until(() => connections() === 2 && source.view().tasks().length === 1 && source.store.now === start + 4000n * 1_000_000n, "the reconnect's snapshot applied");
+    await until(
+      () => connections() === 2 && source.view().tasks().length === 1 && source.store.now === start + 4000n * 1_000_000n,
+      "the reconnect's snapshot applied",
+    );
     expect(events).toEqual([]);
-    expect(source.view().problems().map((p) => p.lint)).toContain("deadlock-cycle");
+    expect(
+      source
+        .view()
+        .problems()
+        .map((p) => p.lint),
+    ).toContain("deadlock-cycle");
   });
 });

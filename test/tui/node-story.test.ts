@@ -49,15 +49,22 @@ describe("consolation walking the story against the Node prototype-channel servi
   });
 
   it("follows the blocked task to the channel, to the task that used it, and on to the deadlock", async () => {
-    await tmux.waitForScreen((s) => s.includes("CONNECTED") && /process-jobs\s+task\s+blocked/.test(s), { description: "the blocked process-jobs task in the list" });
+    await tmux.waitForScreen((s) => s.includes("CONNECTED") && /process-jobs\s+task\s+blocked/.test(s), {
+      description: "the blocked process-jobs task in the list",
+    });
     // The proof comes after >= 3 s of idleness and a forced GC, then holds for two updates.
-    await tmux.waitForScreen((s) => s.includes("⚠ deadlock cycle was detected. hit P for more info."), { description: "the deadlock banner, once the proof is in" });
+    await tmux.waitForScreen((s) => s.includes("⚠ deadlock cycle was detected. hit P for more info."), {
+      description: "the deadlock banner, once the proof is in",
+    });
     // Narrow the list to the blocked task, as the developer would, and open it.
     // Resizing redraws the whole frame at the new size, with nothing left over from the old one.
     await tmux.resize(90, 24);
-    const narrow = await tmux.waitForScreen((s) => s.split("\n").filter(Boolean).at(-1)?.startsWith("For help, hit ? key") === true && s.split("\n").length <= 25, {
-      description: "the list redrawn at 90x24",
-    });
+    const narrow = await tmux.waitForScreen(
+      (s) => s.split("\n").filter(Boolean).at(-1)?.startsWith("For help, hit ? key") === true && s.split("\n").length <= 25,
+      {
+        description: "the list redrawn at 90x24",
+      },
+    );
     expect(narrow.split("\n").every((line) => line.length <= 90)).toBe(true);
     expect(narrow).toContain("process-jobs");
     await tmux.resize(120, 40);
@@ -92,7 +99,9 @@ describe("consolation walking the story against the Node prototype-channel servi
     expect(user).toContain("prototype_channel");
 
     await tmux.sendKeys("P");
-    const problems = await tmux.waitForScreen((s) => s.includes("docs/problems/deadlock-cycle.md") && s.includes("rests on:"), { description: "the problem view" });
+    const problems = await tmux.waitForScreen((s) => s.includes("docs/problems/deadlock-cycle.md") && s.includes("rests on:"), {
+      description: "the problem view",
+    });
     expect(problems).toMatch(/Task \d+ "process-jobs" waits on itself through prototype_channel and can never make progress/);
     expect(problems).toContain("rests on: proven: nothing still able to run can wake these tasks (garbage-collection proof or lost wakers)");
     await tmux.sendKeys("D");

@@ -28,7 +28,9 @@ function workersPiece(start: bigint, first: bigint, count: number, nowMs: number
     now: at(nowMs),
     taskUpdate: {
       newTasks: spans.map((span) => ({ id: { id: span }, fields: [str("task.name", `worker-${span}`), u64("task.id", span)] })),
-      statsUpdate: Object.fromEntries(spans.map((span) => [span.toString(), { createdAt: at(0), wakerClones: 1n, pollStats: { polls: 1n, lastPollStarted: at(1), lastPollEnded: at(2) } }])),
+      statsUpdate: Object.fromEntries(
+        spans.map((span) => [span.toString(), { createdAt: at(0), wakerClones: 1n, pollStats: { polls: 1n, lastPollStarted: at(1), lastPollEnded: at(2) } }]),
+      ),
     },
   });
 }
@@ -37,7 +39,13 @@ describe("the plain report on a target whose snapshot arrives in pieces", () => 
   it("counts the pieces of one snapshot once and reports the deadlock confirmed by the next updates", async () => {
     const start = processStart(-10_000);
     // The first snapshot in three messages sharing one `now`; the stuck task comes last, as in a big target.
-    const updates = [workersPiece(start, 2n, 3, 1000), workersPiece(start, 5n, 3, 1000), stuckProcessUpdate(start, 1000), stuckProcessUpdate(start, 2000), stuckProcessUpdate(start, 3000)];
+    const updates = [
+      workersPiece(start, 2n, 3, 1000),
+      workersPiece(start, 5n, 3, 1000),
+      stuckProcessUpdate(start, 1000),
+      stuckProcessUpdate(start, 2000),
+      stuckProcessUpdate(start, 3000),
+    ];
     const server = await startInstrumentServer(scriptedSource({ updates }), { host: "127.0.0.1", port: 0 });
     servers.push(server);
     const result = await runCli(["--plain", "--port", String(server.address.port)]);

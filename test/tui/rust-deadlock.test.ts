@@ -61,7 +61,9 @@ describe("consolation against the Rust mutex-deadlock app", () => {
     await tmux.waitForScreen((s) => !s.includes("Help:"));
 
     await tmux.sendKeys("P");
-    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("docs/problems/deadlock-cycle.md"), { description: "the problem view" });
+    const problems = await tmux.waitForScreen((s) => s.includes("Problems (") && s.includes("docs/problems/deadlock-cycle.md"), {
+      description: "the problem view",
+    });
     expect(problems).toContain('"transfer-ledger-then-audit"');
     expect(problems).toContain('"audit-audit-then-ledger"');
     expect(problems).toContain("docs/problems/deadlock-cycle.md");

@@ -34,7 +34,11 @@ export async function walkDeadlock(page: Page, baseUrl: string, expectation: Cyc
   );
   const colours = await cycleColours(page);
   const labels = Object.keys(colours.nodes);
-  for (const name of [...expectation.tasks, ...expectation.resources]) expect(labels.some((l) => l.includes(name)), `${name} in ${labels.join(" | ")}`).toBe(true);
+  for (const name of [...expectation.tasks, ...expectation.resources])
+    expect(
+      labels.some((l) => l.includes(name)),
+      `${name} in ${labels.join(" | ")}`,
+    ).toBe(true);
   for (const colour of [...Object.values(colours.nodes), ...colours.edges]) expect(colour).toBe(CYCLE_RED_RGB);
   expect(colours.edges.length).toBeGreaterThanOrEqual(2);
   await screenshot(page, `${expectation.shots}-graph`);
@@ -47,7 +51,10 @@ export async function walkDeadlock(page: Page, baseUrl: string, expectation: Cyc
   await page.locator(`.task-detail[data-task-key='${taskKey}'] .await-site`).first().waitFor({ timeout });
   expect(await page.locator(".task-detail h2 .name").textContent()).toBe(first);
   const sites = await page.locator(".task-detail .await-site").allTextContents();
-  expect(sites.some((s) => expectation.awaitSite.test(s)), sites.join(" | ")).toBe(true);
+  expect(
+    sites.some((s) => expectation.awaitSite.test(s)),
+    sites.join(" | "),
+  ).toBe(true);
   if (expectation.histograms) {
     await page.locator(".task-detail .histogram figcaption").first().waitFor({ timeout });
     expect(await page.locator(".task-detail .histogram figcaption").first().textContent()).toMatch(/^poll times: \d+ samples/);

@@ -41,8 +41,15 @@ export function fixtureClock() {
 
 export function hostileUpdates(): Update[] {
   const { at, taskStats } = fixtureClock();
-  const mutex = (name: string, holder: bigint) => ({ createdAt: at(0), attributes: [{ field: bool("locked", true) }, { field: str("insight.name", name) }, { field: str("insight.owners", `holder:${holder}`) }] });
-  const wait = (task: bigint, reason: string) => ({ createdAt: at(20), taskId: { id: task }, attributes: [{ field: str("insight.reason", reason) }, { field: str("insight.await_line", HOSTILE.awaitLine) }] });
+  const mutex = (name: string, holder: bigint) => ({
+    createdAt: at(0),
+    attributes: [{ field: bool("locked", true) }, { field: str("insight.name", name) }, { field: str("insight.owners", `holder:${holder}`) }],
+  });
+  const wait = (task: bigint, reason: string) => ({
+    createdAt: at(20),
+    taskId: { id: task },
+    attributes: [{ field: str("insight.reason", reason) }, { field: str("insight.await_line", HOSTILE.awaitLine) }],
+  });
   const first = create(UpdateSchema, {
     now: at(4000),
     newMetadata: {
@@ -54,15 +61,37 @@ export function hostileUpdates(): Update[] {
     },
     taskUpdate: {
       newTasks: [
-        { id: { id: 1n }, metadata: { id: 1n }, fields: [str("task.name", HOSTILE.taskA), u64("task.id", 1n), str("kind", "task"), str("note", HOSTILE.field)], location: { file: "app/<script>.mjs", line: 10, column: 3 } },
-        { id: { id: 2n }, metadata: { id: 1n }, fields: [str("task.name", HOSTILE.taskB), u64("task.id", 2n), str("kind", "task")], location: { file: "app/server.mjs", line: 11, column: 3 } },
+        {
+          id: { id: 1n },
+          metadata: { id: 1n },
+          fields: [str("task.name", HOSTILE.taskA), u64("task.id", 1n), str("kind", "task"), str("note", HOSTILE.field)],
+          location: { file: "app/<script>.mjs", line: 10, column: 3 },
+        },
+        {
+          id: { id: 2n },
+          metadata: { id: 1n },
+          fields: [str("task.name", HOSTILE.taskB), u64("task.id", 2n), str("kind", "task")],
+          location: { file: "app/server.mjs", line: 11, column: 3 },
+        },
       ],
       statsUpdate: { "1": taskStats(10), "2": taskStats(15) },
     },
     resourceUpdate: {
       newResources: [
-        { id: { id: 10n }, metadata: { id: 2n }, concreteType: "Mutex", kind: { kind: { case: "other", value: "Sync" } }, location: { file: "app/state.mjs", line: 4, column: 1 } },
-        { id: { id: 11n }, metadata: { id: 2n }, concreteType: "Mutex", kind: { kind: { case: "other", value: "Sync" } }, location: { file: "app/state.mjs", line: 5, column: 1 } },
+        {
+          id: { id: 10n },
+          metadata: { id: 2n },
+          concreteType: "Mutex",
+          kind: { kind: { case: "other", value: "Sync" } },
+          location: { file: "app/state.mjs", line: 4, column: 1 },
+        },
+        {
+          id: { id: 11n },
+          metadata: { id: 2n },
+          concreteType: "Mutex",
+          kind: { kind: { case: "other", value: "Sync" } },
+          location: { file: "app/state.mjs", line: 5, column: 1 },
+        },
       ],
       statsUpdate: { "10": mutex(HOSTILE.mutexA, 2n), "11": mutex(HOSTILE.mutexB, 1n) },
     },

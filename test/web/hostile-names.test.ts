@@ -98,6 +98,8 @@ describe.skipIf(!haveChromium)("web console with hostile names", () => {
     expect(mermaid).toContain('"#quot;#gt;#lt;script#gt;alert(2)#lt;/script#gt;"');
     expect(mermaid).not.toContain("<");
     const trace = JSON.parse(await (await fetch(`${web.url}api/export/perfetto`)).text()) as { traceEvents: Array<{ ph: string; args?: { name?: string } }> };
-    expect(trace.traceEvents.filter((e) => e.ph === "M").map((e) => e.args?.name)).toEqual(expect.arrayContaining([`${HOSTILE.taskA} (1)`, `${HOSTILE.taskB} (2)`]));
+    expect(trace.traceEvents.filter((e) => e.ph === "M").map((e) => e.args?.name)).toEqual(
+      expect.arrayContaining([`${HOSTILE.taskA} (1)`, `${HOSTILE.taskB} (2)`]),
+    );
   });
 });

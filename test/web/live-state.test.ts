@@ -25,7 +25,11 @@ const start = () => startLiveWebConsole(new URL(`http://127.0.0.1:${target.addre
 
 describe.skipIf(!haveChromium)("web console live state", () => {
   beforeAll(async () => {
-    const lossy = create(UpdateSchema, { now: nanosToTimestamp(BigInt(Date.now()) * 1_000_000n), taskUpdate: { droppedEvents: 3n }, asyncOpUpdate: { droppedEvents: 2n } });
+    const lossy = create(UpdateSchema, {
+      now: nanosToTimestamp(BigInt(Date.now()) * 1_000_000n),
+      taskUpdate: { droppedEvents: 3n },
+      asyncOpUpdate: { droppedEvents: 2n },
+    });
     source = scriptedSource({ updates: [...hostileUpdates(), lossy] });
     target = await startInstrumentServer(source, { host: "127.0.0.1", port: 0 });
     port = await freePort();

@@ -27,7 +27,10 @@ let browser: Browser;
 let page: Page;
 
 function startService(consolePort: number): Promise<number> {
-  service = spawn(process.execPath, [serverScript], { env: { ...process.env, PORT: "0", INSIGHT_BIND: `127.0.0.1:${consolePort}` }, stdio: ["ignore", "pipe", "pipe"] });
+  service = spawn(process.execPath, [serverScript], {
+    env: { ...process.env, PORT: "0", INSIGHT_BIND: `127.0.0.1:${consolePort}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return new Promise((resolve, reject) => {
     let out = "";
     let err = "";
@@ -47,7 +50,9 @@ describe.skipIf(!haveChromium || !existsSync(serverScript))("web console on the 
     const httpPort = await startService(consolePort);
     web = await startWebConsole(`http://127.0.0.1:${consolePort}`);
     // The request never answers: that is the bug the story is about.
-    request({ host: "127.0.0.1", port: httpPort, path: "/process" }).on("error", () => {}).end();
+    request({ host: "127.0.0.1", port: httpPort, path: "/process" })
+      .on("error", () => {})
+      .end();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
   });

@@ -37,7 +37,12 @@ function wakeUpdates() {
     taskUpdate: {
       statsUpdate: {
         "1": { createdAt: at(0), pollStats: { polls: 1n, lastPollStarted: at(400), lastPollEnded: at(650), busyTime: { nanos: 250_000_000 } } },
-        "2": { createdAt: at(0), lastWake: at(600), wakes: 1n, pollStats: { polls: 1n, lastPollStarted: at(700), lastPollEnded: at(720), busyTime: { nanos: 20_000_000 } } },
+        "2": {
+          createdAt: at(0),
+          lastWake: at(600),
+          wakes: 1n,
+          pollStats: { polls: 1n, lastPollStarted: at(700), lastPollEnded: at(720), busyTime: { nanos: 20_000_000 } },
+        },
       },
     },
   });

@@ -23,7 +23,11 @@ let port = 0;
 let token = "";
 
 /** Connects to 127.0.0.1 whatever `host` the Host header claims. */
-function send(host: string, path: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; body: string }> {
+function send(
+  host: string,
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: "127.0.0.1", port, path, method: options.method ?? "GET", headers: { Host: host, ...options.headers } }, (res) => {
       let body = "";
@@ -40,7 +44,13 @@ beforeAll(async () => {
   ensureWebBuilt();
   dir = mkdtempSync(join(tmpdir(), "insight-web-exposure-"));
   const file = join(dir, "hostile.jsonl");
-  writeFileSync(file, headerLine("http://127.0.0.1:6669", "test") + hostileUpdates().map((u) => updateLine(u, timestampToNanos(u.now)!)).join(""));
+  writeFileSync(
+    file,
+    headerLine("http://127.0.0.1:6669", "test") +
+      hostileUpdates()
+        .map((u) => updateLine(u, timestampToNanos(u.now)!))
+        .join(""),
+  );
   web = startPeer(process.execPath, [CONSOLATION_BIN, "web", file, "--host", "0.0.0.0", "--listen-port", "0", "--allow-host", "console.lab.example"]);
   const match = await web.waitForOutput(/serving http:\/\/0\.0\.0\.0:(\d+)\/\?token=([A-Za-z0-9_-]+) \(recording /);
   port = Number(match[1]);
@@ -62,8 +72,12 @@ describe("consolation web --host 0.0.0.0", () => {
   });
 
   it("rejects a short --command-token and a bad --allow-host in one line", async () => {
-    expect(expectOneLineError(await runCli(["web", "--host", "0.0.0.0", "--command-token", "short"]))).toBe("consolation: --command-token expects 16 to 256 printable ASCII characters");
-    expect(expectOneLineError(await runCli(["web", "--host", "0.0.0.0", "--allow-host", "a b"]))).toBe('consolation: --allow-host expects a host name, got "a b"');
+    expect(expectOneLineError(await runCli(["web", "--host", "0.0.0.0", "--command-token", "short"]))).toBe(
+      "consolation: --command-token expects 16 to 256 printable ASCII characters",
+    );
+    expect(expectOneLineError(await runCli(["web", "--host", "0.0.0.0", "--allow-host", "a b"]))).toBe(
+      'consolation: --allow-host expects a host name, got "a b"',
+    );
   });
 
   it("refuses a DNS-rebinding Host and answers an allowed one", async () => {
@@ -73,7 +87,11 @@ describe("consolation web --host 0.0.0.0", () => {
 
   it("refuses a command without the token and runs it with the token", async () => {
     const command = (headers: Record<string, string>) =>
-      send(`127.0.0.1:${port}`, "/api/replay", { method: "POST", headers: { "X-Insight-Command": "1", "Content-Type": "application/json", ...headers }, body: '{"action":"start"}' });
+      send(`127.0.0.1:${port}`, "/api/replay", {
+        method: "POST",
+        headers: { "X-Insight-Command": "1", "Content-Type": "application/json", ...headers },
+        body: '{"action":"start"}',
+      });
     expect((await command({})).status).toBe(403);
     expect((await command({ "X-Insight-Token": "not-the-token-at-all" })).status).toBe(403);
     const ok = await command({ "X-Insight-Token": token });

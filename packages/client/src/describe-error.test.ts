@@ -6,9 +6,9 @@ const T = "http://127.0.0.1:6669";
 
 describe("describeConnectionError() shows the target's own reason", () => {
   it("for a console refused past the stream limit, or ended for falling behind", () => {
-    expect(describeConnectionError(new ConnectError("too many consoles: this server allows 8 open WatchUpdates streams at once", Code.ResourceExhausted), T)).toBe(
-      "http://127.0.0.1:6669 ended the stream: too many consoles: this server allows 8 open WatchUpdates streams at once",
-    );
+    expect(
+      describeConnectionError(new ConnectError("too many consoles: this server allows 8 open WatchUpdates streams at once", Code.ResourceExhausted), T),
+    ).toBe("http://127.0.0.1:6669 ended the stream: too many consoles: this server allows 8 open WatchUpdates streams at once");
     expect(describeConnectionError(new ConnectError("this console fell behind: it had not taken 64 updates", Code.ResourceExhausted), T)).toBe(
       "http://127.0.0.1:6669 ended the stream: this console fell behind: it had not taken 64 updates",
     );

@@ -36,7 +36,8 @@ const updates = (): Update[] => [
 
 async function collect(http: UniversalClientFn, maxBytes = 1 << 20): Promise<Update[]> {
   const out: Update[] = [];
-  for await (const update of readUpdates(http, "http://x/rs.tokio.console.instrument.Instrument/WatchUpdates", new AbortController().signal, maxBytes)) out.push(update);
+  for await (const update of readUpdates(http, "http://x/rs.tokio.console.instrument.Instrument/WatchUpdates", new AbortController().signal, maxBytes))
+    out.push(update);
   return out;
 }
 

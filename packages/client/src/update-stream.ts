@@ -98,7 +98,13 @@ class MessageReader {
 }
 
 /** Reads WatchUpdates from `url` (the method's full URL) over `http`; fails with ConnectErrors, as Connect's client does. */
-export async function* readUpdates(http: UniversalClientFn, url: string, signal: AbortSignal, maxBytes: number, authorization?: string): AsyncGenerator<Update> {
+export async function* readUpdates(
+  http: UniversalClientFn,
+  url: string,
+  signal: AbortSignal,
+  maxBytes: number,
+  authorization?: string,
+): AsyncGenerator<Update> {
   try {
     yield* read(http, url, signal, maxBytes, authorization);
   } catch (error) {

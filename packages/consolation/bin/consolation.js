@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI is compiled to dist/ by `tsc -b` (run by `npm ci`'s prepare step).
-import { main } from "../dist/cli/main.js";
+import { tuneHeap } from "../dist/cli/heap-tuning.js";
+
+// Before the CLI's modules load and grow the heap: see heap-tuning.ts.
+tuneHeap(process.env);
+const { main } = await import("../dist/cli/main.js");
 
 // `consolation dump | head` closes the pipe early; that is not an error.
 process.stdout.on("error", (error) => {

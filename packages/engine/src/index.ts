@@ -49,6 +49,7 @@ export type {
 // State
 export { RuntimeStore } from "./state/store.js";
 export { mergeUpdates } from "./state/merge.js";
+export { readTaskNanos, type TaskNanos } from "./state/task-nanos.js";
 export { applyAttributeOp, type AttributeOp } from "./state/attributes.js";
 export { percentiles, DEFAULT_PERCENTILES, type Percentile } from "./state/histograms.js";
 export { formatFieldValue } from "./state/fields.js";
@@ -58,6 +59,7 @@ export { reasonForSource, directionForSource } from "./relations/reasons.js";
 export { parseOwnersText, roleLabel, primitiveName } from "./relations/owner-text.js";
 export { roleCertainty, rolesThatFree } from "./relations/owners.js";
 export { taskActivity, type TaskActivity } from "./relations/task-activity.js";
+export { capacityFacts, capacityPairs, isUnitResource, resourceText, wayOut, type CapacityFacts } from "./relations/capacity.js";
 
 // Graph
 export { IncrementalSccs, type Component } from "./graph/incremental-scc.js";
@@ -73,6 +75,19 @@ export { runLints, lintDefinitions, lintDefinition, resolveLintLevels, countByLi
 export { DEFAULT_THRESHOLDS } from "./lints/lint.js";
 
 // Untrusted text: the one sanitiser every output uses
-export { safeText, escapeUnsafe, boundText, boundedJsonReplacer, xmlText, dotText, mermaidText, escapeXmlChars, FIELD_WIDTH, LONG_FIELD_WIDTH, FULL_TEXT_LIMIT, ELLIPSIS } from "./text/sanitize.js";
+export {
+  safeText,
+  escapeUnsafe,
+  boundText,
+  boundedJsonReplacer,
+  xmlText,
+  dotText,
+  mermaidText,
+  escapeXmlChars,
+  FIELD_WIDTH,
+  LONG_FIELD_WIDTH,
+  FULL_TEXT_LIMIT,
+  ELLIPSIS,
+} from "./text/sanitize.js";
 export { displayWidth, graphemes, graphemeWidth, codePointWidth } from "./text/display-width.js";
 export { isUnsafeCodePoint, hasUnsafeText, escapeCodePoint } from "./text/control-chars.js";

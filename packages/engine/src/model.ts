@@ -302,6 +302,12 @@ export interface DeadlockCycle {
   readonly firstSeenGeneration: number;
   /** `now` when first seen. */
   readonly firstSeenAt: Nanos | undefined;
+  /**
+   * Tasks outside the cycle whose every wait can only be ended by its members
+   * (a third request queued on a deadlocked pool): downstream, told with the
+   * cycle rather than as problems of their own. Set on `certain` cycles.
+   */
+  readonly blocked?: readonly DisplayId[];
 }
 
 /** A task that certainly can never be woken (`never-woken`), and why. */
@@ -351,7 +357,7 @@ export interface LongPoll {
 export interface StoreOptions {
   /** Keep completed tasks and dropped resources/ops this long after they end (tokio-console: 6 s). `null` keeps them forever. */
   readonly retainForNs?: Nanos | null;
-  /** Entries kept per task timeline (default 64). */
+  /** Entries kept per task timeline (default 64 while the store holds up to 5,000 tasks, then fewer, down to 16, so that all timelines together keep at most 320,000 entries). */
   readonly timelineCapacity?: number;
   /** Polls at least this long are remembered store-wide (default 10 ms). */
   readonly notablePollNs?: Nanos;
@@ -428,4 +434,9 @@ export interface LintThresholds {
   readonly lockIdleNs: Nanos;
   /** blocked-on-full-channel: send blocked this long (default 1 s). */
   readonly fullChannelNs: Nanos;
+  /**
+   * lock-held-across-stuck-await, limiter-slots-held-by-stuck: a holder blocked
+   * in the same waits this long without a poll is stuck, not merely idle (default 30 s).
+   */
+  readonly stuckAwaitNs: Nanos;
 }

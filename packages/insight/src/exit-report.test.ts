@@ -23,7 +23,10 @@ it("prints pending tasks and their waits at exit, only when asked", async () => 
   expect(stderr).toContain("insight: 1 task still pending at exit");
   expect(stderr).toContain('"enqueue-then-drain"');
   expect(stderr).toContain("send: waiting on channel capacity (Channel work_queue)");
-  const line = readFileSync(SCRIPT, "utf8").split("\n").findIndex((l) => l.includes('queue.send("second")')) + 1;
+  const line =
+    readFileSync(SCRIPT, "utf8")
+      .split("\n")
+      .findIndex((l) => l.includes('queue.send("second")')) + 1;
   expect(stderr).toContain(`${SCRIPT}:${line}:`);
   expect(stderr).toContain('await queue.send("second");');
 });

@@ -9,6 +9,17 @@
  * Primitives (Channel, Mutex, ...) are at `async-insight/sync`; `node --import
  * async-insight/register app.js` starts insight without code changes.
  */
-export { init, shutdown, instance, DIAGNOSTICS_CHANNEL, LISTENING_CHANNEL, type Insight, type InsightDiagnostic, type InsightListening, type InsightOptions, type ServerAddress } from "./insight.js";
+export {
+  init,
+  shutdown,
+  instance,
+  DIAGNOSTICS_CHANNEL,
+  LISTENING_CHANNEL,
+  type Insight,
+  type InsightDiagnostic,
+  type InsightListening,
+  type InsightOptions,
+  type ServerAddress,
+} from "./insight.js";
 export { spawn, currentTask, TaskHandle, type SpawnOptions, type TaskInfo } from "./spawn.js";
 export const INSIGHT_VERSION = "0.1.0";

@@ -12,6 +12,7 @@ import { FileRecorder } from "./private/file-recorder.js";
 import { now } from "./private/clock.js";
 import { GcProof, OBSERVED_AFTER_VISIT_MS } from "./private/gc-proof.js";
 import { AwaitTracker, awaitMode } from "./private/await-tracker.js";
+import { installLibraryAdapters } from "./adapters/index.js";
 import { installExitReport } from "./private/exit-report.js";
 import { subscribeHttpTasks } from "./private/http-tasks.js";
 import { RuntimeSource } from "./private/instrument-source.js";
@@ -142,6 +143,8 @@ export function init(options: InsightOptions = {}): Insight {
     proof.start();
     undo.push(() => proof.stop());
     startAwaitTracking(rt, source);
+    // Library pools, locks and queues (adapters/): patches what is loaded, hooks what loads later.
+    void installLibraryAdapters();
     if (resolved.recordPath) {
       state.recorder = new FileRecorder(resolved.recordPath, (message) => report({ code: "INSIGHT_RECORD", message }));
       source.record(state.recorder);
@@ -178,7 +181,7 @@ function startMainTask(rt: Runtime): void {
   rt.mainTask = task;
   // Code of the main module from here on (and what it schedules) runs as the
   // main task, unless init was called inside some other task.
-  if (taskStorage.getStore() === undefined) taskStorage.enterWith(newTaskContext(task));
+  if (taskStorage.getStore()?.record === undefined) taskStorage.enterWith(newTaskContext(task));
 }
 
 /**
@@ -228,7 +231,10 @@ async function startServer(state: Installed, explicitPort: number | undefined): 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException)?.code;
     const why = code === "EADDRINUSE" ? `port ${listenPort} is already in use` : `${(error as Error)?.message ?? error}`;
-    report({ code: "INSIGHT_SERVER", message: `insight: the console server could not listen on ${host}:${listenPort} (${why}); the app carries on without it. Set listenPort or INSIGHT_BIND to choose another port.` });
+    report({
+      code: "INSIGHT_SERVER",
+      message: `insight: the console server could not listen on ${host}:${listenPort} (${why}); the app carries on without it. Set listenPort or INSIGHT_BIND to choose another port.`,
+    });
     return undefined;
   }
 }
@@ -260,7 +266,10 @@ function warnExposed(address: ServerAddress, tokenSet: boolean): void {
   const guard = tokenSet
     ? "calls need the token, but it travels in plain text (no TLS): keep the port on a trusted network"
     : "anyone who can connect can read task names and fields and pause the app; set a token (init({ token }) or INSIGHT_TOKEN) or bind to 127.0.0.1";
-  report({ code: "INSIGHT_EXPOSED", message: `insight: the console server listens on ${where}, reachable from other machines; ${guard}. See docs/security.md.` });
+  report({
+    code: "INSIGHT_EXPOSED",
+    message: `insight: the console server listens on ${where}, reachable from other machines; ${guard}. See docs/security.md.`,
+  });
 }
 
 /** Stops insight: closes the console server and removes every hook. Primitives keep working, uninstrumented. */

@@ -37,11 +37,16 @@ it("writes a full snapshot and then a delta per interval, readable as a recordin
     if (!("message" in line) || line.message.kind !== "update") throw new Error(`not an update line: ${JSON.stringify(line)}`);
     return line.message.update;
   });
-  const names = updates.flatMap((u) => u.taskUpdate?.newTasks ?? []).flatMap((t) => t.fields.filter((f) => fieldName(f) === "task.name").map((f) => fieldValue(f)));
+  const names = updates
+    .flatMap((u) => u.taskUpdate?.newTasks ?? [])
+    .flatMap((t) => t.fields.filter((f) => fieldName(f) === "task.name").map((f) => fieldValue(f)));
   expect(names).toContain("recorded-worker");
   // The worker ends inside the recording: its stats carry a drop time.
   const worker = updates.flatMap((u) => u.taskUpdate?.newTasks ?? []).find((t) => t.fields.some((f) => fieldValue(f) === "recorded-worker"));
-  const finalStats = updates.map((u) => u.taskUpdate?.statsUpdate[String(worker!.id!.id)]).filter(Boolean).at(-1);
+  const finalStats = updates
+    .map((u) => u.taskUpdate?.statsUpdate[String(worker!.id!.id)])
+    .filter(Boolean)
+    .at(-1);
   expect(finalStats?.droppedAt).toBeDefined();
 });
 

@@ -40,6 +40,7 @@ export class TaskHandle<T> implements PromiseLike<T> {
     this.#join = join;
   }
 
+  // biome-ignore lint/suspicious/noThenProperty: a TaskHandle is awaited like a promise, as tokio awaits a JoinHandle
   then<R1 = T, R2 = never>(
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
@@ -61,20 +62,45 @@ function invoke<T>(fn: () => T | PromiseLike<T>): Promise<T> {
   }
 }
 
-/**
- * Runs `fn` and keeps its task's context reachable for as long as the promise
- * it returned can still settle: the task may be waiting on a promise made
- * outside it (`spawn("x", () => shared)`), whose resolver lives elsewhere. A
- * reaction registered here, in the task's context, holds the context through
- * that promise; without it the GC proof would call such a task stuck.
- */
-function invokeHeld<T>(fn: () => T | PromiseLike<T>): Promise<T> {
-  const result = invoke(fn);
-  result.then(keepAlive, keepAlive);
-  return result;
+/** What a spawned task's completion needs, passed through `taskStorage.run` without a closure. */
+interface Running<T> {
+  readonly fn: () => T | PromiseLike<T>;
+  readonly task: TaskRecord;
+  readonly join: JoinWait;
+  readonly rt: NonNullable<typeof runtime>;
 }
 
-function keepAlive(): void {}
+/**
+ * Runs `fn` in its task's context and registers the task's completion on the
+ * promise it returned, from inside that context. That one reaction does two
+ * jobs: it ends the task, and it keeps the task's context reachable for as
+ * long as the promise can still settle (the task may be waiting on a promise
+ * made outside it, `spawn("x", () => shared)`, whose resolver lives
+ * elsewhere; without a reaction in the task's context the GC proof would call
+ * such a task stuck). One reaction per spawn rather than a completion
+ * reaction plus a keep-alive one.
+ */
+function invokeTracked<T>(running: Running<T>): Promise<T> {
+  const { task, join, rt } = running;
+  const done = () => {
+    try {
+      join.finished();
+      rt.completeTask(task);
+    } catch {
+      // Never let bookkeeping change the task's outcome.
+    }
+  };
+  return invoke(running.fn).then(
+    (value) => {
+      done();
+      return value;
+    },
+    (error: unknown) => {
+      done();
+      throw error;
+    },
+  );
+}
 
 export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: SpawnOptions = {}): TaskHandle<T> {
   const rt = runtime;
@@ -91,37 +117,14 @@ export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: Sp
   }
   // Only the task's own continuations keep `context` alive from here on (see
   // task-context.ts): nothing below may store it.
-  // The extra reaction only matters to the GC proof; with it off, a spawn pays for none.
-  const result = taskStorage.run(context, rt.options.proof === "off" ? invoke : invokeHeld, fn);
   const join = new JoinWait(task);
-  const done = () => {
-    try {
-      join.finished();
-      rt.completeTask(task);
-    } catch {
-      // Never let bookkeeping change the task's outcome.
-    }
-  };
+  const result = taskStorage.run(context, invokeTracked<T>, { fn, task, join, rt });
   try {
     rt.poll(task, start, now());
   } catch {
-    // As above.
+    // Never let bookkeeping change the task's outcome.
   }
-  return new TaskHandle(
-    task.taskId,
-    task.name,
-    result.then(
-      (value) => {
-        done();
-        return value;
-      },
-      (error: unknown) => {
-        done();
-        throw error;
-      },
-    ),
-    join,
-  );
+  return new TaskHandle(task.taskId, task.name, result, join);
 }
 
 /** The task running the current code, if insight is on and the code runs in one. */

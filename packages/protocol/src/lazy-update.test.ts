@@ -19,7 +19,13 @@ function walk(update: Update) {
     s.forEachPollOp?.((op) => out.pollOps.push(op));
     return out;
   };
-  return { now: sections.now, metadata, tasks: section(sections.tasks as never), resources: section(sections.resources), asyncOps: section(sections.asyncOps as never) };
+  return {
+    now: sections.now,
+    metadata,
+    tasks: section(sections.tasks as never),
+    resources: section(sections.resources),
+    asyncOps: section(sections.asyncOps as never),
+  };
 }
 
 /** Two encodings back to back: protobuf merges the occurrences of each section. */

@@ -113,10 +113,7 @@ function contractDifferences(ours: Map<string, string>, theirs: Map<string, stri
 
 const upstreamDir = findUpstreamProtoDir();
 if (!upstreamDir) {
-  console.warn(
-    `proto conformance skipped: ${CONSOLE_API} is not in cargo's registry; ` +
-      "build interop/ once (npm test does) so cargo fetches it",
-  );
+  console.warn(`proto conformance skipped: ${CONSOLE_API} is not in cargo's registry; build interop/ once (npm test does) so cargo fetches it`);
 }
 
 describe.skipIf(!upstreamDir)(`our protos against ${CONSOLE_API}'s own`, () => {

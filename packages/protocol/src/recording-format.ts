@@ -34,7 +34,13 @@ export type RecordedMessage =
   | { readonly kind: "restart"; readonly atNs: bigint };
 
 export function headerLine(target: string | undefined, producer: string, now = new Date()): string {
-  const header: RecordingHeader = { format: RECORDING_FORMAT, version: RECORDING_VERSION, createdAt: now.toISOString(), ...(target ? { target } : {}), producer };
+  const header: RecordingHeader = {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    createdAt: now.toISOString(),
+    ...(target ? { target } : {}),
+    producer,
+  };
   return `${JSON.stringify(header)}\n`;
 }
 
@@ -51,7 +57,11 @@ export function restartLine(atNs: bigint): string {
   return `${JSON.stringify({ t: atNs.toString(), restart: {} })}\n`;
 }
 
-export type DecodedLine = { readonly header: RecordingHeader } | { readonly message: RecordedMessage } | { readonly skipped: string } | { readonly error: string };
+export type DecodedLine =
+  | { readonly header: RecordingHeader }
+  | { readonly message: RecordedMessage }
+  | { readonly skipped: string }
+  | { readonly error: string };
 
 /** Decodes one line of a recording; never throws. */
 export function decodeRecordingLine(text: string, isFirst: boolean): DecodedLine {
@@ -66,18 +76,25 @@ export function decodeRecordingLine(text: string, isFirst: boolean): DecodedLine
   if (record["format"] === RECORDING_FORMAT) {
     if (!isFirst) return { error: "header line in the middle of a recording" };
     if (typeof record["version"] !== "number") return { error: "header without a version" };
-    if (record["version"] > RECORDING_VERSION) return { error: `recording version ${record["version"]} is newer than this consolation reads (${RECORDING_VERSION})` };
+    if (record["version"] > RECORDING_VERSION)
+      return { error: `recording version ${record["version"]} is newer than this consolation reads (${RECORDING_VERSION})` };
     return { header: record as unknown as RecordingHeader };
   }
   const t = record["t"];
   if (typeof t !== "string" || !/^\d+$/.test(t)) return { error: 'missing receive time "t"' };
   const atNs = BigInt(t);
   try {
-    if ("update" in record) return { message: { kind: "update", atNs, update: fromJson(UpdateSchema, record["update"] as JsonValue, { ignoreUnknownFields: true }) } };
-    if ("state" in record) return { message: { kind: "state", atNs, state: fromJson(StateSchema, record["state"] as JsonValue, { ignoreUnknownFields: true }) } };
+    if ("update" in record)
+      return { message: { kind: "update", atNs, update: fromJson(UpdateSchema, record["update"] as JsonValue, { ignoreUnknownFields: true }) } };
+    if ("state" in record)
+      return { message: { kind: "state", atNs, state: fromJson(StateSchema, record["state"] as JsonValue, { ignoreUnknownFields: true }) } };
     if ("restart" in record) return { message: { kind: "restart", atNs } };
   } catch (error) {
     return { error: `bad message: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}` };
   }
-  return { skipped: Object.keys(record).filter((k) => k !== "t").join(",") };
+  return {
+    skipped: Object.keys(record)
+      .filter((k) => k !== "t")
+      .join(","),
+  };
 }

@@ -93,7 +93,13 @@ interface Layout<New extends DescMessage, Stats extends DescMessage> {
   readonly pollOpField?: number;
 }
 
-const TASKS: Layout<typeof TaskSchema, typeof TaskStatsSchema> = { newField: 1, newSchema: TaskSchema, statsField: 3, statsSchema: TaskStatsSchema, droppedField: 4 };
+const TASKS: Layout<typeof TaskSchema, typeof TaskStatsSchema> = {
+  newField: 1,
+  newSchema: TaskSchema,
+  statsField: 3,
+  statsSchema: TaskStatsSchema,
+  droppedField: 4,
+};
 const RESOURCES: Layout<typeof ResourceSchema, typeof ResourceStatsSchema> = {
   newField: 1,
   newSchema: ResourceSchema,
@@ -102,7 +108,13 @@ const RESOURCES: Layout<typeof ResourceSchema, typeof ResourceStatsSchema> = {
   droppedField: 4,
   pollOpField: 3,
 };
-const ASYNC_OPS: Layout<typeof AsyncOpSchema, typeof AsyncOpStatsSchema> = { newField: 1, newSchema: AsyncOpSchema, statsField: 2, statsSchema: AsyncOpStatsSchema, droppedField: 3 };
+const ASYNC_OPS: Layout<typeof AsyncOpSchema, typeof AsyncOpStatsSchema> = {
+  newField: 1,
+  newSchema: AsyncOpSchema,
+  statsField: 2,
+  statsSchema: AsyncOpStatsSchema,
+  droppedField: 3,
+};
 const METADATA_FIELD = 1;
 const MAP_KEY = 1;
 const MAP_VALUE = 2;
@@ -214,7 +226,9 @@ export function updateSections(update: Update): UpdateSections {
     asyncOps: encodedOps ? new EncodedSection(encodedOps, ASYNC_OPS) : au && new DecodedSection(au.newAsyncOps, au.statsUpdate, au.droppedEvents),
     forEachMetadata(fn) {
       if (encodedMetadata) {
-        forEachOccurrence(encodedMetadata, METADATA_FIELD, (reader, end, part) => fn(decodeAt(RegisterMetadata_NewMetadataSchema, encodedMetadata, part, reader.pos, end)));
+        forEachOccurrence(encodedMetadata, METADATA_FIELD, (reader, end, part) =>
+          fn(decodeAt(RegisterMetadata_NewMetadataSchema, encodedMetadata, part, reader.pos, end)),
+        );
       } else for (const entry of update.newMetadata?.metadata ?? []) fn(entry);
     },
   };

@@ -57,11 +57,10 @@ export function App() {
       {snapshot?.replay && <ReplayControls replay={snapshot.replay} />}
       {errors > 0 && (
         <div class="alert" role="alert">
-          {snapshot!.problems.find((p) => p.severity === "error")!.summary}{" "}
-          <a href="#problems">details</a> · <a href="#graph">graph</a>
+          {snapshot!.problems.find((p) => p.severity === "error")!.summary} <a href="#problems">details</a> · <a href="#graph">graph</a>
         </div>
       )}
-      <nav class="tabs" role="tablist">
+      <div class="tabs" role="tablist">
         {TABS.map((name) => (
           <a key={name} href={`#${name}`} role="tab" aria-selected={tab === name} class={tab === name ? "active" : ""} id={`tab-${name}`}>
             {name}
@@ -69,17 +68,27 @@ export function App() {
             {name === "tasks" && snapshot ? ` (${snapshot.tasks.filter((t) => t.state !== "done").length})` : ""}
           </a>
         ))}
-      </nav>
+      </div>
       <main class="layout">
         <div class="main-view">
           {!snapshot ? (
             <p class="muted">waiting for the first snapshot…</p>
           ) : tab === "tasks" ? (
-            <TaskTable rows={snapshot.tasks} selectedKey={selection?.kind === "task" ? selection.key : undefined} problemKeys={problemKeys} onSelect={openTask} />
+            <TaskTable
+              rows={snapshot.tasks}
+              selectedKey={selection?.kind === "task" ? selection.key : undefined}
+              problemKeys={problemKeys}
+              onSelect={openTask}
+            />
           ) : tab === "graph" ? (
             <GraphView graph={snapshot.graph} selectedNodeId={selectedNodeId} onSelect={setSelection} />
           ) : tab === "timeline" ? (
-            <TimelineView timeline={snapshot.timeline} rows={snapshot.tasks} selectedKey={selection?.kind === "task" ? selection.key : undefined} onSelect={openTask} />
+            <TimelineView
+              timeline={snapshot.timeline}
+              rows={snapshot.tasks}
+              selectedKey={selection?.kind === "task" ? selection.key : undefined}
+              onSelect={openTask}
+            />
           ) : tab === "resources" ? (
             <ResourceTable rows={snapshot.resources} selectedKey={selection?.kind === "resource" ? selection.key : undefined} onSelect={openResource} />
           ) : (
@@ -106,7 +115,9 @@ function ClusterMembers({ selection, onOpenTask, onOpenResource }: { selection: 
   const members = selection.members ?? [];
   return (
     <article class="detail">
-      <h2>{members.length} similar {selection.memberKind === "resource" ? "resources" : "tasks"}</h2>
+      <h2>
+        {members.length} similar {selection.memberKind === "resource" ? "resources" : "tasks"}
+      </h2>
       <p class="muted">Folded together because they share a name, a state and the same neighbours. Pick one:</p>
       <ul class="members">
         {members.slice(0, 200).map((key) => (

@@ -58,9 +58,15 @@ export function StatusBar({ snapshot, stream, commandError, onCommand }: Props) 
         </button>
       )}
       <nav class="downloads" aria-label="downloads">
-        <a href="/api/export/dot" download="insight-graph.dot">DOT</a>
-        <a href="/api/export/mermaid" download="insight-graph.mmd">Mermaid</a>
-        <a href="/api/export/perfetto" download="insight-timeline.json">Perfetto</a>
+        <a href="/api/export/dot" download="insight-graph.dot">
+          DOT
+        </a>
+        <a href="/api/export/mermaid" download="insight-graph.mmd">
+          Mermaid
+        </a>
+        <a href="/api/export/perfetto" download="insight-timeline.json">
+          Perfetto
+        </a>
       </nav>
       {/* A replay counts its position in the playback bar; this count would include replays after a seek. */}
       {snapshot && !snapshot.replay && <span class="muted">{snapshot.updates} updates</span>}

@@ -14,7 +14,13 @@
  *   resolver of) is `never-woken`;
  * - held locks or permits while their holders idle and others queue are
  *   `lock-held-while-idle` / `permits-held-while-idle`, naming the holders and
- *   the queued tasks.
+ *   the queued tasks;
+ * - library pools and queues (generic-pool, p-queue, async-mutex through the
+ *   adapters) follow the same rules: connections held by tasks each waiting
+ *   for another from the same pool are a `deadlock-cycle`; a pool full of idle
+ *   holders is `pool-exhausted-by-idle-holders`; slots or a lock held by tasks
+ *   proven stuck are `limiter-slots-held-by-stuck` / `lock-held-across-stuck-await`
+ *   (besides the holders' own `never-woken`).
  * `attach` says whether `check` attaches before the problem forms or after.
  */
 import { linesOf, type NodeCase } from "./run-case.js";
@@ -77,6 +83,18 @@ export const healthyCases: readonly NodeCase[] = [
   { name: "message-ports", attach: "before", verdict: clean },
   { name: "finalizer-wakes", attach: "before", verdict: clean },
   { name: "request-awaits-job", attach: "before", verdict: clean },
+  // Library pools and queues (issue 15), through the adapters: always full, always moving. The
+  // fan-outs hold a unit while waiting for another, but the held ones are running work that ends.
+  { name: "pool-busy", attach: "during", verdict: clean },
+  { name: "pool-fanout", attach: "during", verdict: clean },
+  { name: "queue-full-io", attach: "during", verdict: clean },
+  // One task fanning calls out over a full p-queue: it waits for slots its own running calls hold,
+  // and those free themselves (socket round trips), so they are counted, not owned (docs/adapters.md).
+  { name: "limiter-fanout", attach: "during", verdict: clean },
+  // pg's pool.query() checks a client out for its one query: a request fanning out queries over a
+  // full pool holds nothing itself (unlike pool-fanout, it has no other wait while they run). The
+  // window ends inside the first 5 s round, while the pool is full and a query waits.
+  { name: "pg-query-fanout", attach: "during", verdict: clean, postgres: true, window: "3s" },
 ];
 
 export const plantedCases: readonly NodeCase[] = [
@@ -135,6 +153,37 @@ export const plantedCases: readonly NodeCase[] = [
   },
   { name: "notify-lost-wakeup", attach: "after", verdict: [{ lint: "never-woken", tasks: ["worker"] }] },
   { name: "main-join-cycle", attach: "after", verdict: [{ lint: "deadlock-cycle", tasks: ["main-join-cycle.mjs", "loader"] }] },
+  // Library resources (issue 15), through the adapters, on the real libraries.
+  {
+    name: "pool-nested-acquire",
+    attach: "after",
+    verdict: [{ lint: "deadlock-cycle", tasks: ["GET /orders", "GET /orders"], lines: linesOf("pool-nested-acquire", "nested-acquire", "outer-acquire") }],
+  },
+  // A cycle through an async-mutex lock and a generic-pool pool: both sides' holders are certain.
+  {
+    name: "pool-mutex-cycle",
+    attach: "after",
+    verdict: [{ lint: "deadlock-cycle", tasks: ["refresh-cache", "GET /prices", "GET /prices"], lines: linesOf("pool-mutex-cycle", "refresher-waits") }],
+  },
+  { name: "pool-idle-holders", attach: "after", verdict: [{ lint: "pool-exhausted-by-idle-holders", tasks: ["report", "report", "query", "query", "query"] }] },
+  // The holder is proven stuck (its own never-woken error); the lock it keeps strands the readers.
+  {
+    name: "lock-stuck-await",
+    attach: "after",
+    verdict: [
+      { lint: "never-woken", tasks: ["refresher"] },
+      { lint: "lock-held-across-stuck-await", tasks: ["refresher", "reader", "reader"] },
+    ],
+  },
+  {
+    name: "queue-stuck-slots",
+    attach: "after",
+    verdict: [
+      { lint: "never-woken", tasks: ["sync-job"] },
+      { lint: "never-woken", tasks: ["sync-job"] },
+      { lint: "limiter-slots-held-by-stuck", tasks: ["sync-job", "sync-job", "queued-job", "queued-job"] },
+    ],
+  },
 ];
 
 export const nodeCases: readonly NodeCase[] = [...healthyCases, ...plantedCases];

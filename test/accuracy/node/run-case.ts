@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Peer } from "../../support/rust-peers.js";
+import { startPostgres, type PostgresServer } from "../../support/servers.js";
 import { recordOutcome, runCheck, type CaseOutcome, type ExpectedLines, type Verdict, runBatches as runCasesInBatches } from "../verdict.js";
 
 export const caseDir = fileURLToPath(new URL(".", import.meta.url));
@@ -24,6 +25,22 @@ export interface NodeCase {
   readonly verdict: Verdict;
   /** The check window; the default leaves time for insight's GC proof (idle >= 3 s) and two confirming updates. */
   readonly window?: string;
+  /** The program talks to a real PostgreSQL: it gets one shared by the run in PG_URL. */
+  readonly postgres?: boolean;
+}
+
+let postgres: Promise<PostgresServer> | undefined;
+
+/** The run's PostgreSQL, started for the first case that needs one. */
+function sharedPostgres(): Promise<PostgresServer> {
+  return (postgres ??= startPostgres());
+}
+
+/** Stops the servers the cases needed (call once all cases ran). */
+export async function stopServers(): Promise<void> {
+  const started = postgres;
+  postgres = undefined;
+  if (started) await (await started).stop();
 }
 
 /** The lines of a case's program marked with `// site: <tag>`, for expected locations. */
@@ -48,6 +65,7 @@ export async function runNodeCase(c: NodeCase, node = process.execPath): Promise
     TOKIO_CONSOLE_BIND: "",
     INSIGHT_DEEP: "",
     NODE_OPTIONS: "",
+    ...(c.postgres ? { PG_URL: (await sharedPostgres()).url } : {}),
   });
   try {
     const [, port] = await program.waitForOutput(/^ready (\d+)$/m, 30_000);

@@ -28,7 +28,12 @@ describe("tokio accuracy corpus", () => {
     expect(tokioCases.length).toBeGreaterThanOrEqual(20);
     expect(tokioCases.filter((c) => c.verdict === "clean").length * 2).toBeGreaterThanOrEqual(tokioCases.length);
     const scenarios = execFileSync(rustBin("accuracy-tokio"), ["--list"], { encoding: "utf8" }).trim().split("\n");
-    expect(tokioCases.filter((c) => !c.app).map((c) => c.name).sort()).toEqual([...scenarios].sort());
+    expect(
+      tokioCases
+        .filter((c) => !c.app)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual([...scenarios].sort());
   });
 
   it.each(cases.map((c) => [c.name, c] as const))("%s", (name) => {

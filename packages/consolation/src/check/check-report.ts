@@ -90,8 +90,11 @@ export function formatCheckText(source: string, processes: readonly Checked[]): 
   const all = numbered(processes);
   for (const { problem: p, process, label } of all) {
     // Summaries and locations carry target text (names, await lines): made safe and capped where printed.
-    lines.push(`${p.denied ? "error" : p.severity === "info" ? "info" : "warning"}[${p.lint}]: ${several || label !== undefined ? `process ${label !== undefined ? safeText(label, LONG_FIELD_WIDTH) : process}: ` : ""}${safeText(p.summary, LONG_FIELD_WIDTH)}`);
-    for (const l of p.locations) lines.push(`  --> ${l.where ? safeText(l.where, LONG_FIELD_WIDTH) : "(no location)"}${l.what ? `  ${safeText(l.what, LONG_FIELD_WIDTH)}` : ""}`);
+    lines.push(
+      `${p.denied ? "error" : p.severity === "info" ? "info" : "warning"}[${p.lint}]: ${several || label !== undefined ? `process ${label !== undefined ? safeText(label, LONG_FIELD_WIDTH) : process}: ` : ""}${safeText(p.summary, LONG_FIELD_WIDTH)}`,
+    );
+    for (const l of p.locations)
+      lines.push(`  --> ${l.where ? safeText(l.where, LONG_FIELD_WIDTH) : "(no location)"}${l.what ? `  ${safeText(l.what, LONG_FIELD_WIDTH)}` : ""}`);
     lines.push(`  see ${p.docs}`);
   }
   const failing = all.filter((n) => n.problem.denied).length;

@@ -57,7 +57,11 @@ export function registerCheck(program: Command, context: CommandContext): void {
     .addOption(discoveryDirOption())
     .addOption(tokenOption())
     .option("--for <duration>", "how long to watch a live target", "10s")
-    .option("--deny <lints>", `problems that fail the check, comma-separated or repeated; \`all\` for every lint (default: ${DENIED_BY_DEFAULT.join(", ")})`, collectIds)
+    .option(
+      "--deny <lints>",
+      `problems that fail the check, comma-separated or repeated; \`all\` for every lint (default: ${DENIED_BY_DEFAULT.join(", ")})`,
+      collectIds,
+    )
     .option("--allow <lints>", "problems never reported; `all` for every lint not denied", collectIds)
     .option("--json", "machine-readable output")
     .action(async (arg: string | undefined, opts: CheckOptions) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createEngineSource } from "../tui/state/from-engine.js";
-import { storyUpdates } from "../tui/testing/story-updates.js";
+import { channelLockDeadlockUpdates } from "@async-insight/engine/testing";
 import { CliError } from "./cli-error.js";
 import { lintConfigFrom } from "./lint-options.js";
 
@@ -26,8 +26,11 @@ describe("--warn / --allow", () => {
   it("decides what the console reports", () => {
     const lints = (flags: Parameters<typeof lintConfigFrom>[0]) => {
       const source = createEngineSource(undefined, lintConfigFrom(flags));
-      for (const u of storyUpdates()) source.applyUpdate(u);
-      return source.view().problems().map((p) => p.lint);
+      for (const u of channelLockDeadlockUpdates()) source.applyUpdate(u);
+      return source
+        .view()
+        .problems()
+        .map((p) => p.lint);
     };
     expect(lints({})).toContain("deadlock-cycle");
     expect(lints({ allow: ["deadlock-cycle"] })).not.toContain("deadlock-cycle");

@@ -13,16 +13,25 @@ export interface LintFlags {
 }
 
 /** Lint ids from a repeatable, comma-separated option. */
-export const collectIds = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(",").map((v) => v.trim()).filter(Boolean)];
+export const collectIds = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  ...value
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
-export const knownLints = (): string => lintDefinitions()
-  .map((l) => l.id)
-  .join(", ");
+export const knownLints = (): string =>
+  lintDefinitions()
+    .map((l) => l.id)
+    .join(", ");
 
 export function addLintOptions(command: Command): Command {
   return command
     .addOption(new Option("--warn <lints>", "report only these lints, comma-separated or repeated (default: all)").argParser(collectIds))
-    .addOption(new Option("--allow <lints>", "never report these lints, comma-separated or repeated; `all` silences every lint not in --warn").argParser(collectIds));
+    .addOption(
+      new Option("--allow <lints>", "never report these lints, comma-separated or repeated; `all` silences every lint not in --warn").argParser(collectIds),
+    );
 }
 
 /** Checks the ids up front, so a typo fails at start with the list of valid ones. */

@@ -11,10 +11,12 @@ export const portOption = () =>
 
 /** `--port` for commands that watch several targets: repeat it for each (docs/processes.md). */
 export const portsOption = () =>
-  new Option("-p, --port <N>", "shorthand for http://127.0.0.1:N; repeat it to watch several targets").argParser((value: string, previous: number[] | undefined) => {
-    if (!/^\d+$/.test(value)) throw new CliError(`--port expects a number, got "${value}"`);
-    return [...(previous ?? []), Number(value)];
-  });
+  new Option("-p, --port <N>", "shorthand for http://127.0.0.1:N; repeat it to watch several targets").argParser(
+    (value: string, previous: number[] | undefined) => {
+      if (!/^\d+$/.test(value)) throw new CliError(`--port expects a number, got "${value}"`);
+      return [...(previous ?? []), Number(value)];
+    },
+  );
 
 /** Every process with insight that announced itself in the discovery directory. */
 export const discoverOption = () => new Option("--discover", "watch every live process with insight found in the discovery directory (see docs/processes.md)");

@@ -63,7 +63,10 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 
 function hiddenLine(hidden: HiddenCounts): string | undefined {
   const parts: string[] = [];
-  const finished = [hidden.tasks ? plural(hidden.tasks, "completed task", "completed tasks") : "", hidden.resources ? plural(hidden.resources, "dropped resource", "dropped resources") : ""].filter(Boolean);
+  const finished = [
+    hidden.tasks ? plural(hidden.tasks, "completed task", "completed tasks") : "",
+    hidden.resources ? plural(hidden.resources, "dropped resource", "dropped resources") : "",
+  ].filter(Boolean);
   if (finished.length > 0) parts.push(`${finished.join(", ")} (show them with --all)`);
   if (hidden.asyncOps) parts.push(`${plural(hidden.asyncOps, "finished async op", "finished async ops")} (--all-ops)`);
   return parts.length > 0 ? `hidden: ${parts.join("; ")}` : undefined;
@@ -97,5 +100,5 @@ export function formatDumpText(target: string, snapshot: DumpSnapshot & { hidden
   lines.push("", `Tasks (${tasks.length})`, ...renderTable(withProcess(TASK_COLUMNS, several), tasks));
   lines.push("", `Resources (${resources.length})`, ...renderTable(withProcess(resourceColumns(withParent), several), resources));
   lines.push("", `Async ops (${asyncOps.length})`, ...renderTable(withProcess(asyncOpColumns(options.showOpState ?? false), several), asyncOps));
-  return lines.join("\n") + "\n";
+  return `${lines.join("\n")}\n`;
 }

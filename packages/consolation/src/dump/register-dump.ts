@@ -19,10 +19,15 @@ export function registerDump(program: Command, context: CommandContext): void {
     .option("--all", "include completed tasks, dropped resources and finished async ops")
     .option("--all-ops", "include async ops that are no longer pending (finished waits)")
     .addOption(new Option("--timeout <seconds>", "give up if no snapshot arrives in time").default(5).argParser(Number))
-    .action(async (target: string | undefined, opts: { port?: number[]; discover?: boolean; discoveryDir?: string; token?: string; json?: boolean; all?: boolean; allOps?: boolean; timeout: number }) => {
-      const options = { json: opts.json ?? false, all: opts.all ?? false, allOps: opts.allOps ?? false, timeoutMs: opts.timeout * 1000 };
-      const choice = { arg: target, ports: opts.port, discover: opts.discover, discoveryDir: opts.discoveryDir, token: opts.token };
-      if (isMultiTarget(choice)) await runMultiDump(resolveTargets(choice), options, context.out);
-      else await runDump(singleTarget(choice), options, context.out);
-    });
+    .action(
+      async (
+        target: string | undefined,
+        opts: { port?: number[]; discover?: boolean; discoveryDir?: string; token?: string; json?: boolean; all?: boolean; allOps?: boolean; timeout: number },
+      ) => {
+        const options = { json: opts.json ?? false, all: opts.all ?? false, allOps: opts.allOps ?? false, timeoutMs: opts.timeout * 1000 };
+        const choice = { arg: target, ports: opts.port, discover: opts.discover, discoveryDir: opts.discoveryDir, token: opts.token };
+        if (isMultiTarget(choice)) await runMultiDump(resolveTargets(choice), options, context.out);
+        else await runDump(singleTarget(choice), options, context.out);
+      },
+    );
 }

@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AttributeSchema, nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 import { describe, expect, it } from "vitest";
-import { manyTasksUpdate } from "../tui/testing/story-updates.js";
+import { manyTasksUpdate } from "@async-insight/engine/testing";
 import { formatDumpText, valuesText } from "./format-text.js";
 import { filterSnapshot, foldSnapshot } from "./snapshot.js";
 
@@ -31,20 +31,31 @@ const CONSUMER_SPAN = 2n ** 60n + 9n;
  * consumer (task.id 8) whose earlier receive the producer completed.
  */
 function pipeline(): Update {
-  const task = (span: bigint, id: bigint, name: string) => ({ id: { id: span }, fields: [str("task.name", name).field, u64("task.id", id).field, str("tenant", "a b=c").field] });
+  const task = (span: bigint, id: bigint, name: string) => ({
+    id: { id: span },
+    fields: [str("task.name", name).field, u64("task.id", id).field, str("tenant", "a b=c").field],
+  });
   return create(UpdateSchema, {
     now: at(5000),
     taskUpdate: {
       newTasks: [task(PRODUCER_SPAN, 3n, "producer"), task(CONSUMER_SPAN, 8n, "consumer")],
       statsUpdate: {
-        [PRODUCER_SPAN.toString()]: { createdAt: at(0), wakerClones: 2n, wakerDrops: 1n, pollStats: { polls: 4n, lastPollStarted: at(10), lastPollEnded: at(11) } },
+        [PRODUCER_SPAN.toString()]: {
+          createdAt: at(0),
+          wakerClones: 2n,
+          wakerDrops: 1n,
+          pollStats: { polls: 4n, lastPollStarted: at(10), lastPollEnded: at(11) },
+        },
         [CONSUMER_SPAN.toString()]: { createdAt: at(0), wakerClones: 1n, pollStats: { polls: 9n, lastPollStarted: at(4000), lastPollEnded: at(4001) } },
       },
     },
     resourceUpdate: {
       newResources: [{ id: { id: 500n }, concreteType: "Channel", kind: { kind: { case: "other", value: "Sync" } } }],
       statsUpdate: {
-        "500": { createdAt: at(0), attributes: [str("insight.name", "jobs"), u64("capacity", 1n), { ...u64("timeout", 250n), unit: "ms" }, bool("closed", false), str("x y", "1 z=2")] },
+        "500": {
+          createdAt: at(0),
+          attributes: [str("insight.name", "jobs"), u64("capacity", 1n), { ...u64("timeout", 250n), unit: "ms" }, bool("closed", false), str("x y", "1 z=2")],
+        },
       },
     },
     asyncOpUpdate: {
@@ -55,7 +66,11 @@ function pipeline(): Update {
       statsUpdate: {
         "900": { createdAt: at(11), taskId: { id: PRODUCER_SPAN }, attributes: [str("insight.reason", "send: waiting on channel capacity")] },
         // Finished: the producer's send completed it (woken_by is a task.id).
-        "901": { createdAt: at(3000), taskId: { id: CONSUMER_SPAN }, attributes: [str("insight.reason", "waiting for a message"), u64("insight.woken_by", 3n)] },
+        "901": {
+          createdAt: at(3000),
+          taskId: { id: CONSUMER_SPAN },
+          attributes: [str("insight.reason", "waiting for a message"), u64("insight.woken_by", 3n)],
+        },
       },
     },
   });

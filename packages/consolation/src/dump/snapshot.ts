@@ -155,9 +155,15 @@ function opRow(store: RuntimeStore, op: AsyncOpRecord): DumpAsyncOp {
 export function snapshotOf(store: RuntimeStore): DumpSnapshot {
   return {
     nowNanos: store.now,
-    tasks: store.tasks().map((t) => taskRow(store, t)).sort(ascending),
+    tasks: store
+      .tasks()
+      .map((t) => taskRow(store, t))
+      .sort(ascending),
     resources: store.resources().map(resourceRow).sort(ascending),
-    asyncOps: store.asyncOps().map((o) => opRow(store, o)).sort(ascending),
+    asyncOps: store
+      .asyncOps()
+      .map((o) => opRow(store, o))
+      .sort(ascending),
     droppedEvents: { ...store.droppedEvents },
   };
 }
@@ -197,9 +203,7 @@ export function filterSnapshot(snapshot: DumpSnapshot, show: DumpFilter): DumpSn
   const tasks = show.finished ? snapshot.tasks : snapshot.tasks.filter((t) => t.state !== "done");
   const resources = show.finished ? snapshot.resources : snapshot.resources.filter((r) => !r.dropped);
   const live = new Set(resources.map((r) => r.id));
-  const asyncOps = snapshot.asyncOps.filter(
-    (o) => (show.finished || o.resourceId === undefined || live.has(o.resourceId)) && (show.finishedOps || o.pending),
-  );
+  const asyncOps = snapshot.asyncOps.filter((o) => (show.finished || o.resourceId === undefined || live.has(o.resourceId)) && (show.finishedOps || o.pending));
   return {
     ...snapshot,
     tasks,

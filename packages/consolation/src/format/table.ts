@@ -30,7 +30,13 @@ export function renderTable<Row>(columns: ReadonlyArray<Column<Row>>, rows: read
       })
       .join("  ")
       .trimEnd();
-  return [line(columns.map((c) => c.header), columns.map((c) => c.header.length)), ...cells.map((r, i) => line(r, cellWidths[i]!))];
+  return [
+    line(
+      columns.map((c) => c.header),
+      columns.map((c) => c.header.length),
+    ),
+    ...cells.map((r, i) => line(r, cellWidths[i]!)),
+  ];
 }
 
 /** User-supplied text may contain newlines, escapes or bidi controls; never let it break a row or reach the terminal raw. */

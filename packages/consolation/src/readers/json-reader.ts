@@ -51,7 +51,8 @@ export function createJsonParser(sink: ReadSink): LineParser {
       const rawFields = isObject(record["fields"]) ? record["fields"] : record;
       const fields: Record<string, string | number | boolean> = {};
       for (const [k, v] of Object.entries(rawFields)) {
-        if (rawFields === record && ["timestamp", "level", "target", "span", "spans", "filename", "line_number", "threadName", "threadId"].includes(k)) continue;
+        if (rawFields === record && ["timestamp", "level", "target", "span", "spans", "filename", "line_number", "threadName", "threadId"].includes(k))
+          continue;
         if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") fields[k] = v;
       }
       const message = typeof fields["message"] === "string" ? fields["message"] : "";

@@ -7,8 +7,8 @@ const ARI = [
   '2026-01-02T03:04:05.000200Z TRACE runtime.spawn[7]{kind=task, task.name=pump, task.id=12, loc.file="src/pump.rs", loc.line=9, loc.col=5} enter',
   '2026-01-02T03:04:05.000300Z TRACE runtime.resource[9]{concrete_type="Sleep", kind="timer"} runtime.resource.async_op[10]{source="Sleep::new_timeout"} runtime.resource.async_op.poll[11]{} runtime::resource::poll_op: op_name="poll_elapsed", is_ready=false',
   '2026-01-02T03:04:05.000400Z TRACE runtime.resource[9]{concrete_type="Sleep", kind="timer"} runtime::resource::state_update: duration=250, duration.unit="ms", duration.op="override"',
-  '2026-01-02T03:04:05.000500Z DEBUG runtime.spawn[7]{kind=task, task.name=pump, task.id=12} my_app: count=3 pumped some',
-  "2026-01-02T03:04:05.000600Z TRACE tokio::task::waker: op=\"waker.wake\", task.id=7",
+  "2026-01-02T03:04:05.000500Z DEBUG runtime.spawn[7]{kind=task, task.name=pump, task.id=12} my_app: count=3 pumped some",
+  '2026-01-02T03:04:05.000600Z TRACE tokio::task::waker: op="waker.wake", task.id=7',
   "",
 ].join("\n");
 
@@ -28,7 +28,11 @@ describe("ari-subscriber one-line form", () => {
   });
 
   it("folds .op and .unit into state attributes", () => {
-    expect(read.events[3]).toMatchObject({ type: "state-update", target: "resource", attributes: [{ name: "duration", value: 250, unit: "ms", op: "override" }] });
+    expect(read.events[3]).toMatchObject({
+      type: "state-update",
+      target: "resource",
+      attributes: [{ name: "duration", value: 250, unit: "ms", op: "override" }],
+    });
   });
 
   it("separates event fields from the trailing message", () => {
@@ -40,7 +44,9 @@ describe("ari-subscriber one-line form", () => {
   });
 
   it("strips ANSI colours", () => {
-    const coloured = readTraceText("\x1b[2m2026-01-02T03:04:05.000100Z\x1b[0m \x1b[35mTRACE\x1b[0m \x1b[32mruntime.spawn[7]{kind=task}\x1b[0m \x1b[1mnew\x1b[0m\n");
+    const coloured = readTraceText(
+      "\x1b[2m2026-01-02T03:04:05.000100Z\x1b[0m \x1b[35mTRACE\x1b[0m \x1b[32mruntime.spawn[7]{kind=task}\x1b[0m \x1b[1mnew\x1b[0m\n",
+    );
     expect(coloured.events).toMatchObject([{ type: "span", phase: "new", span: { id: "7" } }]);
   });
 });
@@ -108,13 +114,18 @@ describe("console-subscriber recordings", () => {
   it("keeps u64 span ids exact and reads self_wake", () => {
     expect(read.format).toBe("console-recording");
     expect(read.problems).toEqual([]);
-    expect(read.events[0]).toMatchObject({ type: "span", phase: "new", atNs: 1700000000000000001n, span: { id: "18014398509481985", kind: "task", fields: { "task.name": "pump" } } });
+    expect(read.events[0]).toMatchObject({
+      type: "span",
+      phase: "new",
+      atNs: 1700000000000000001n,
+      span: { id: "18014398509481985", kind: "task", fields: { "task.name": "pump" } },
+    });
     expect(read.events[2]).toMatchObject({ type: "waker", op: "wake_by_ref", selfWake: true, taskSpanId: "18014398509481985" });
     expect(read.events[3]).toMatchObject({ type: "waker", op: "clone" });
   });
 
   it("reports a truncated last line with its number and uses the rest", () => {
-    const cut = REC.trimEnd() + `\n{"Close":{"id":18014398509481985,"at":{"secs_since`;
+    const cut = `${REC.trimEnd()}\n{"Close":{"id":18014398509481985,"at":{"secs_since`;
     const partial = readTraceText(cut);
     expect(partial.events).toHaveLength(5);
     expect(partial.problems).toEqual([{ line: 7, message: expect.stringContaining("truncated"), truncated: true }]);
@@ -123,7 +134,9 @@ describe("console-subscriber recordings", () => {
 
 describe("bad input", () => {
   it("reports bad lines with their numbers and keeps going", () => {
-    const read = readTraceText(["{\"v\":1}", "not json", `{"Frobnicate":{"id":1}}`, `{"Close":{"id":2,"at":{"secs_since_epoch":1,"nanos_since_epoch":0}}}`, ""].join("\n"));
+    const read = readTraceText(
+      ['{"v":1}', "not json", `{"Frobnicate":{"id":1}}`, `{"Close":{"id":2,"at":{"secs_since_epoch":1,"nanos_since_epoch":0}}}`, ""].join("\n"),
+    );
     expect(read.problems.map((p) => p.line)).toEqual([2, 3]);
     expect(read.events).toHaveLength(1);
   });

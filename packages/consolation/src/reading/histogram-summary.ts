@@ -8,7 +8,7 @@ const BUCKETS = 48;
 
 export function summarizeHistogram(histogram: tasks.DurationHistogram | undefined): HistogramSummary | undefined {
   if (!histogram || histogram.rawHistogram.length === 0) return undefined;
-  let decoded;
+  let decoded: ReturnType<typeof decodeHdrHistogram>;
   try {
     decoded = decodeHdrHistogram(histogram.rawHistogram, { inflate: (b) => inflateSync(b) });
   } catch {

@@ -29,11 +29,27 @@ describe("judging a reconnect's first update", () => {
   const lookup = (span: string) => known.get(span);
 
   it("is the same process when one task keeps its span id and creation time", () => {
-    expect(judgeFirstUpdate(tasksUpdate([[7n, 900n], [2n, 200n]]), lookup)).toBe("same");
+    expect(
+      judgeFirstUpdate(
+        tasksUpdate([
+          [7n, 900n],
+          [2n, 200n],
+        ]),
+        lookup,
+      ),
+    ).toBe("same");
   });
 
   it("is a new process when the same span ids come with other creation times", () => {
-    expect(judgeFirstUpdate(tasksUpdate([[1n, 5_000n], [2n, 5_001n]]), lookup)).toBe("new");
+    expect(
+      judgeFirstUpdate(
+        tasksUpdate([
+          [1n, 5_000n],
+          [2n, 5_001n],
+        ]),
+        lookup,
+      ),
+    ).toBe("new");
   });
 
   it("is a new process when the first update lists no task at all", () => {
@@ -51,7 +67,14 @@ describe("RestartDetector", () => {
     births.observe(first);
     // Reconnect to the same process: task 1 again, same creation time.
     detector.connected();
-    expect(detector.startsNewProcess(tasksUpdate([[1n, 100n], [3n, 300n]]))).toBe(false);
+    expect(
+      detector.startsNewProcess(
+        tasksUpdate([
+          [1n, 100n],
+          [3n, 300n],
+        ]),
+      ),
+    ).toBe(false);
     // Later updates of a connection are never judged, whatever they list.
     expect(detector.startsNewProcess(tasksUpdate([[9n, 9_000n]]))).toBe(false);
     // Reconnect to a restarted process: span 1 is another task now.
@@ -61,7 +84,12 @@ describe("RestartDetector", () => {
 
   it("forgets tasks that ended, so only live tasks can prove the same process", () => {
     const births = new TaskBirths();
-    births.observe(tasksUpdate([[1n, 100n], [2n, 200n]]));
+    births.observe(
+      tasksUpdate([
+        [1n, 100n],
+        [2n, 200n],
+      ]),
+    );
     births.observe(tasksUpdate([[1n, 100n, true]]));
     expect(births.createdAt("1")).toBeUndefined();
     expect(births.createdAt("2")).toBe(T0 + 200n);

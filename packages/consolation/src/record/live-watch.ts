@@ -67,7 +67,12 @@ export async function watchLive(target: URL, handlers: LiveWatchHandlers, option
   });
   const timers: NodeJS.Timeout[] = [];
   if (options.forMs !== undefined) {
-    timers.push(setTimeout(() => finish(connected ? undefined : new CliError(`could not connect to ${target.href}${lastProblem ? `: ${lastProblem}` : ""}`)), options.forMs));
+    timers.push(
+      setTimeout(
+        () => finish(connected ? undefined : new CliError(`could not connect to ${target.href}${lastProblem ? `: ${lastProblem}` : ""}`)),
+        options.forMs,
+      ),
+    );
   }
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   timers.push(

@@ -48,7 +48,9 @@ export class RecordingWriter {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.#stream.end((error?: Error | null) => (error ?? this.#failure ? reject(error ?? this.#failure) : resolve())));
+    return new Promise((resolve, reject) =>
+      this.#stream.end((error?: Error | null) => ((error ?? this.#failure) ? reject(error ?? this.#failure) : resolve())),
+    );
   }
 }
 

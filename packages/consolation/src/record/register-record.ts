@@ -29,13 +29,18 @@ export function registerRecord(program: Command, context: CommandContext): void 
         throw new CliError(`cannot write ${opts.output}: ${(error as Error).message}`);
       }
       try {
-        await watchLive(target, { update: (u, at) => writer.update(u, at), state: (s, at) => writer.state(s, at), restart: (at) => writer.restart(at) }, { ...(forMs !== undefined ? { forMs } : {}), connectTimeoutMs });
+        await watchLive(
+          target,
+          { update: (u, at) => writer.update(u, at), state: (s, at) => writer.state(s, at), restart: (at) => writer.restart(at) },
+          { ...(forMs !== undefined ? { forMs } : {}), connectTimeoutMs },
+        );
       } finally {
         await writer.close().catch((error: Error) => {
           throw new CliError(`cannot write ${opts.output}: ${error.message}`);
         });
       }
-      const restarts = writer.restarts > 0 ? ` (the target restarted ${writer.restarts === 1 ? "once" : `${writer.restarts} times`}; each restart is marked)` : "";
+      const restarts =
+        writer.restarts > 0 ? ` (the target restarted ${writer.restarts === 1 ? "once" : `${writer.restarts} times`}; each restart is marked)` : "";
       context.err(`recorded ${writer.messages} messages from ${formatTarget(target)} to ${opts.output}${restarts}\n`);
     });
 }

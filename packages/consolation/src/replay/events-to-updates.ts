@@ -159,7 +159,8 @@ export class EventsToUpdates {
       if (phase === "enter" && task.poll.depth === 0) {
         // Scheduled time runs from the later of the last wake and the last poll's end.
         const from = maxDefined(task.lastWake, task.poll.lastEnded) ?? task.created;
-        if (task.lastWake !== undefined && (task.poll.lastStarted === undefined || task.lastWake > task.poll.lastStarted) && at > from) task.scheduled += at - from;
+        if (task.lastWake !== undefined && (task.poll.lastStarted === undefined || task.lastWake > task.poll.lastStarted) && at > from)
+          task.scheduled += at - from;
       }
       this.#pollPhase(task.poll, phase, at);
       if (phase === "close") task.dropped = at;
@@ -305,7 +306,17 @@ export class EventsToUpdates {
   /** Emits one Update with everything new or changed since the last one (nothing if nothing changed). */
   flush(): void {
     const dirty = this.#dirty;
-    if (!this.#pendingMetadata.length && !this.#newTasks.length && !this.#newResources.length && !this.#newOps.length && !this.#newPollOps.length && !dirty.tasks.size && !dirty.resources.size && !dirty.ops.size) return;
+    if (
+      !this.#pendingMetadata.length &&
+      !this.#newTasks.length &&
+      !this.#newResources.length &&
+      !this.#newOps.length &&
+      !this.#newPollOps.length &&
+      !dirty.tasks.size &&
+      !dirty.resources.size &&
+      !dirty.ops.size
+    )
+      return;
     const taskStats: Record<string, tasks.Stats> = {};
     for (const id of dirty.tasks) taskStats[protocolId(id).toString()] = this.#taskStats(this.#tasks.get(id)!);
     const resourceStats: Record<string, resources.Stats> = {};
@@ -414,7 +425,8 @@ function protocolFields(fields: FieldMap): Field[] {
 
 function fieldValue(name: string, value: string | number | boolean): Field["value"] {
   if (typeof value === "boolean") return { case: "boolVal", value };
-  if (typeof value === "number" && Number.isInteger(value)) return value >= 0 ? { case: "u64Val", value: BigInt(value) } : { case: "i64Val", value: BigInt(value) };
+  if (typeof value === "number" && Number.isInteger(value))
+    return value >= 0 ? { case: "u64Val", value: BigInt(value) } : { case: "i64Val", value: BigInt(value) };
   if (typeof value === "string" && /^\d+$/.test(value) && (name.endsWith(".id") || name.endsWith("bytes"))) return { case: "u64Val", value: BigInt(value) };
   return { case: "strVal", value: String(value) };
 }

@@ -4,7 +4,8 @@ import { updateLine } from "@async-insight/protocol/recording";
 import { describe, expect, it } from "vitest";
 import { MAX_CHECKPOINTS, SpillFrameLog } from "./frame-log.js";
 
-const update = (i: number) => create(UpdateSchema, { now: nanosToTimestamp(1_000_000_000n * BigInt(i + 1)), taskUpdate: { newTasks: [{ id: { id: BigInt(i + 1) } }] } });
+const update = (i: number) =>
+  create(UpdateSchema, { now: nanosToTimestamp(1_000_000_000n * BigInt(i + 1)), taskUpdate: { newTasks: [{ id: { id: BigInt(i + 1) } }] } });
 const idOf = (log: SpillFrameLog, i: number) => log.frame(i)?.update.taskUpdate?.newTasks[0]?.id?.id;
 
 describe("SpillFrameLog", () => {

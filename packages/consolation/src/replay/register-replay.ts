@@ -60,7 +60,11 @@ function printReport(file: string, source: ReplaySource, index: number, show: { 
   source.seekIndex(index);
   const snapshot = filterSnapshot(snapshotOf(store), { finished: show.all, finishedOps: show.all || show.allOps });
   const processes = source.processes > 1 ? `, process ${source.processAt(index)} of ${source.processes}` : "";
-  write(formatDumpText(`${file} (${FORMAT_NAMES[source.format!]}, ${index}/${source.frames.length} updates${processes})`, snapshot, { showOpState: show.all || show.allOps }));
+  write(
+    formatDumpText(`${file} (${FORMAT_NAMES[source.format!]}, ${index}/${source.frames.length} updates${processes})`, snapshot, {
+      showOpState: show.all || show.allOps,
+    }),
+  );
 }
 
 function printPlain(file: string, source: ReplaySource, index: number, lints: LintConfig, write: (text: string) => void): void {
@@ -111,7 +115,9 @@ export function registerReplay(program: Command, context: CommandContext): void 
     .addOption(new Option("--port <N>", "with --web: port to serve the page on (0 picks a free one)").default(6670).argParser(parsePort))
     .addOption(new Option("--host <address>", "with --web: address to serve the page on").default("127.0.0.1"))
     .addOption(new Option("--allow-host <name>", "with --web --host: also answer requests addressed to this host name; repeatable").argParser(collectValues))
-    .addOption(new Option("--command-token <token>", "with --web --host: the token playback commands must carry (default: a random one, printed in the address)"))
+    .addOption(
+      new Option("--command-token <token>", "with --web --host: the token playback commands must carry (default: a random one, printed in the address)"),
+    )
     .addOption(new Option("--out-dir <dir>", "where D and M write graph files").default(process.cwd(), "the current directory"));
   addLintOptions(command).action(async (file: string, opts: ReplayOptions) => {
     const lints = lintConfigFrom(opts);

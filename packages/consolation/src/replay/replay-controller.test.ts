@@ -8,7 +8,9 @@ import { ReplaySource } from "./replay-source.js";
 
 /** Ten frames a second apart; the controller never looks inside an Update. */
 function source(): ReplaySource {
-  return ReplaySource.fromFrames(Array.from({ length: 10 }, (_, i) => ({ atNs: 1_000_000_000_000n + BigInt(i) * 1_000_000_000n, update: { seq: i } as unknown as Update })));
+  return ReplaySource.fromFrames(
+    Array.from({ length: 10 }, (_, i) => ({ atNs: 1_000_000_000_000n + BigInt(i) * 1_000_000_000n, update: { seq: i } as unknown as Update })),
+  );
 }
 
 describe("ReplayController", () => {
@@ -44,14 +46,25 @@ describe("ReplayController", () => {
 
 describe("replay in the TUI", () => {
   it("shows where playback is", () => {
-    expect(replayStatusLine({ playing: true, speed: 1, positionMs: 12_345, durationMs: 40_000, frame: 120, frames: 400 })).toBe("replay  ▶ 1.0x  12.3s / 40.0s  frame 120/400");
-    expect(replayStatusLine({ playing: false, speed: 0.25, positionMs: 40_000, durationMs: 40_000, frame: 400, frames: 400 })).toBe("replay  ■ 0.25x  40.0s / 40.0s  frame 400/400");
+    expect(replayStatusLine({ playing: true, speed: 1, positionMs: 12_345, durationMs: 40_000, frame: 120, frames: 400 })).toBe(
+      "replay  ▶ 1.0x  12.3s / 40.0s  frame 120/400",
+    );
+    expect(replayStatusLine({ playing: false, speed: 0.25, positionMs: 40_000, durationMs: 40_000, frame: 400, frames: 400 })).toBe(
+      "replay  ■ 0.25x  40.0s / 40.0s  frame 400/400",
+    );
   });
 
   it("takes its keys only where the keymap leaves them free", () => {
     const feed = new ReplayFeed(source(), { label: "f", startIndex: 4 });
     const changes: number[] = [];
-    feed.start({ update: () => {}, reset: () => {}, taskCreatedAt: () => undefined, connection: () => changes.push(feed.controller.status().frame), changed: () => {}, notice: () => {} });
+    feed.start({
+      update: () => {},
+      reset: () => {},
+      taskCreatedAt: () => undefined,
+      connection: () => changes.push(feed.controller.status().frame),
+      changed: () => {},
+      notice: () => {},
+    });
     const ui = initialUiState();
     expect(feed.handleKey({ name: "char", char: "." }, ui)).toBe(true);
     expect(feed.controller.status().frame).toBe(5);

@@ -74,7 +74,15 @@ describe("recordings and replay", () => {
     const dir = mkdtempSync(join(tmpdir(), "insight-replay-"));
     const file = join(dir, "restarted.jsonl");
     // A mark before any update has no earlier process to forget; the one in the middle does.
-    writeFileSync(file, headerLine(undefined, "test") + restartLine(1n) + updateLine(updates[0]!, 2n) + updateLine(updates[1]!, 3n) + restartLine(4n) + updateLine(updates[0]!, 5n));
+    writeFileSync(
+      file,
+      headerLine(undefined, "test") +
+        restartLine(1n) +
+        updateLine(updates[0]!, 2n) +
+        updateLine(updates[1]!, 3n) +
+        restartLine(4n) +
+        updateLine(updates[0]!, 5n),
+    );
     expect(decodeRecordingLine(restartLine(4n).trimEnd(), false)).toEqual({ message: { kind: "restart", atNs: 4n } });
     const source = await ReplaySource.open(file);
     expect(source.frames.restarts).toEqual([2]);

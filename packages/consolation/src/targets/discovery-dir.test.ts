@@ -8,7 +8,20 @@ import { parseEntry, pidAlive, readDiscoveryDir, serverLabel, serverRole } from 
 const dir = mkdtempSync(join(tmpdir(), "consolation-discovery-test-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const entry = (over: Record<string, unknown>) => JSON.stringify({ format: "insight-discovery/1", pid: process.pid, ppid: process.ppid, threadId: 0, kind: "process", host: "127.0.0.1", port: 7001, startedAt: 100, script: "app.mjs", token: false, ...over });
+const entry = (over: Record<string, unknown>) =>
+  JSON.stringify({
+    format: "insight-discovery/1",
+    pid: process.pid,
+    ppid: process.ppid,
+    threadId: 0,
+    kind: "process",
+    host: "127.0.0.1",
+    port: 7001,
+    startedAt: 100,
+    script: "app.mjs",
+    token: false,
+    ...over,
+  });
 
 /** A pid that existed and has exited: what a killed process leaves in its file. */
 function deadPid(): number {

@@ -65,7 +65,8 @@ export function parseEntry(text: string, file: string): DiscoveredServer | undef
     return undefined;
   }
   const { pid, ppid, threadId, kind, clusterWorkerId, host, port, startedAt, script, token } = raw;
-  if (raw.format !== DISCOVERY_FORMAT || !isCount(pid) || pid === 0 || !isCount(threadId) || typeof kind !== "string" || !KINDS.includes(kind)) return undefined;
+  if (raw.format !== DISCOVERY_FORMAT || !isCount(pid) || pid === 0 || !isCount(threadId) || typeof kind !== "string" || !KINDS.includes(kind))
+    return undefined;
   if (typeof host !== "string" || host === "" || host.length > 255 || /[\s/@]/.test(host) || !isCount(port) || port < 1 || port > 65535) return undefined;
   return {
     pid,
@@ -120,7 +121,9 @@ export function readDiscoveryDir(dir: string = discoveryDir(), alive: (pid: numb
 function orderFamilies(found: DiscoveredServer[]): DiscoveredServer[] {
   const pids = new Set(found.map((s) => s.pid));
   const root = (s: DiscoveredServer) => (pids.has(s.ppid) ? s.ppid : s.pid);
-  return found.sort((a, b) => root(a) - root(b) || Number(root(a) !== a.pid) - Number(root(b) !== b.pid) || a.pid - b.pid || a.threadId - b.threadId || a.port - b.port);
+  return found.sort(
+    (a, b) => root(a) - root(b) || Number(root(a) !== a.pid) - Number(root(b) !== b.pid) || a.pid - b.pid || a.threadId - b.threadId || a.port - b.port,
+  );
 }
 
 /** The short label every view uses for a process: its pid, with `/tN` for a worker thread. */

@@ -36,7 +36,14 @@ export function targetJson(target: NamedTarget) {
     process: target.label,
     target: formatTarget(target.url),
     ...(server
-      ? { pid: server.pid, ppid: server.ppid, threadId: server.threadId, kind: server.kind, ...(server.clusterWorkerId !== undefined ? { clusterWorkerId: server.clusterWorkerId } : {}), script: server.script }
+      ? {
+          pid: server.pid,
+          ppid: server.ppid,
+          threadId: server.threadId,
+          kind: server.kind,
+          ...(server.clusterWorkerId !== undefined ? { clusterWorkerId: server.clusterWorkerId } : {}),
+          script: server.script,
+        }
       : {}),
   };
 }
@@ -66,7 +73,12 @@ export async function runMultiDump(targets: readonly NamedTarget[], options: Dum
   const asyncOps = label((d) => d.snapshot.asyncOps);
   if (options.json) {
     const json = {
-      targets: dumped.map((d) => ({ ...targetJson(d.target), nowNanos: d.snapshot.nowNanos, droppedEvents: d.snapshot.droppedEvents, hidden: d.snapshot.hidden })),
+      targets: dumped.map((d) => ({
+        ...targetJson(d.target),
+        nowNanos: d.snapshot.nowNanos,
+        droppedEvents: d.snapshot.droppedEvents,
+        hidden: d.snapshot.hidden,
+      })),
       skipped: skipped.map((s) => ({ ...targetJson(s.target), error: s.error })),
       tasks,
       resources,
@@ -82,10 +94,16 @@ export async function runMultiDump(targets: readonly NamedTarget[], options: Dum
     tasks,
     resources,
     asyncOps,
-    droppedEvents: { tasks: sum((d) => d.snapshot.droppedEvents.tasks), resources: sum((d) => d.snapshot.droppedEvents.resources), asyncOps: sum((d) => d.snapshot.droppedEvents.asyncOps) },
+    droppedEvents: {
+      tasks: sum((d) => d.snapshot.droppedEvents.tasks),
+      resources: sum((d) => d.snapshot.droppedEvents.resources),
+      asyncOps: sum((d) => d.snapshot.droppedEvents.asyncOps),
+    },
     hidden: { tasks: count((h) => h.tasks), resources: count((h) => h.resources), asyncOps: count((h) => h.asyncOps) },
   };
-  const lines = [...dumped.map((d) => processLine(d.target)), ...skipped.map((s) => `${processLine(s.target)}  skipped: ${s.error}`)].map((l) => safeText(l, LONG_FIELD_WIDTH));
+  const lines = [...dumped.map((d) => processLine(d.target)), ...skipped.map((s) => `${processLine(s.target)}  skipped: ${s.error}`)].map((l) =>
+    safeText(l, LONG_FIELD_WIDTH),
+  );
   const what = `${dumped.length} process${dumped.length === 1 ? "" : "es"}${skipped.length ? ` (${skipped.length} skipped)` : ""}`;
   write(formatDumpText(what, merged, { showOpState: (options.all || options.allOps) ?? false, processes: lines }));
 }

@@ -12,7 +12,12 @@ import { processLine } from "./multi-dump.js";
 import { MultiView } from "./multi-view.js";
 import type { NamedTarget } from "./target-set.js";
 
-export async function printMultiPlainReport(targets: readonly NamedTarget[], lints: LintConfig | undefined, options: PlainReportOptions, write: (text: string) => void): Promise<void> {
+export async function printMultiPlainReport(
+  targets: readonly NamedTarget[],
+  lints: LintConfig | undefined,
+  options: PlainReportOptions,
+  write: (text: string) => void,
+): Promise<void> {
   if (targets.length === 0) throw new CliError("no target: the discovery directory lists no live process with insight (docs/processes.md)");
   const parts = targets.map((target, i) => ({ id: i + 1, label: target.label, target, source: createRuntimeSource(lints) }));
   const seen = await Promise.all(parts.map((p) => collect(new ConsoleClient(p.target.url), p.source, options)));
@@ -20,7 +25,11 @@ export async function printMultiPlainReport(targets: readonly NamedTarget[], lin
   if (answered.length === 0) throw new CliError(seen[0]?.error || `no data from any of the ${targets.length} targets within ${options.timeoutMs / 1000}s`);
   const view = new MultiView(() => answered.map((p) => ({ id: p.id, label: p.label, view: () => p.source.view() })));
   const silent = parts.filter((_, i) => seen[i]!.seen === 0).map((p) => `${processLine(p.target)}  no data: ${seen[parts.indexOf(p)]!.error || "timed out"}`);
-  const title = [`targets: ${answered.length} process${answered.length === 1 ? "" : "es"}`, ...answered.map((p) => `  ${processLine(p.target)}`), ...silent.map((l) => `  ${l}`)].join("\n");
+  const title = [
+    `targets: ${answered.length} process${answered.length === 1 ? "" : "es"}`,
+    ...answered.map((p) => `  ${processLine(p.target)}`),
+    ...silent.map((l) => `  ${l}`),
+  ].join("\n");
   const source = { applyUpdate: () => {}, reset: () => {}, taskCreatedAt: () => undefined, view: () => view };
   write(formatPlainReport(title, source, "run in a terminal for the live console"));
 }

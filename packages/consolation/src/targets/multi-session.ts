@@ -87,7 +87,16 @@ export class MultiTargetSession {
   #add(target: NamedTarget): Watched {
     const client = new ConsoleClient(target.url);
     const source = createRuntimeSource(this.#lints);
-    const watched: Watched = { id: this.#nextId++, label: target.label, view: () => source.view(), target, source, client, watch: undefined, connection: { status: "connecting" } };
+    const watched: Watched = {
+      id: this.#nextId++,
+      label: target.label,
+      view: () => source.view(),
+      target,
+      source,
+      client,
+      watch: undefined,
+      connection: { status: "connecting" },
+    };
     this.#watched.push(watched);
     return watched;
   }
@@ -145,7 +154,8 @@ export class MultiTargetSession {
     const waiting = this.#watched.some((w) => w.connection.status === "connecting");
     const target = `${n} process${n === 1 ? "" : "es"}${connected < n ? `, ${connected} connected` : ""}`;
     let state: ConnectionState;
-    if (troubled && troubled.connection.status === "reconnecting") state = { ...troubled.connection, reason: `${troubled.label}: ${troubled.connection.reason}` };
+    if (troubled && troubled.connection.status === "reconnecting")
+      state = { ...troubled.connection, reason: `${troubled.label}: ${troubled.connection.reason}` };
     else if (waiting || n === 0) state = { status: "connecting" };
     else state = { status: "connected", since: Date.now() };
     return { ...current, target, state };

@@ -3,7 +3,7 @@ import { stripAnsi as strip } from "../tui/term/ansi.js";
 import { createEngineSource } from "../tui/state/from-engine.js";
 import { initialUiState } from "../tui/state/ui-state.js";
 import { taskColumnCount } from "../tui/state/task-columns.js";
-import { storyUpdates, likelyDeadlockUpdates } from "../tui/testing/story-updates.js";
+import { channelLockDeadlockUpdates, likelyDeadlockUpdates } from "@async-insight/engine/testing";
 import { renderTaskList } from "../tui/view/task-list.js";
 import { renderTaskView } from "../tui/view/task-view.js";
 import { MultiView } from "./multi-view.js";
@@ -11,7 +11,7 @@ import { MultiView } from "./multi-view.js";
 /** Two processes: "4242" runs the story (a confirmed deadlock), "4243/t1" the likely-deadlock pair. Both number their tasks from 1. */
 function twoProcesses() {
   const story = createEngineSource();
-  for (const u of storyUpdates()) story.applyUpdate(u);
+  for (const u of channelLockDeadlockUpdates()) story.applyUpdate(u);
   const pair = createEngineSource();
   for (const u of likelyDeadlockUpdates()) pair.applyUpdate(u);
   return new MultiView(() => [
@@ -69,7 +69,7 @@ describe("the views over several targets", () => {
     expect(several.slice(2).filter((l) => l.startsWith("4243/t1 ")).length).toBe(2);
     expect(taskColumnCount(view.tasks())).toBe(13);
     const one = createEngineSource();
-    for (const u of storyUpdates()) one.applyUpdate(u);
+    for (const u of channelLockDeadlockUpdates()) one.applyUpdate(u);
     const single = renderTaskList(one.view().tasks(), ui.tasks, 140, 10, null).map(strip);
     expect(single[1]!.startsWith("   ID Name")).toBe(true);
     expect(taskColumnCount(one.view().tasks())).toBe(12);

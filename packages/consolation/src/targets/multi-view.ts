@@ -64,6 +64,9 @@ class ProcessTaskRow implements TaskRow {
   get totalNs(): bigint {
     return this.inner.totalNs;
   }
+  get nanos(): TaskRow["nanos"] {
+    return this.inner.nanos;
+  }
   get busyNs(): bigint {
     return this.inner.busyNs;
   }
@@ -143,7 +146,10 @@ export class MultiView implements RuntimeView {
   resources(): readonly ResourceRow[] {
     return this.#parts().flatMap((part) => {
       const prefix = keyPrefix(part);
-      return part.view().resources().map((row) => ({ ...row, key: prefix + row.key }));
+      return part
+        .view()
+        .resources()
+        .map((row) => ({ ...row, key: prefix + row.key }));
     });
   }
 

@@ -18,13 +18,16 @@ export function registerTimeline(program: Command, context: CommandContext): voi
       let problems = 0;
       const result = await readTraceFile(file, { event: (e) => analysis.event(e), problem: () => problems++ });
       if (result.format === undefined) throw new CliError(`${file}: no known trace format found`);
-      if (result.format === "insight-recording") throw new CliError(`${file} is an insight recording; timelines need a tokio trace or console-subscriber recording (per-poll times)`);
+      if (result.format === "insight-recording")
+        throw new CliError(`${file} is an insight recording; timelines need a tokio trace or console-subscriber recording (per-poll times)`);
       const report = analysis.finish();
       try {
         await writeFile(opts.output, timelineSvg(report, `${file} (${FORMAT_NAMES[result.format]})`));
       } catch (error) {
         throw new CliError(`cannot write ${opts.output}: ${(error as Error).message}`);
       }
-      context.err(`wrote ${opts.output}: ${report.tasks.length} tasks, ${report.polls.length} polls, ${report.wakes.length} wakes${problems ? `; ${problems} unreadable lines` : ""}\n`);
+      context.err(
+        `wrote ${opts.output}: ${report.tasks.length} tasks, ${report.polls.length} polls, ${report.wakes.length} wakes${problems ? `; ${problems} unreadable lines` : ""}\n`,
+      );
     });
 }

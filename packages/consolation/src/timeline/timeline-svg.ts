@@ -40,25 +40,36 @@ export function timelineSvg(report: WakeReport, title: string): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${LABEL_WIDTH + PLOT_WIDTH + 20}" height="${height}" font-family="monospace" font-size="12">`);
   out.push(`<title>${escapeXml(title)}</title>`);
-  out.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#9d4edd"/></marker></defs>');
+  out.push(
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#9d4edd"/></marker></defs>',
+  );
   out.push(`<rect width="100%" height="100%" fill="#ffffff"/>`);
   out.push(`<text x="8" y="20" font-weight="bold">${escapeXml(title)}</text>`);
-  out.push(`<text x="${LABEL_WIDTH}" y="20">${escapeXml(`0 … ${formatDuration(span)}`)}  <tspan fill="#bbbbbb">■ idle</tspan> <tspan fill="#e5b700">■ scheduled</tspan> <tspan fill="#2f9e5c">■ busy</tspan> <tspan fill="#9d4edd">→ wake</tspan></text>`);
+  out.push(
+    `<text x="${LABEL_WIDTH}" y="20">${escapeXml(`0 … ${formatDuration(span)}`)}  <tspan fill="#bbbbbb">■ idle</tspan> <tspan fill="#e5b700">■ scheduled</tspan> <tspan fill="#2f9e5c">■ busy</tspan> <tspan fill="#9d4edd">→ wake</tspan></text>`,
+  );
   out.push(`<text x="8" y="${laneY(0) + 18}" fill="#666666">outside the runtime</text>`);
   tasks.forEach((t, i) => {
     const y = laneY(i + 1);
     out.push(`<text x="8" y="${y + 18}">${escapeXml(`${nameOf(t.task.name)} [${nameOf(t.task.spanId)}]`, 30)}</text>`);
     const from = t.createdNs ?? start;
     const to = t.closedNs ?? end;
-    out.push(`<rect x="${x(from).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(to) - x(from)).toFixed(1)}" height="${LANE - 12}" fill="#dddddd"><title>${escapeXml(`${nameOf(t.task.name)}: idle`)}</title></rect>`);
+    out.push(
+      `<rect x="${x(from).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(to) - x(from)).toFixed(1)}" height="${LANE - 12}" fill="#dddddd"><title>${escapeXml(`${nameOf(t.task.name)}: idle`)}</title></rect>`,
+    );
   });
   for (const p of report.polls) {
     const index = lane.get(p.task.spanId);
     if (index === undefined) continue;
     const y = laneY(index);
     const sched = p.startNs - p.scheduledNs;
-    if (p.scheduledNs > 0n) out.push(`<rect x="${x(sched).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(p.startNs) - x(sched)).toFixed(1)}" height="${LANE - 12}" fill="#e5b700"><title>${escapeXml(`${nameOf(p.task.name)} poll ${p.index}: scheduled ${formatDuration(p.scheduledNs)}`)}</title></rect>`);
-    out.push(`<rect x="${x(p.startNs).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(p.endNs) - x(p.startNs)).toFixed(1)}" height="${LANE - 8}" fill="#2f9e5c"><title>${escapeXml(`${nameOf(p.task.name)} poll ${p.index}: busy ${formatDuration(p.busyNs)} (line ${p.startLine})`)}</title></rect>`);
+    if (p.scheduledNs > 0n)
+      out.push(
+        `<rect x="${x(sched).toFixed(1)}" y="${y + 6}" width="${Math.max(0.5, x(p.startNs) - x(sched)).toFixed(1)}" height="${LANE - 12}" fill="#e5b700"><title>${escapeXml(`${nameOf(p.task.name)} poll ${p.index}: scheduled ${formatDuration(p.scheduledNs)}`)}</title></rect>`,
+      );
+    out.push(
+      `<rect x="${x(p.startNs).toFixed(1)}" y="${y + 4}" width="${Math.max(1, x(p.endNs) - x(p.startNs)).toFixed(1)}" height="${LANE - 8}" fill="#2f9e5c"><title>${escapeXml(`${nameOf(p.task.name)} poll ${p.index}: busy ${formatDuration(p.busyNs)} (line ${p.startLine})`)}</title></rect>`,
+    );
   }
   for (const w of report.wakes) {
     const to = lane.get(w.wokenSpanId);
@@ -70,7 +81,10 @@ export function timelineSvg(report: WakeReport, title: string): string {
     const y2 = laneY(to) + LANE / 2;
     const text = `${w.op} of ${nameOf(w.woken?.name ?? w.wokenSpanId)}: ${w.cause === "self" ? "self-wake" : w.cause === "outside" ? "from outside the runtime" : `from ${nameOf(w.by?.name)}`} (line ${w.line})`;
     if (from === to) out.push(`<circle cx="${wx}" cy="${y1}" r="4" fill="none" stroke="#9d4edd" stroke-width="2"><title>${escapeXml(text)}</title></circle>`);
-    else out.push(`<line x1="${wx}" y1="${y1}" x2="${wx}" y2="${y2 + (y2 > y1 ? -6 : 6)}" stroke="#9d4edd" stroke-width="1.5" marker-end="url(#arrow)"><title>${escapeXml(text)}</title></line>`);
+    else
+      out.push(
+        `<line x1="${wx}" y1="${y1}" x2="${wx}" y2="${y2 + (y2 > y1 ? -6 : 6)}" stroke="#9d4edd" stroke-width="1.5" marker-end="url(#arrow)"><title>${escapeXml(text)}</title></line>`,
+      );
   }
   out.push("</svg>");
   return `${out.join("\n")}\n`;

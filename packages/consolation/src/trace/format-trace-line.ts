@@ -8,12 +8,18 @@ import type { Paint, PaintKind } from "./colours.js";
 /** Every value below comes from the trace file: untrusted, so made safe and capped where it is printed. */
 const t = (value: unknown, width: number = FIELD_WIDTH) => safeText(String(value), width);
 
-const KIND_PAINT: Record<ScopeSpan["kind"], PaintKind> = { task: "task", resource: "resource", "async-op": "async-op", "async-op-poll": "poll-op", other: "dim" };
+const KIND_PAINT: Record<ScopeSpan["kind"], PaintKind> = {
+  task: "task",
+  resource: "resource",
+  "async-op": "async-op",
+  "async-op-poll": "poll-op",
+  other: "dim",
+};
 
 export function spanLabel(span: ScopeSpan, paint: Paint): string {
   const f = span.fields;
   let detail = "";
-  if (span.kind === "task") detail = String(f["task.name"] || (f["task.id"] !== undefined ? `task ${f["task.id"]}` : f["kind"] ?? ""));
+  if (span.kind === "task") detail = String(f["task.name"] || (f["task.id"] !== undefined ? `task ${f["task.id"]}` : (f["kind"] ?? "")));
   else if (span.kind === "resource") detail = String(f["concrete_type"] ?? "");
   else if (span.kind === "async-op") detail = String(f["source"] ?? "");
   return paint(KIND_PAINT[span.kind], `${span.kind === "other" ? t(span.name) : span.kind}${detail ? ` ${t(detail)}` : ""}[${t(span.id)}]`);
@@ -34,7 +40,13 @@ export function formatTraceLine(event: RuntimeEvent, paint: Paint, wake?: Wake):
       if (wake) {
         const by = wake.by ? `${t(wake.by.name)}[${t(wake.by.spanId)}]` : "";
         cause =
-          wake.cause === "self" ? " (self-wake)" : wake.cause === "task" ? ` from ${paint("task", by)}` : wake.cause === "outside" ? " from outside the runtime" : ` (cause undetermined${by ? `; ran in ${by}` : ""})`;
+          wake.cause === "self"
+            ? " (self-wake)"
+            : wake.cause === "task"
+              ? ` from ${paint("task", by)}`
+              : wake.cause === "outside"
+                ? " from outside the runtime"
+                : ` (cause undetermined${by ? `; ran in ${by}` : ""})`;
         if (!wake.certain) cause += " (inferred)";
       }
       const target = wake?.woken ? `${t(wake.woken.name)}${woken}` : `task span ${woken}`;

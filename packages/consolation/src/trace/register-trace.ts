@@ -58,7 +58,11 @@ export function registerTrace(program: Command, context: CommandContext): void {
           const wake = event.type === "waker" ? lastWake : undefined;
           if (opts.waker && event.type !== "waker") return;
           if (opts.task && !matchesTask(event, opts.task, wake)) return;
-          if (opts.resource && !event.scope.some((s) => s.kind === "resource" && opts.resource!.some((r) => r === s.id || r === String(s.fields["concrete_type"])))) return;
+          if (
+            opts.resource &&
+            !event.scope.some((s) => s.kind === "resource" && opts.resource!.some((r) => r === s.id || r === String(s.fields["concrete_type"])))
+          )
+            return;
           shown++;
           out(`${formatTraceLine(event, paint, wake)}\n`);
         },
@@ -68,9 +72,12 @@ export function registerTrace(program: Command, context: CommandContext): void {
         },
       });
       if (result.format === undefined) throw new CliError(`${file}: no known trace format found`);
-      if (result.format === "insight-recording") throw new CliError(`${file} is an insight recording (protocol updates, not trace events); use \`consolation replay\``);
+      if (result.format === "insight-recording")
+        throw new CliError(`${file} is an insight recording (protocol updates, not trace events); use \`consolation replay\``);
       const report = analysis.finish();
-      out(paint("dim", `— ${shown} events shown from ${result.lines} lines of ${FORMAT_NAMES[result.format]}${problems ? `, ${problems} problem lines` : ""}\n`));
+      out(
+        paint("dim", `— ${shown} events shown from ${result.lines} lines of ${FORMAT_NAMES[result.format]}${problems ? `, ${problems} problem lines` : ""}\n`),
+      );
       if (!report.joinable) out(paint("dim", "— this format prints no span ids: woken tasks cannot be joined to their spans, so wakes are not classified\n"));
       context.out(buffer);
     });

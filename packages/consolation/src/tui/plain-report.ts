@@ -87,7 +87,12 @@ export function formatProblems(problems: readonly Problem[]): string[] {
   return lines;
 }
 
-export async function printPlainReport(client: ConsoleClient, source: RuntimeSource, options: PlainReportOptions, write: (text: string) => void): Promise<void> {
+export async function printPlainReport(
+  client: ConsoleClient,
+  source: RuntimeSource,
+  options: PlainReportOptions,
+  write: (text: string) => void,
+): Promise<void> {
   const { seen, error } = await collect(client, source, options);
   if (seen === 0) throw new CliError(error || `no data from ${client.label} within ${options.timeoutMs / 1000}s`);
   write(formatPlainReport(`target: ${client.label}`, source, "run in a terminal for the live console"));
@@ -118,6 +123,15 @@ export function formatPlainReport(title: string, source: RuntimeSource, inTermin
     ],
     rows,
   );
-  const lines = [title, "", `Tasks (${rows.length} live)`, ...table, "", ...formatProblems(view.problems()), "", `(stdout is not a terminal, so this is a one-off report; ${inTerminal}. ${HELP_LINE} there.)`];
+  const lines = [
+    title,
+    "",
+    `Tasks (${rows.length} live)`,
+    ...table,
+    "",
+    ...formatProblems(view.problems()),
+    "",
+    `(stdout is not a terminal, so this is a one-off report; ${inTerminal}. ${HELP_LINE} there.)`,
+  ];
   return `${lines.join("\n")}\n`;
 }

@@ -40,7 +40,11 @@ export function registerTui(program: Command, context: CommandContext): void {
     .addOption(tokenOption())
     .addOption(new Option("--out-dir <dir>", "where D and M write graph files").default(process.cwd(), "the current directory"))
     .option("--plain", "print a plain report and exit, even on a terminal")
-    .addOption(new Option("--report-updates <n>", "updates to watch before a plain report (a snapshot split into several messages counts once)").default(3).argParser(Number))
+    .addOption(
+      new Option("--report-updates <n>", "updates to watch before a plain report (a snapshot split into several messages counts once)")
+        .default(3)
+        .argParser(Number),
+    )
     .action(async (target: string | undefined, opts: TuiOptions) => {
       const stdout = process.stdout as WriteStream;
       const stdin = process.stdin as ReadStream;

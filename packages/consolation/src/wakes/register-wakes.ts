@@ -26,7 +26,8 @@ export function registerWakes(program: Command, context: CommandContext): void {
           if (problems.length < 20) problems.push(`${file}:${p.line}: ${safeText(p.message, LONG_FIELD_WIDTH)}`);
         },
       });
-      if (result.format === undefined || result.format === "insight-recording") throw new CliError(`${file}: not a tokio trace or console-subscriber recording`);
+      if (result.format === undefined || result.format === "insight-recording")
+        throw new CliError(`${file}: not a tokio trace or console-subscriber recording`);
       for (const p of problems) context.err(`consolation: ${p}\n`);
       const report = analysis.finish();
       if (opts.dot) context.out(wakeGraphToDot(report));

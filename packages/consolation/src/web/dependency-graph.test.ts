@@ -1,6 +1,6 @@
 import { RuntimeStore } from "@async-insight/engine";
 import { describe, expect, it } from "vitest";
-import { likelyDeadlockUpdates, selfSendUpdates } from "../tui/testing/story-updates.js";
+import { likelyDeadlockUpdates, selfSendUpdates } from "@async-insight/engine/testing";
 import { buildGraph } from "./dependency-graph.js";
 
 function storeOf(updates: ReturnType<typeof selfSendUpdates>): RuntimeStore {
@@ -33,7 +33,12 @@ describe("the web dependency graph marks only confirmed deadlocks", () => {
       `r:${r} -frees:sole sender (mpsc channel)-> t:${t} (cycle)`,
       `t:${t} -waits:send: waiting on channel capacity-> r:${r} (cycle)`,
     ]);
-    expect(buildGraph(store).nodes.filter((n) => n.inCycle).map((n) => n.label).sort()).toEqual(["prototype_channel", "task 4 process-jobs"]);
+    expect(
+      buildGraph(store)
+        .nodes.filter((n) => n.inCycle)
+        .map((n) => n.label)
+        .sort(),
+    ).toEqual(["prototype_channel", "task 4 process-jobs"]);
   });
 });
 

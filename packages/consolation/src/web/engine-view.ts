@@ -3,9 +3,19 @@
  * task and resource rows, detail panes, and problems. Keys are the engine's
  * display ids (tokio's / insight's `task.id`), as decimal strings.
  */
-import { lintDefinition, runLints, taskActivity, type Freer, type ResourceRecord, type RuntimeStore, type TaskRecord, type Wait } from "@async-insight/engine";
+import {
+  capacityPairs,
+  lintDefinition,
+  runLints,
+  taskActivity,
+  type Freer,
+  type ResourceRecord,
+  type RuntimeStore,
+  type TaskRecord,
+  type Wait,
+} from "@async-insight/engine";
 import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../reading/task-text.js";
-import { WaitIndex } from "../reading/wait-index.js";
+import type { WaitIndex } from "../reading/wait-index.js";
 import { cycleBasisText } from "../reading/cycle-basis-text.js";
 import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "@async-insight/web-contract";
 
@@ -80,7 +90,8 @@ export function resourceRow(store: RuntimeStore, resource: ResourceRecord, waits
     type: resource.concreteType,
     kind: resource.kind,
     location: resource.location ?? "",
-    attributes: pairsText(attributePairs(resource.attributes)),
+    // A library pool or limiter says what it is and how full (the detail lists every attribute).
+    attributes: pairsText([...capacityPairs(resource), ...attributePairs(resource.attributes)]),
     internal: resource.visibility === "internal",
     dropped: resource.dropped,
     waitingCount: (waits ? waits.waitersOf(resource.id) : store.waitersOf(resource.id)).length,

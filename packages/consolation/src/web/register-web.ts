@@ -35,8 +35,18 @@ export function registerWeb(program: Command, context: CommandContext): void {
     .addOption(portOption())
     .addOption(new Option("--host <address>", "address to serve the page on; anything but loopback exposes the target to your network").default("127.0.0.1"))
     .addOption(new Option("--listen-port <N>", "port to serve the page on (0 picks a free one)").default(DEFAULT_WEB_PORT).argParser(parseListenPort))
-    .addOption(new Option("--allow-host <name>", "with --host: also answer requests addressed to this host name (loopback names and IP addresses always are); repeatable").argParser(collectValues))
-    .addOption(new Option("--command-token <token>", "with --host: the token the page's commands (pause, resume, playback) must carry (default: a random one, printed in the address)"))
+    .addOption(
+      new Option(
+        "--allow-host <name>",
+        "with --host: also answer requests addressed to this host name (loopback names and IP addresses always are); repeatable",
+      ).argParser(collectValues),
+    )
+    .addOption(
+      new Option(
+        "--command-token <token>",
+        "with --host: the token the page's commands (pause, resume, playback) must carry (default: a random one, printed in the address)",
+      ),
+    )
     .action(async (target: string | undefined, opts: WebOptions) => {
       const exposure = exposureFor(opts.host, opts.allowHost, opts.commandToken);
       const serveOptions = { host: opts.host, port: opts.listenPort, ...exposure };

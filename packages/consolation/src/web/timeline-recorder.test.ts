@@ -18,7 +18,11 @@ describe("TimelineRecorder", () => {
   it("turns wake, poll start and poll end into scheduled and busy runs, idle between", () => {
     const rec = new TimelineRecorder();
     rec.apply(update(0, { taskUpdate: { newTasks: [{ id: { id: 1n } }], statsUpdate: { "1": { createdAt: ms(0) } } } }));
-    rec.apply(update(1000, { taskUpdate: { statsUpdate: { "1": { createdAt: ms(0), lastWake: ms(100), pollStats: { lastPollStarted: ms(150), lastPollEnded: ms(400) } } } } }));
+    rec.apply(
+      update(1000, {
+        taskUpdate: { statsUpdate: { "1": { createdAt: ms(0), lastWake: ms(100), pollStats: { lastPollStarted: ms(150), lastPollEnded: ms(400) } } } },
+      }),
+    );
     rec.apply(update(2000));
     const lane = rec.toJson(resolveAll).lanes[0]!;
     expect(lane.taskKey).toBe("k1");
@@ -32,7 +36,9 @@ describe("TimelineRecorder", () => {
 
   it("keeps a poll in progress busy up to now", () => {
     const rec = new TimelineRecorder();
-    rec.apply(update(0, { taskUpdate: { newTasks: [{ id: { id: 1n } }], statsUpdate: { "1": { createdAt: ms(0), pollStats: { lastPollStarted: ms(10) } } } } }));
+    rec.apply(
+      update(0, { taskUpdate: { newTasks: [{ id: { id: 1n } }], statsUpdate: { "1": { createdAt: ms(0), pollStats: { lastPollStarted: ms(10) } } } } }),
+    );
     rec.apply(update(500));
     expect(rec.toJson(resolveAll).lanes[0]!.segments).toEqual([
       [0, 10, "idle"],
@@ -49,7 +55,10 @@ describe("TimelineRecorder", () => {
     rec.apply(update(0, { taskUpdate: { newTasks: tasks, statsUpdate: { "1": { createdAt: ms(0) }, "2": { createdAt: ms(0) } } } }));
     rec.apply(
       update(1000, {
-        asyncOpUpdate: { newAsyncOps: [{ id: { id: 50n }, source: "Channel::recv" }], statsUpdate: { "50": { taskId: { id: 2n }, attributes: [{ field: str("insight.woken_by", "7") }] } } },
+        asyncOpUpdate: {
+          newAsyncOps: [{ id: { id: 50n }, source: "Channel::recv" }],
+          statsUpdate: { "50": { taskId: { id: 2n }, attributes: [{ field: str("insight.woken_by", "7") }] } },
+        },
         taskUpdate: { statsUpdate: { "2": { createdAt: ms(0), lastWake: ms(600) } } },
       }),
     );
@@ -61,7 +70,12 @@ describe("TimelineRecorder", () => {
   it("forgets a finished task's lane after the retention time and caps segments", () => {
     const rec = new TimelineRecorder({ retainFinishedNs: 1_000_000_000n, segmentsPerLane: 3 });
     rec.apply(update(0, { taskUpdate: { newTasks: [{ id: { id: 1n } }], statsUpdate: { "1": { createdAt: ms(0) } } } }));
-    for (let i = 1; i <= 5; i++) rec.apply(update(i * 100, { taskUpdate: { statsUpdate: { "1": { createdAt: ms(0), pollStats: { lastPollStarted: ms(i * 100 - 50), lastPollEnded: ms(i * 100 - 40) } } } } }));
+    for (let i = 1; i <= 5; i++)
+      rec.apply(
+        update(i * 100, {
+          taskUpdate: { statsUpdate: { "1": { createdAt: ms(0), pollStats: { lastPollStarted: ms(i * 100 - 50), lastPollEnded: ms(i * 100 - 40) } } } },
+        }),
+      );
     expect(rec.toJson(resolveAll).lanes[0]!.segments.length).toBeLessThanOrEqual(3);
     rec.apply(update(600, { taskUpdate: { statsUpdate: { "1": { createdAt: ms(0), droppedAt: ms(600) } } } }));
     rec.apply(update(1000));

@@ -63,7 +63,16 @@ export class TimelineRecorder {
       if (!task.id) continue;
       const key = String(task.id.id);
       // Span ids are reused on tokio: a new task under an old key starts a fresh lane.
-      this.#lanes.set(key, { key, segments: [], state: "idle", cursor: this.#now, lastWake: undefined, lastStart: undefined, lastEnd: undefined, droppedAt: undefined });
+      this.#lanes.set(key, {
+        key,
+        segments: [],
+        state: "idle",
+        cursor: this.#now,
+        lastWake: undefined,
+        lastStart: undefined,
+        lastEnd: undefined,
+        droppedAt: undefined,
+      });
     }
     for (const op of update.asyncOpUpdate?.newAsyncOps ?? []) if (op.id && op.metadata) this.#opMetadata.set(String(op.id.id), op.metadata.id);
     for (const [opKey, stats] of Object.entries(update.asyncOpUpdate?.statsUpdate ?? {})) {

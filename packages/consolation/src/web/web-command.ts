@@ -51,7 +51,8 @@ async function serve(feed: WebFeed, options: WebCommandOptions, controls?: Param
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "EADDRINUSE") throw new CliError(`port ${options.port} on ${options.host} is already in use; pick another with ${options.portFlag ?? "--listen-port"}`);
+    if (code === "EADDRINUSE")
+      throw new CliError(`port ${options.port} on ${options.host} is already in use; pick another with ${options.portFlag ?? "--listen-port"}`);
     if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") throw new CliError(`cannot listen on ${options.host}: no such local address`);
     throw error;
   }

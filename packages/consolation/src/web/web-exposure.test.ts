@@ -63,7 +63,15 @@ describe("web console beyond loopback", () => {
     expect(refused.status).toBe(421);
     expect(refused.body).toBe("this console does not answer requests addressed to this host name; allow it with --allow-host\n");
     expect((await send(`127.0.0.1.evil.example:${port}`, "/")).status).toBe(421);
-    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, `192.168.1.20:${port}`, `[fe80::1]:${port}`, `Console.Lab.Example:${port}`, "console.lab.example"]) {
+    for (const host of [
+      `localhost:${port}`,
+      `127.0.0.1:${port}`,
+      `[::1]:${port}`,
+      `192.168.1.20:${port}`,
+      `[fe80::1]:${port}`,
+      `Console.Lab.Example:${port}`,
+      "console.lab.example",
+    ]) {
       expect((await send(host, "/api/snapshot")).status, host).toBe(200);
     }
   });
@@ -82,7 +90,10 @@ describe("web console beyond loopback", () => {
   });
 
   it("still refuses a command with the token but from another page", async () => {
-    const res = await send(`localhost:${port}`, "/api/resume", { method: "POST", headers: { "X-Insight-Command": "1", "X-Insight-Token": TOKEN, Origin: "http://evil.example" } });
+    const res = await send(`localhost:${port}`, "/api/resume", {
+      method: "POST",
+      headers: { "X-Insight-Command": "1", "X-Insight-Token": TOKEN, Origin: "http://evil.example" },
+    });
     expect(res.status).toBe(403);
     expect(commands).toEqual(["pause"]);
   });

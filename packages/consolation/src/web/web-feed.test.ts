@@ -20,7 +20,17 @@ function storyUpdate(): Update {
     },
     resourceUpdate: {
       newResources: [{ id: { id: 10n }, concreteType: "Channel", kind: { kind: { case: "other", value: "Sync" } } }],
-      statsUpdate: { "10": { createdAt: at(0), attributes: [{ field: str("insight.name", "prototype_channel") }, { field: u64("capacity", 1n) }, { field: u64("len", 1n) }, { field: str("insight.owners", "receiver:1,sender:1") }] } },
+      statsUpdate: {
+        "10": {
+          createdAt: at(0),
+          attributes: [
+            { field: str("insight.name", "prototype_channel") },
+            { field: u64("capacity", 1n) },
+            { field: u64("len", 1n) },
+            { field: str("insight.owners", "receiver:1,sender:1") },
+          ],
+        },
+      },
     },
     asyncOpUpdate: {
       newAsyncOps: [{ id: { id: 100n }, source: "Channel::send", resourceId: { id: 10n } }],

@@ -85,7 +85,8 @@ export class WebFeed {
    */
   setConnection(state: ConnectionState): void {
     if (state.status === "connected") this.#restarts.connected();
-    if (state.status === "reconnecting") this.#connection = { status: "reconnecting", reason: state.reason, retryInMs: Math.max(0, state.retryAt - Date.now()) };
+    if (state.status === "reconnecting")
+      this.#connection = { status: "reconnecting", reason: state.reason, retryInMs: Math.max(0, state.retryAt - Date.now()) };
     else this.#connection = { status: state.status };
     this.#changed();
   }
@@ -159,10 +160,13 @@ export class WebFeed {
     const cached = this.#problems;
     if (cached && (cached.generation === this.#updates || now - cached.at < interval)) {
       if (cached.generation !== this.#updates && this.#lintTimer === undefined && !this.#closed) {
-        this.#lintTimer = setTimeout(() => {
-          this.#lintTimer = undefined;
-          this.#changed();
-        }, interval - (now - cached.at));
+        this.#lintTimer = setTimeout(
+          () => {
+            this.#lintTimer = undefined;
+            this.#changed();
+          },
+          interval - (now - cached.at),
+        );
       }
       return cached.list;
     }

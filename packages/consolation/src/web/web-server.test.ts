@@ -22,14 +22,25 @@ function updateWithTask(name: string) {
   return create(UpdateSchema, {
     now,
     taskUpdate: {
-      newTasks: [{ id: { id: 5n }, fields: [{ name: { case: "strName", value: "task.name" }, value: { case: "strVal", value: name } }, { name: { case: "strName", value: "task.id" }, value: { case: "u64Val", value: 5n } }] }],
+      newTasks: [
+        {
+          id: { id: 5n },
+          fields: [
+            { name: { case: "strName", value: "task.name" }, value: { case: "strVal", value: name } },
+            { name: { case: "strName", value: "task.id" }, value: { case: "u64Val", value: 5n } },
+          ],
+        },
+      ],
       statsUpdate: { "5": { createdAt: now, pollStats: { polls: 1n } } },
     },
   });
 }
 
 /** Raw HTTP, so tests can send the Host and Origin headers a browser would not let fetch() set. */
-function send(url: string, options: { method?: string; headers?: Record<string, string>; until?: (body: string) => boolean } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function send(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; until?: (body: string) => boolean } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? "GET", headers: options.headers ?? {} }, (res) => {
       let body = "";

@@ -108,7 +108,13 @@ export function startWebServer(options: WebServerOptions): Promise<RunningWebSer
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     setSecurityHeaders(res);
     if (!hostAllowed(req, loopback, allowedHosts)) {
-      return sendText(res, 421, loopback ? "this console only answers requests addressed to loopback\n" : "this console does not answer requests addressed to this host name; allow it with --allow-host\n");
+      return sendText(
+        res,
+        421,
+        loopback
+          ? "this console only answers requests addressed to loopback\n"
+          : "this console does not answer requests addressed to this host name; allow it with --allow-host\n",
+      );
     }
     const url = new URL(req.url ?? "/", "http://local");
     const path = url.pathname;
@@ -117,7 +123,8 @@ export function startWebServer(options: WebServerOptions): Promise<RunningWebSer
     if (method === "POST") {
       if (path !== "/api/pause" && path !== "/api/resume" && path !== "/api/replay") return sendText(res, 404, "not found\n");
       if (!commandAllowed(req)) return sendText(res, 403, "commands must come from the console page\n");
-      if (!tokenAccepted(req, options.token)) return sendText(res, 403, "commands need the token printed when the console started (open the address it printed)\n");
+      if (!tokenAccepted(req, options.token))
+        return sendText(res, 403, "commands need the token printed when the console started (open the address it printed)\n");
       if (path === "/api/replay") {
         if (!options.controls?.replay) return sendJson(res, 409, { error: "only a replayed file has playback controls" });
         if (!/^application\/json\b/.test(req.headers["content-type"] ?? "")) return sendJson(res, 415, { error: "send the command as application/json" });

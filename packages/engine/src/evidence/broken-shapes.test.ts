@@ -139,7 +139,9 @@ describe("problems are found on evidence", () => {
         ended: T0 + MS,
       });
     });
-    expect(messageOf(store, "never-woken")).toEqual(['Task 1 "oneshot-holder" waits on a future that nothing still able to run can wake: it will never be woken.']);
+    expect(messageOf(store, "never-woken")).toEqual([
+      'Task 1 "oneshot-holder" waits on a future that nothing still able to run can wake: it will never be woken.',
+    ]);
   });
 
   it("a wait on a dropped resource: never-woken", () => {
@@ -150,7 +152,9 @@ describe("problems are found on evidence", () => {
       wait(b, 20n, "Channel::recv", 10n, 1n);
     });
     expect(verdict(store)).toEqual(["never-woken: 1"]);
-    expect(messageOf(store, "never-woken")).toEqual(['Task 1 "reader" waits (waiting for a message on gone) but gone was dropped while the wait was pending: it will never be woken.']);
+    expect(messageOf(store, "never-woken")).toEqual([
+      'Task 1 "reader" waits (waiting for a message on gone) but gone was dropped while the wait was pending: it will never be woken.',
+    ]);
   });
 });
 
@@ -163,10 +167,14 @@ describe("more shapes from the corpus", () => {
     };
     const before = observe(scene("waiting"));
     expect(verdict(before)).toEqual(["likely-deadlock: 1"]);
-    expect(messageOf(before, "likely-deadlock")).toEqual(['Likely deadlock: task 1 "retry-worker" waits on itself through retries; the only task known to receive from retries is 1 "retry-worker".']);
+    expect(messageOf(before, "likely-deadlock")).toEqual([
+      'Likely deadlock: task 1 "retry-worker" waits on itself through retries; the only task known to receive from retries is 1 "retry-worker".',
+    ]);
     const after = observe(scene("stuck"));
     expect(verdict(after)).toEqual(["deadlock-cycle: 1"]);
-    expect(messageOf(after, "deadlock-cycle")).toEqual(['Task 1 "retry-worker" waits on itself through retries and can never make progress: nothing that can still run can wake it.']);
+    expect(messageOf(after, "deadlock-cycle")).toEqual([
+      'Task 1 "retry-worker" waits on itself through retries and can never make progress: nothing that can still run can wake it.',
+    ]);
   });
 
   it("a oneshot handshake proven stuck: each side is never-woken, not a deadlock with itself", () => {

@@ -8,6 +8,7 @@
  * another code path.
  */
 import type { Wait } from "../model.js";
+import { capacityFacts } from "../relations/capacity.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, type EntityIndex } from "../relations/waits.js";
 
@@ -19,6 +20,8 @@ import { freersOf, type EntityIndex } from "../relations/waits.js";
 export function doomOf(index: EntityIndex, wait: Wait, updates: number): string | undefined {
   const resource = wait.resource ? index.resourceEntity(wait.resource.id) : undefined;
   if (!resource || resource.kind === "Timer") return undefined;
+  // A wait with a timeout ends by itself (with an error): it is not one that can never complete.
+  if (capacityFacts(resource).timeoutMs !== undefined) return undefined;
   const op = index.asyncOpEntity(wait.asyncOp.id);
   if (!op || op.firstUpdate >= updates || resource.changedAt >= updates) return undefined;
   const label = resource.label;

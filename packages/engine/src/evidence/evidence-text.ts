@@ -4,6 +4,7 @@
  * weigh a "likely" warning against what they know of the code.
  */
 import type { DisplayId, Freer, FreerRole, ResourceRecord, TaskRecord } from "../model.js";
+import { heldUnits, resourceText, unitWords } from "../relations/capacity.js";
 
 /** `7 "worker"` or `7`, as in lint messages. */
 export function taskName(task: TaskRecord | undefined, id: DisplayId): string {
@@ -28,7 +29,8 @@ export function freerClause(resource: ResourceRecord, freers: readonly Freer[], 
     if (!list.includes(who)) list.push(who);
     byRole.set(f.role, list);
   }
-  const label = resource.label;
+  // A library resource says what it is ("mutex cache-lock"); the project's own keep their name.
+  const label = resourceText(resource);
   const clauses: string[] = [];
   for (const [role, who] of byRole) {
     const tasks = listWords(who);
@@ -65,3 +67,23 @@ const POSSIBLE_VERBS: Record<string, { bare: string; prep: string }> = {
   sender: { bare: "send", prep: "to " },
   notifier: { bare: "notify", prep: "" },
 };
+
+/**
+ * A pool's (limiter's, queue's) holders as a clause: `pool orders-db: 2/2
+ * connections held by tasks 4 and 7, each waiting for another connection
+ * from it`.
+ * `waitingHere` says which holders wait on this same resource.
+ */
+export function unitClause(resource: ResourceRecord, holders: readonly Freer[], waitingHere: (id: DisplayId) => boolean): string {
+  const words = unitWords(resource);
+  const held = heldUnits(holders);
+  const capacity = resource.capacity;
+  const unit = words ? (held === 1n && capacity === 1n ? words.unit : words.plural) : "units";
+  // Bare ids: the cycle's message has already named each task.
+  const ids = [...new Set(holders.map((h) => String(h.task)))];
+  const one = ids.length === 1;
+  const who = `task${one ? "" : "s"} ${listWords(ids)}`;
+  const every = holders.length > 0 && holders.every((h) => waitingHere(h.task));
+  const tail = every ? (one ? `, waiting for another ${words?.unit ?? "unit"} from it` : `, each waiting for another ${words?.unit ?? "unit"} from it`) : "";
+  return `${resourceText(resource)}: ${held}${capacity !== undefined ? `/${capacity}` : ""} ${unit} held by ${who}${tail}`;
+}

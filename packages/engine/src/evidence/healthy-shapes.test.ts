@@ -97,8 +97,22 @@ describe("healthy shapes raise no alarm", () => {
 
   it("a request or main whose own code finished proves nothing: other code ends them", () => {
     const store = observe((b) => {
-      b.task({ span: 101n, id: 1n, name: "GET /events", kind: "request" }).taskStats(101n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n, drops: 1n });
-      b.task({ span: 102n, id: 2n, name: "main", kind: "main" }).taskStats(102n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n, drops: 1n });
+      b.task({ span: 101n, id: 1n, name: "GET /events", kind: "request" }).taskStats(101n, {
+        created: T0,
+        polls: 1n,
+        started: T0,
+        ended: T0 + MS,
+        clones: 1n,
+        drops: 1n,
+      });
+      b.task({ span: 102n, id: 2n, name: "main", kind: "main" }).taskStats(102n, {
+        created: T0,
+        polls: 1n,
+        started: T0,
+        ended: T0 + MS,
+        clones: 1n,
+        drops: 1n,
+      });
     });
     expect(verdict(store)).toEqual([]);
   });
@@ -119,7 +133,14 @@ describe("permits handed on", () => {
     if (!withJobs) return;
     resource(b, 11n, "Sleep", "work", {}, "Timer");
     for (const id of [2n, 3n]) {
-      b.task({ span: 100n + id, id, name: "job", parents: [101n] }).taskStats(100n + id, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 2n, drops: 1n });
+      b.task({ span: 100n + id, id, name: "job", parents: [101n] }).taskStats(100n + id, {
+        created: T0,
+        polls: 1n,
+        started: T0,
+        ended: T0 + MS,
+        clones: 2n,
+        drops: 1n,
+      });
       wait(b, 20n + id, "Sleep::new_timeout", 11n, id);
     }
   };

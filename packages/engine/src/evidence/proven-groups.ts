@@ -43,7 +43,12 @@ interface Node {
  * in a certain deadlock cycle (they count as stuck owners but are not
  * reported again); `doom` says why a wait can never complete, if it can't.
  */
-export function provenAnalysis(index: EntityIndex, stuck: readonly TaskEntity[], covered: ReadonlySet<DisplayId>, doom: (wait: Wait) => string | undefined): ProvenAnalysis {
+export function provenAnalysis(
+  index: EntityIndex,
+  stuck: readonly TaskEntity[],
+  covered: ReadonlySet<DisplayId>,
+  doom: (wait: Wait) => string | undefined,
+): ProvenAnalysis {
   const nodes = linkNodes(index, stuck);
   const { remaining, peeled } = peel(nodes);
   const downstream = new Set<DisplayId>();

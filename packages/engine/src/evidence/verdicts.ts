@@ -7,6 +7,7 @@
 import type { DeadlockCycle, DisplayId, NeverWokenVerdict, StuckVerdicts } from "../model.js";
 import { waitsOf, type EntityIndex } from "../relations/waits.js";
 import type { TaskEntity } from "../state/task-entity.js";
+import { blockedBehind } from "./blocked-behind.js";
 import { doomOf } from "./doomed-waits.js";
 import { provenAnalysis } from "./proven-groups.js";
 
@@ -28,12 +29,16 @@ export function computeVerdicts(input: VerdictInput): StuckVerdicts {
   const certain = input.graphCycles.filter((c) => c.basis === "certain");
   const covered = new Set<DisplayId>(certain.flatMap((c) => c.tasks.map((t) => t.id)));
   const proven = provenAnalysis(index, input.stuck, covered, (wait) => doomOf(index, wait, updates));
-  const cycles = [...certain, ...proven.groups].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const waiting = [...input.waiting];
+  const blocked = blockedBehind(index, certain, waiting, new Set([...proven.downstream, ...input.stuckIds]));
+  const downstream = new Set<DisplayId>([...proven.downstream, ...[...blocked.values()].flat()]);
+  const told = certain.map((c) => (blocked.has(c.id) ? { ...c, blocked: blocked.get(c.id) } : c));
+  const cycles = [...told, ...proven.groups].sort((a, b) => (a.id < b.id ? -1 : 1));
   const named = new Set<DisplayId>(cycles.flatMap((c) => c.tasks.map((t) => t.id)));
   const neverWoken: NeverWokenVerdict[] = [...proven.neverWoken];
   for (const verdict of neverWoken) named.add(verdict.task);
-  for (const task of input.waiting) {
-    if (task.state !== "idle" || named.has(task.id) || proven.downstream.has(task.id) || input.stuckIds.has(task.id)) continue;
+  for (const task of waiting) {
+    if (task.state !== "idle" || named.has(task.id) || downstream.has(task.id) || input.stuckIds.has(task.id)) continue;
     const waits = waitsOf(index, task);
     if (waits.length === 0) continue;
     const reasons: string[] = [];
@@ -47,6 +52,6 @@ export function computeVerdicts(input: VerdictInput): StuckVerdicts {
     neverWoken.push({ task: task.id, waits, basis: "doomed", reasons });
   }
   neverWoken.sort((a, b) => (a.task < b.task ? -1 : 1));
-  const likely = input.graphCycles.filter((c) => c.basis === "likely" && !c.tasks.every((t) => named.has(t.id) || proven.downstream.has(t.id)));
-  return { cycles, likely, neverWoken, downstream: proven.downstream, named };
+  const likely = input.graphCycles.filter((c) => c.basis === "likely" && !c.tasks.every((t) => named.has(t.id) || downstream.has(t.id)));
+  return { cycles, likely, neverWoken, downstream, named };
 }

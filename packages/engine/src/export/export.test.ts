@@ -102,7 +102,9 @@ describe("Chrome/Perfetto trace", () => {
       .asyncOp({ span: 6n, source: "Channel::recv", resource: 5n })
       .opStats(6n, 2n);
     store.applyUpdate(b.build(T0 + 100n * MS));
-    b.taskStats(2n, { created: T0, polls: 2n, lastWake: T0 + 20n * MS, wakes: 1n, started: T0 + 40n * MS, ended: T0 + 45n * MS }).opStats(6n, 2n, { "insight.woken_by": 1n });
+    b.taskStats(2n, { created: T0, polls: 2n, lastWake: T0 + 20n * MS, wakes: 1n, started: T0 + 40n * MS, ended: T0 + 45n * MS }).opStats(6n, 2n, {
+      "insight.woken_by": 1n,
+    });
     store.applyUpdate(b.build(T0 + 200n * MS));
     const trace = toChromeTrace(store);
     const json = JSON.parse(JSON.stringify(trace)) as typeof trace;

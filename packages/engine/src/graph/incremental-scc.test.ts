@@ -15,17 +15,22 @@ function build(adjacency: number[][], batches: number[][] = [adjacency.map((_, i
 }
 
 /** Random DAG: edges only go from lower to higher index. */
-const dag = fc.integer({ min: 1, max: 40 }).chain((n) =>
-  fc.array(fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }).map((lists) =>
-    lists.map((succ, i) => succ.filter((j) => j > i)),
-  ),
-);
+const dag = fc
+  .integer({ min: 1, max: 40 })
+  .chain((n) =>
+    fc
+      .array(fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n })
+      .map((lists) => lists.map((succ, i) => succ.filter((j) => j > i))),
+  );
 
 describe("IncrementalSccs", () => {
   it("finds a self-loop and a two-node cycle, closed", () => {
     const g = build([[0], [2], [1]]);
     const comps = [...g.components()].map((c) => [c.signature, c.closed]);
-    expect(comps.sort()).toEqual([["n0", true], ["n1 n2", true]]);
+    expect(comps.sort()).toEqual([
+      ["n0", true],
+      ["n1 n2", true],
+    ]);
   });
 
   it("marks a cycle with an exit as open", () => {
@@ -57,7 +62,7 @@ describe("IncrementalSccs", () => {
         const base = adjacency.length;
         // Plant a fresh cycle whose only way out would be back into itself; the DAG may point into it.
         const cycle = Array.from({ length }, (_, k) => base + k);
-        const full = [...adjacency.map((s) => [...s]), ...cycle.map((v, k) => [cycle[(k + 1) % length]!])];
+        const full = [...adjacency.map((s) => [...s]), ...cycle.map((_v, k) => [cycle[(k + 1) % length]!])];
         full[seed % base]!.push(cycle[0]!);
         const g = build(full);
         const found = [...g.components()].find((c) => c.signature === cycle.map(key).sort().join(" "));

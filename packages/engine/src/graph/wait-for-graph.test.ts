@@ -66,7 +66,10 @@ describe("deadlock cycles", () => {
   it("finds a tokio mutex deadlock from inferred holders", () => {
     const store = new RuntimeStore();
     const b = new UpdateBuilder();
-    for (const [span, id] of [[1n, 1n], [2n, 2n]] as const) {
+    for (const [span, id] of [
+      [1n, 1n],
+      [2n, 2n],
+    ] as const) {
       // Each task's waker is held by the lock it waits for (clones 1): not a lost waker.
       b.task({ span, id }).taskStats(span, { created: T0, polls: 2n, started: T0 + MS, ended: T0 + 2n * MS, clones: 1n });
     }

@@ -13,7 +13,8 @@
  * the tasks known to use it are counted as its only users.
  */
 import type { CycleResource, CycleTask, DeadlockCycle, DisplayId, Freer, FreerRole, Nanos, WaitEdge } from "../model.js";
-import { freerClause, taskName } from "../evidence/evidence-text.js";
+import { freerClause, taskName, unitClause } from "../evidence/evidence-text.js";
+import { isUnitResource, wayOut } from "../relations/capacity.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
 import type { ResourceEntity } from "../state/resource-entity.js";
@@ -97,7 +98,13 @@ export class WaitForGraph {
   #refreshSide(resource: ResourceEntity, roles: string): void {
     const allowed = roles === "all" ? undefined : new Set(roles.split("+"));
     const targets: string[] = [];
-    for (const freer of freersOf(resource)) {
+    const freers = freersOf(resource);
+    // A wait that can end without any task acting (a timeout, a free or unaccounted unit) has a way out.
+    if (wayOut(resource, freers) !== undefined) {
+      this.sccs.setEdges(resourceKey(resource.id, roles), []);
+      return;
+    }
+    for (const freer of freers) {
       if (allowed && !allowed.has(freer.role)) continue;
       const key = taskKey(freer.task);
       if (!targets.includes(key)) targets.push(key);
@@ -237,7 +244,11 @@ export class WaitForGraph {
         side.push(freer);
         edges.push({ from: { kind: "resource", id: resource.id }, to: { kind: "task", id: freer.task }, label: freer.label, inferred: freer.inferred });
       }
-      if (side.length > 0) clauses.push(freerClause(resource, side, name));
+      if (side.length === 0) continue;
+      if (isUnitResource(resource) && side.every((f) => f.role === "holder")) {
+        const waitingHere = (id: DisplayId): boolean => tasks.some((t) => t.id === id && t.waits.some((w) => w.resource?.id === resource.id));
+        clauses.push(unitClause(resource, side, waitingHere));
+      } else clauses.push(freerClause(resource, side, name));
     }
     const candidate = this.#candidates.get(component.signature);
     return {

@@ -4,7 +4,7 @@
  * Other code holding a reference could still free it, so this is a warning
  * that names exactly what is known.
  */
-import { define, locs, taskText, type Lint } from "./lint.js";
+import { cycleResourceText, define, locs, taskText, type Lint } from "./lint.js";
 
 export const likelyDeadlock: Lint = {
   definition: define(
@@ -16,7 +16,7 @@ export const likelyDeadlock: Lint = {
   check({ store }) {
     return store.likelyCycles().map((cycle) => {
       const names = cycle.tasks.map((t) => taskText(store.task(t.id), t.id)).join(", ");
-      const resources = cycle.resources.map((r) => r.label).join(", ");
+      const resources = cycle.resources.map((r) => cycleResourceText(store, r)).join(", ");
       const one = cycle.tasks.length === 1;
       const self = one ? "waits on itself through" : "wait on each other through";
       return {

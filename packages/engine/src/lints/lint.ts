@@ -1,6 +1,7 @@
 /** The shape every lint implements, and helpers they share. */
-import type { DeadlockCycle, DisplayId, LintDefinition, LintThresholds, Nanos, TaskRecord } from "../model.js";
+import type { CycleResource, DeadlockCycle, DisplayId, LintDefinition, LintThresholds, Nanos, TaskRecord } from "../model.js";
 import { taskName } from "../evidence/evidence-text.js";
+import { resourceText } from "../relations/capacity.js";
 import type { RuntimeStore } from "../state/store.js";
 
 export interface LintContext {
@@ -39,6 +40,7 @@ export const DEFAULT_THRESHOLDS: LintThresholds = {
   highScheduledMinLifeNs: 1_000_000_000n,
   lockIdleNs: 1_000_000_000n,
   fullChannelNs: 1_000_000_000n,
+  stuckAwaitNs: 30_000_000_000n,
 };
 
 /** How a task is named in messages: `7 "worker"` or `7`. */
@@ -58,4 +60,10 @@ export function formatNanos(ns: Nanos): string {
 
 export function locs(...values: Array<string | undefined>): string[] {
   return [...new Set(values.filter((v): v is string => v !== undefined))];
+}
+
+/** A cycle's resource in words: `ledger`, or `pool orders-db` for a library resource. */
+export function cycleResourceText(store: RuntimeStore, resource: CycleResource): string {
+  const record = store.resource(resource.id);
+  return record ? resourceText(record) : resource.label;
 }

@@ -23,9 +23,12 @@ describe("tokio-console's lints", () => {
   it("self-wakes: strictly over 50%, skipping blocking kinds", () => {
     const store = storeWith((b) =>
       b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, wakes: 10n, selfWakes: 6n })
-        .task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, wakes: 10n, selfWakes: 5n })
-        .task({ span: 3n, id: 3n, kind: "blocking" }).taskStats(3n, { created: T0, wakes: 10n, selfWakes: 9n }),
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0, wakes: 10n, selfWakes: 6n })
+        .task({ span: 2n, id: 2n })
+        .taskStats(2n, { created: T0, wakes: 10n, selfWakes: 5n })
+        .task({ span: 3n, id: 3n, kind: "blocking" })
+        .taskStats(3n, { created: T0, wakes: 10n, selfWakes: 9n }),
     );
     expect(only(store, "self-wakes").map((p) => p.tasks)).toEqual([[1n]]);
   });
@@ -33,9 +36,12 @@ describe("tokio-console's lints", () => {
   it("lost-waker: idle, polled, no wakers, not woken since", () => {
     const store = storeWith((b) =>
       b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n, drops: 1n })
-        .task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
-        .task({ span: 3n, id: 3n }).taskStats(3n, { created: T0 }),
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n, drops: 1n })
+        .task({ span: 2n, id: 2n })
+        .taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
+        .task({ span: 3n, id: 3n })
+        .taskStats(3n, { created: T0 }),
     );
     expect(only(store, "lost-waker").map((p) => p.message)).toEqual(["Task 1 has lost its waker and will never be woken again."]);
   });
@@ -43,8 +49,10 @@ describe("tokio-console's lints", () => {
   it("never-yielded: running first poll for at least 1 s", () => {
     const store = storeWith((b) =>
       b
-        .task({ span: 1n, id: 1n, name: "spin" }).taskStats(1n, { created: T0, polls: 1n, started: T0 + 8n * S })
-        .task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, polls: 1n, started: T0 + 9500n * MS }),
+        .task({ span: 1n, id: 1n, name: "spin" })
+        .taskStats(1n, { created: T0, polls: 1n, started: T0 + 8n * S })
+        .task({ span: 2n, id: 2n })
+        .taskStats(2n, { created: T0, polls: 1n, started: T0 + 9500n * MS }),
     );
     expect(only(store, "never-yielded").map((p) => p.tasks)).toEqual([[1n]]);
   });
@@ -69,7 +77,9 @@ describe("insight's lints", () => {
     for (const u of storyProvenUpdates()) store.applyUpdate(u);
     const [problem] = only(store, "deadlock-cycle");
     expect(problem?.severity).toBe("error");
-    expect(problem?.message).toBe('Task 4 "process-jobs" waits on itself through prototype_channel and can never make progress: nothing that can still run can wake it.');
+    expect(problem?.message).toBe(
+      'Task 4 "process-jobs" waits on itself through prototype_channel and can never make progress: nothing that can still run can wake it.',
+    );
     // The request awaiting process-jobs is downstream: no problem of its own, and no lost-waker repeat for either.
     expect(runLints(store).filter((p) => p.tasks.includes(1n) || p.lint === "lost-waker")).toEqual([]);
     // Nor is the stuck send told a second time as a full channel.
@@ -81,8 +91,10 @@ describe("insight's lints", () => {
   it("blocked-on-full-channel names receivers that have not run", () => {
     const store = storeWith((b) =>
       b
-        .task({ span: 1n, id: 1n, name: "sender" }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
-        .task({ span: 2n, id: 2n, name: "reader" }).taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
+        .task({ span: 1n, id: 1n, name: "sender" })
+        .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
+        .task({ span: 2n, id: 2n, name: "reader" })
+        .taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
         .resource({ span: 5n, type: "Channel" })
         .resourceStats(5n, { "insight.name": "prototype_channel", capacity: 2n, len: 2n, "insight.owners": "sender:1,receiver:2" })
         .asyncOp({ span: 6n, source: "Channel::send", resource: 5n })
@@ -107,21 +119,22 @@ describe("insight's lints", () => {
   });
 
   it("high-scheduled-time over a long enough life", () => {
-    const store = storeWith((b) =>
-      b.task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 5n, started: T0, ended: T0 + MS, scheduled: 4n * S }),
-    );
+    const store = storeWith((b) => b.task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 5n, started: T0, ended: T0 + MS, scheduled: 4n * S }));
     expect(only(store, "high-scheduled-time").map((p) => p.message)).toEqual(["Task 1 has spent 40% of its life ready but waiting to be polled."]);
   });
 
   it("lock-held-while-idle with stated owners and waiters", () => {
-    const store = storeWith((b) =>
-      b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
-        .task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
-        .resource({ span: 5n, type: "Mutex" })
-        .resourceStats(5n, { "insight.name": "db", locked: true, "insight.owners": "holder:1" })
-        .asyncOp({ span: 6n, source: "Mutex::lock", resource: 5n })
-        .opStats(6n, 2n),
+    const store = storeWith(
+      (b) =>
+        b
+          .task({ span: 1n, id: 1n })
+          .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
+          .task({ span: 2n, id: 2n })
+          .taskStats(2n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
+          .resource({ span: 5n, type: "Mutex" })
+          .resourceStats(5n, { "insight.name": "db", locked: true, "insight.owners": "holder:1" })
+          .asyncOp({ span: 6n, source: "Mutex::lock", resource: 5n })
+          .opStats(6n, 2n),
       T0 + 10n * S,
       3,
     );
@@ -130,11 +143,13 @@ describe("insight's lints", () => {
   });
 
   it("lock-held-while-idle stays quiet while nobody waits for the lock", () => {
-    const store = storeWith((b) =>
-      b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
-        .resource({ span: 5n, type: "Mutex" })
-        .resourceStats(5n, { "insight.name": "db", locked: true, "insight.owners": "holder:1" }),
+    const store = storeWith(
+      (b) =>
+        b
+          .task({ span: 1n, id: 1n })
+          .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n })
+          .resource({ span: 5n, type: "Mutex" })
+          .resourceStats(5n, { "insight.name": "db", locked: true, "insight.owners": "holder:1" }),
       T0 + 10n * S,
       3,
     );
@@ -144,10 +159,14 @@ describe("insight's lints", () => {
   it("detached-task when the spawner completed, but not for main", () => {
     const store = storeWith((b) =>
       b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, dropped: T0 + S })
-        .task({ span: 9n, id: 9n, kind: "main" }).taskStats(9n, { created: T0, dropped: T0 + S })
-        .task({ span: 2n, id: 2n, parents: [1n] }).taskStats(2n, { created: T0 })
-        .task({ span: 3n, id: 3n, parents: [9n] }).taskStats(3n, { created: T0 }),
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0, dropped: T0 + S })
+        .task({ span: 9n, id: 9n, kind: "main" })
+        .taskStats(9n, { created: T0, dropped: T0 + S })
+        .task({ span: 2n, id: 2n, parents: [1n] })
+        .taskStats(2n, { created: T0 })
+        .task({ span: 3n, id: 3n, parents: [9n] })
+        .taskStats(3n, { created: T0 }),
     );
     expect(only(store, "detached-task").map((p) => p.tasks)).toEqual([[2n, 1n]]);
   });
@@ -155,8 +174,10 @@ describe("insight's lints", () => {
   it("no verdict from completed known senders; with a lost waker, never-woken", () => {
     const scene = (drops: bigint) => (b: UpdateBuilder) =>
       b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n, drops })
-        .task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, dropped: T0 + S })
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, clones: 1n, drops })
+        .task({ span: 2n, id: 2n })
+        .taskStats(2n, { created: T0, dropped: T0 + S })
         .resource({ span: 5n, type: "Channel" })
         .resourceStats(5n, { "insight.name": "jobs", "insight.owners": "sender:2" })
         .asyncOp({ span: 6n, source: "Channel::recv", resource: 5n })
@@ -166,13 +187,16 @@ describe("insight's lints", () => {
     expect([...only(unproven, "never-woken"), ...only(unproven, "deadlock-cycle")]).toEqual([]);
     const proven = storeWith(scene(1n), T0 + 10n * S, 2);
     expect(only(proven, "deadlock-cycle")).toEqual([]);
-    expect(only(proven, "never-woken").map((p) => p.message)).toEqual(["Task 1 waits (waiting for a message on jobs) but nothing that can still run can wake it: it will never be woken."]);
+    expect(only(proven, "never-woken").map((p) => p.message)).toEqual([
+      "Task 1 waits (waiting for a message on jobs) but nothing that can still run can wake it: it will never be woken.",
+    ]);
   });
 
   it("leaves a task that only it could free to deadlock-cycle, not never-woken", () => {
     const store = storeWith((b) =>
       b
-        .task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0, polls: 1n, started: T0, ended: T0 + MS })
         .resource({ span: 5n, type: "Channel" })
         .resourceStats(5n, { "insight.name": "self_fed", "insight.owners": "receiver:1,sender:1" })
         .asyncOp({ span: 6n, source: "Channel::send", resource: 5n })
@@ -183,12 +207,21 @@ describe("insight's lints", () => {
 
   it("pending-at-exit after markExited or a completed main", () => {
     const store = storeWith((b) =>
-      b.task({ span: 1n, id: 1n }).taskStats(1n, { created: T0 }).task({ span: 2n, id: 2n }).taskStats(2n, { created: T0, dropped: T0 + S }),
+      b
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0 })
+        .task({ span: 2n, id: 2n })
+        .taskStats(2n, { created: T0, dropped: T0 + S }),
     );
     expect(only(store, "pending-at-exit")).toEqual([]);
     store.markExited();
     expect(only(store, "pending-at-exit").map((p) => p.tasks)).toEqual([[1n]]);
-    const viaMain = storeWith((b) => b.task({ span: 1n, id: 1n }).task({ span: 2n, id: 2n, kind: "main" }).taskStats(2n, { created: T0, dropped: T0 + S }));
+    const viaMain = storeWith((b) =>
+      b
+        .task({ span: 1n, id: 1n })
+        .task({ span: 2n, id: 2n, kind: "main" })
+        .taskStats(2n, { created: T0, dropped: T0 + S }),
+    );
     expect(viaMain.exited).toBe(true);
   });
 });
@@ -206,7 +239,7 @@ describe("lint configuration", () => {
 
   it("has a docs page path, summary and explanation for every lint", () => {
     const defs = lintDefinitions();
-    expect(defs).toHaveLength(15);
+    expect(defs).toHaveLength(18);
     for (const d of defs) {
       expect(d.docsPath).toBe(`docs/problems/${d.id}.md`);
       expect(d.summary.length).toBeGreaterThan(10);

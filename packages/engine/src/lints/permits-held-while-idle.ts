@@ -4,8 +4,9 @@
  * stalled by waits unrelated to it. The permit holders are a certain set (a
  * permit belongs to the task that acquired it), so the claim is exact.
  */
-import type { DisplayId, Freer } from "../model.js";
-import { define, formatNanos, locs, taskText, type Lint } from "./lint.js";
+import type { DisplayId } from "../model.js";
+import { define, formatNanos, locs, type Lint } from "./lint.js";
+import { allUnitsHeld, stillFor, taskList, toldElsewhere } from "./private/held-units.js";
 
 export const permitsHeldWhileIdle: Lint = {
   definition: define(
@@ -16,31 +17,20 @@ export const permitsHeldWhileIdle: Lint = {
   ),
   check({ store, now, thresholds }) {
     if (now === undefined) return [];
-    // Holders a stuck verdict already names (or that are downstream of one) are told there.
-    const { named, downstream } = store.verdicts();
-    // ...and a holder in a likely deadlock is told by likely-deadlock.
-    const inLikely = new Set(store.likelyCycles().flatMap((c) => c.tasks.map((t) => t.id)));
+    // Holders a stuck verdict already names (or that are downstream of one, or in a likely deadlock) are told there.
+    const told = toldElsewhere(store);
     return store.resources().flatMap((resource) => {
-      if (resource.dropped) return [];
-      const holders = store.freersOf(resource.id).filter((f): f is Freer => f.role === "permit");
-      if (holders.length === 0) return [];
-      const waiters = store.waitersOf(resource.id).filter((w) => w.direction === "acquire" && !holders.some((h) => h.task === w.task));
-      if (waiters.length === 0) return [];
-      const held = holders.reduce((n, h) => n + BigInt(h.count), 0n);
-      // When the total is known, the idle holders must account for all of it (leaked permits count as held).
-      const capacity = resource.capacity;
-      if (capacity !== undefined && held + resource.leaked < capacity) return [];
+      const units = allUnitsHeld(store, resource, "permit");
+      if (!units) return [];
+      const { holders, held, capacity, queued } = units;
       let idleFor: bigint | undefined;
       for (const freer of holders) {
-        const holder = store.task(freer.task);
-        if (!holder || holder.state !== "idle" || named.has(holder.id) || downstream.has(holder.id) || inLikely.has(holder.id)) return [];
-        const since = [holder.lastPollEnded, freer.since].reduce<bigint>((a, b) => (b !== undefined && b > a ? b : a), 0n);
-        if (since === 0n || now - since < thresholds.lockIdleNs) return [];
-        idleFor = idleFor === undefined || now - since < idleFor ? now - since : idleFor;
+        const still = told.has(freer.task) ? undefined : stillFor(store, now, freer);
+        if (still === undefined || still < thresholds.lockIdleNs) return [];
+        idleFor = idleFor === undefined || still < idleFor ? still : idleFor;
       }
       const ids: DisplayId[] = holders.map((h) => h.task);
-      const names = ids.map((id) => taskText(store.task(id), id)).join(", ");
-      const queued = [...new Set(waiters.map((w) => w.task))];
+      const names = taskList(store, ids);
       const total = capacity !== undefined ? `all ${capacity}` : `${held}`;
       return [
         {

@@ -14,7 +14,10 @@ import { lintDefinitions } from "./registry.js";
 const packageDir = fileURLToPath(new URL("../../", import.meta.url));
 const sourceDir = fileURLToPath(new URL("../../../../docs/problems", import.meta.url));
 const shippedDir = join(packageDir, "docs", "problems");
-const pages = (dir: string): string[] => readdirSync(dir).filter((name) => name.endsWith(".md")).sort();
+const pages = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith(".md"))
+    .sort();
 
 describe("problem pages shipped with the engine", () => {
   it("are exactly the repository's docs/problems", () => {

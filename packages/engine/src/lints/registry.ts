@@ -13,6 +13,8 @@ import { highScheduledTime } from "./high-scheduled-time.js";
 import { largeFuture } from "./large-future.js";
 import { likelyDeadlock } from "./likely-deadlock.js";
 import { DEFAULT_THRESHOLDS, type Lint } from "./lint.js";
+import { limiterSlotsHeldByStuck } from "./limiter-slots-held-by-stuck.js";
+import { lockHeldAcrossStuckAwait } from "./lock-held-across-stuck-await.js";
 import { lockHeldWhileIdle } from "./lock-held-while-idle.js";
 import { longPoll } from "./long-poll.js";
 import { lostWaker } from "./lost-waker.js";
@@ -20,6 +22,7 @@ import { neverWoken } from "./never-woken.js";
 import { neverYielded } from "./never-yielded.js";
 import { pendingAtExit } from "./pending-at-exit.js";
 import { permitsHeldWhileIdle } from "./permits-held-while-idle.js";
+import { poolExhaustedByIdleHolders } from "./pool-exhausted-by-idle-holders.js";
 import { selfWakes } from "./self-wakes.js";
 
 const LINTS: readonly Lint[] = [
@@ -35,6 +38,9 @@ const LINTS: readonly Lint[] = [
   highScheduledTime,
   lockHeldWhileIdle,
   permitsHeldWhileIdle,
+  poolExhaustedByIdleHolders,
+  limiterSlotsHeldByStuck,
+  lockHeldAcrossStuckAwait,
   detachedTask,
   neverWoken,
   pendingAtExit,

@@ -5,6 +5,7 @@
  */
 import type { DisplayId, FreerCertainty, FreerRole, Nanos, WaitDirection } from "../model.js";
 import type { OwnerEntry } from "../state/resource-entity.js";
+import { unitWords } from "./capacity.js";
 
 const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task", "notifier"]);
 
@@ -89,8 +90,11 @@ export function roleLabel(role: FreerRole, concreteType: string, sharing: number
       return open("sender");
     case "notifier":
       return open("notifier");
-    case "holder":
+    case "holder": {
+      const unit = unitWords({ concreteType });
+      if (unit) return `holds ${count} ${count === 1 ? unit.unit : unit.plural} (${unit.what})`;
       return concreteType === "RwLock" ? `write lock holder (${what})` : `lock holder (${what})`;
+    }
     case "reader":
       return `read lock holder (${what})`;
     case "permit":

@@ -22,9 +22,19 @@ const REASONS: ReadonlyArray<readonly [RegExp, string]> = [
   [/^(Channel|Receiver)::recv/, "waiting for a message"],
   [/^Oneshot::recv/, "waiting for a value"],
   [/^JoinHandle::join/, "waiting for the task to finish"],
+  // Library resources (adapters send their own reason naming the holders; these are the fallback).
+  [/^Pool::(acquire|connect)$/, "waiting for a pool connection"],
+  [/^Client::query$/, "waiting for the client's earlier queries"],
+  [/^Mutex::acquire$/, "waiting for lock"],
+  [/^Limiter::run$/, "waiting for a limiter slot"],
+  [/^PQueue::add$/, "waiting for a queue slot"],
+  [/^(Agent|Pool)::dispatch$/, "waiting for a connection"],
+  [/^Redis::command$/, "waiting for the redis connection"],
   // insight: an await of a promise that is not one of its primitives (docs/model.md, "Awaits of any promise").
   [AWAIT_OF_ANY_PROMISE, "waiting for a promise"],
 ];
+
+const LIBRARY_ACQUIRES = /^(Pool::(acquire|connect|dispatch)|Agent::dispatch|Client::query|Limiter::run|PQueue::add)$/;
 
 export function reasonForSource(source: string): string {
   for (const [pattern, reason] of REASONS) if (pattern.test(source)) return reason;
@@ -35,6 +45,8 @@ export function reasonForSource(source: string): string {
 export function directionForSource(source: string): WaitDirection {
   // A plain promise has no sides: nobody is known to be able to settle it.
   if (AWAIT_OF_ANY_PROMISE.test(source)) return "other";
+  // A library wait for a unit (connection, slot, the client's turn) is an acquire: holders free it.
+  if (LIBRARY_ACQUIRES.test(source)) return "acquire";
   const method = source.slice(source.lastIndexOf("::") + 2);
   if (/^(send|reserve|try_send|send_timeout)/.test(method)) return "send";
   if (/^(recv|await|changed|notified)/.test(method) || source.startsWith("Receiver::")) return "recv";

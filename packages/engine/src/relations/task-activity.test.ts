@@ -7,7 +7,14 @@ describe("one task-state vocabulary", () => {
   it("tells running, scheduled, blocked (a known wait), idle (none) and done apart", () => {
     const store = observe((b) => {
       task(b, 1n, "polling", "running");
-      b.task({ span: 102n, id: 2n, name: "woken" }).taskStats(102n, { created: T0, polls: 1n, started: T0, ended: T0 + MS, lastWake: T0 + 2n * MS, clones: 1n });
+      b.task({ span: 102n, id: 2n, name: "woken" }).taskStats(102n, {
+        created: T0,
+        polls: 1n,
+        started: T0,
+        ended: T0 + MS,
+        lastWake: T0 + 2n * MS,
+        clones: 1n,
+      });
       task(b, 3n, "on-lock");
       task(b, 4n, "on-fetch");
       b.task({ span: 105n, id: 5n, name: "finished" }).taskStats(105n, { created: T0, dropped: T0 + MS, polls: 1n, started: T0, ended: T0 + MS });

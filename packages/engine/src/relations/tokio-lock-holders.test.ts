@@ -5,7 +5,14 @@ import { MS, S, T0, UpdateBuilder } from "../testing/fixtures.js";
 
 /** A live task that has polled and holds a waker (not lost-waker stuck). */
 function task(b: UpdateBuilder, span: bigint, name: string, done = false): void {
-  b.task({ span, id: span, name }).taskStats(span, { created: T0, polls: 2n, started: T0 + MS, ended: T0 + 2n * MS, clones: 1n, dropped: done ? T0 + 3n * MS : undefined });
+  b.task({ span, id: span, name }).taskStats(span, {
+    created: T0,
+    polls: 2n,
+    started: T0 + MS,
+    ended: T0 + 2n * MS,
+    clones: 1n,
+    dropped: done ? T0 + 3n * MS : undefined,
+  });
 }
 
 /** A tokio lock as console-subscriber lists it: the internal batch semaphore first, then the lock it belongs to. */
@@ -137,7 +144,12 @@ describe("tokio lock holders from console-subscriber's evidence", () => {
   it("counts readers only when the read grants since the last write match current_readers", () => {
     const store = new RuntimeStore();
     const b = new UpdateBuilder();
-    for (const [span, name] of [[1n, "r1"], [2n, "r2"], [3n, "w"]] as const) task(b, span, name);
+    for (const [span, name] of [
+      [1n, "r1"],
+      [2n, "r2"],
+      [3n, "w"],
+    ] as const)
+      task(b, span, name);
     const max = 536870911n;
     lock(b, 10n, "RwLock", { max_readers: max, write_locked: false, current_readers: 2n });
     acquire(b, { span: 100n, lock: 10n, task: 3n, source: "RwLock::write", requested: max, doneMs: 1n });
@@ -173,7 +185,13 @@ describe("tokio lock holders from console-subscriber's evidence", () => {
   it("gives a semaphore's permit holders as possible, only while someone queues", () => {
     const store = new RuntimeStore();
     const b = new UpdateBuilder();
-    for (const [span, name] of [[1n, "hog-a"], [2n, "hog-b"], [3n, "finished", true], [4n, "query"]] as const) task(b, span, name, span === 3n);
+    for (const [span, name] of [
+      [1n, "hog-a"],
+      [2n, "hog-b"],
+      [3n, "finished", true],
+      [4n, "query"],
+    ] as const)
+      task(b, span, name, span === 3n);
     lock(b, 10n, "Semaphore", { permits: 0n });
     acquire(b, { span: 100n, lock: 10n, task: 1n, source: "Semaphore::acquire", doneMs: 1n });
     acquire(b, { span: 200n, lock: 10n, task: 2n, source: "Semaphore::acquire_many", requested: 2n, doneMs: 2n });

@@ -41,7 +41,7 @@ export function settleTokioHolders(host: TrackingHost): void {
 /** The public lock an acquire op works on: its resource is the lock's internal batch semaphore. */
 function lockOfAcquire(index: EntityIndex, op: AsyncOpEntity): ResourceEntity | undefined {
   const semaphore = op.resource !== undefined ? index.resourceEntity(op.resource) : undefined;
-  if (!semaphore || semaphore.concreteType !== "Semaphore" || semaphore.visibility !== "internal" || semaphore.parent === undefined) return undefined;
+  if (semaphore?.concreteType !== "Semaphore" || semaphore.visibility !== "internal" || semaphore.parent === undefined) return undefined;
   const lock = index.resourceEntity(semaphore.parent);
   return lock && lockKind(lock) ? lock : undefined;
 }

@@ -6,6 +6,7 @@ import type { DisplayId, Freer, Wait } from "../model.js";
 import type { AsyncOpEntity } from "../state/async-op-entity.js";
 import type { ResourceEntity } from "../state/resource-entity.js";
 import type { TaskEntity } from "../state/task-entity.js";
+import { unitHoldersCertain } from "./capacity.js";
 import { roleCertainty, roleLabel } from "./owners.js";
 import { directionForSource } from "./reasons.js";
 
@@ -45,11 +46,11 @@ export function waitsOf(index: EntityIndex, task: TaskEntity): Wait[] {
   const waits: Wait[] = [];
   for (const opId of task.ops) {
     const op = index.asyncOpEntity(opId);
-    if (!op || !op.pending) continue;
+    if (!op?.pending) continue;
     // A child op (tokio's Acquire under Mutex::lock) is reported through its parent.
     if (op.parent !== undefined) {
       const parent = index.asyncOpEntity(op.parent);
-      if (parent && parent.pending && parent.task === task.id) continue;
+      if (parent?.pending && parent.task === task.id) continue;
     }
     const resource = publicResource(index, op.resource);
     const now = index.now;
@@ -92,7 +93,9 @@ export function freersOf(resource: ResourceEntity): Freer[] {
   for (const { e } of all) sharing.set(e.role, (sharing.get(e.role) ?? 0) + 1);
   const unreachable = resource.unreachable;
   return all.map(({ e, inferred: isInferred }) => {
-    const certainty = unreachable ? "certain" : (e.certainty ?? roleCertainty(e.role, unreachable));
+    // A pool's holders are a closed set only when its capacity says how many units there are.
+    const unitsUnknown = e.role === "holder" && !unitHoldersCertain(resource);
+    const certainty = unreachable ? "certain" : unitsUnknown ? "possible" : (e.certainty ?? roleCertainty(e.role, unreachable));
     return {
       task: e.task,
       role: e.role,

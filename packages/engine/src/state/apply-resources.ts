@@ -6,7 +6,7 @@ import { timestampToNanos, durationToNanos, type Metadata, type asyncOps, type r
 import type { DisplayId, Nanos } from "../model.js";
 import { parseOwners } from "../relations/owners.js";
 import { settleTokioHolders, tokioAcquireChanged, tokioLockStateChanged } from "../relations/tokio-lock-tracking.js";
-import { LateParents, lateParentsOf } from "../relations/tokio-snapshot-order.js";
+import { type LateParents, lateParentsOf } from "../relations/tokio-snapshot-order.js";
 import type { EntityIndex } from "../relations/waits.js";
 import { AsyncOpEntity } from "./async-op-entity.js";
 import { spanKeyOf, spanKeyOfText, type SpanKey } from "../private/span-key.js";

@@ -33,6 +33,25 @@ function parseOp(value: FieldValue | undefined): AttributeOp | undefined {
 const NONE: readonly never[] = Object.freeze([]);
 
 /**
+ * Attribute entries are immutable and mostly repeat: tens of thousands of
+ * timers a second with a handful of distinct `duration`s, locks that are
+ * `locked` or not. Equal entries share one object (and its bigint), as
+ * interned strings do. Bounded: past the cap, new values get their own.
+ */
+const sharedEntries = new Map<string, AttributeEntry>();
+const MAX_SHARED_ENTRIES = 4096;
+
+function attributeEntry(name: string, value: FieldValue, unit: string | undefined): AttributeEntry {
+  if (typeof value === "string" && value.length > 64) return { name, value, unit };
+  const key = `${typeof value}\u0000${name}\u0000${unit === undefined ? "\u0001" : unit}\u0000${String(value)}`;
+  const found = sharedEntries.get(key);
+  if (found !== undefined) return found;
+  const entry: AttributeEntry = { name, value, unit };
+  if (sharedEntries.size < MAX_SHARED_ENTRIES) sharedEntries.set(key, entry);
+  return entry;
+}
+
+/**
  * A resource's or op's attributes, keyed by name, in first-seen order. A
  * plain array of the exact length, searched linearly: entities carry a
  * handful of attributes, and a Map per entity cost a few hundred bytes for
@@ -102,7 +121,7 @@ export class AttributeMap {
       const value = applyAttributeOp(previous?.value, field.value, ops?.get(field.name));
       const finalUnit = unit ?? units?.get(field.name) ?? previous?.unit;
       if (previous && previous.value === value && previous.unit === finalUnit) continue;
-      this.#set({ name: field.name, value, unit: finalUnit });
+      this.#set(attributeEntry(field.name, value, finalUnit));
       (changed ??= []).push(field.name);
     }
     return changed ?? NONE;

@@ -18,7 +18,7 @@ function internValue(value: string): string {
 
 /** `file:line:col`, leaving out what is absent; undefined without a file. */
 export function formatLocation(location: Location | undefined): string | undefined {
-  if (!location || !location.file) return undefined;
+  if (!location?.file) return undefined;
   return joinLocation(location.file, location.line, location.column);
 }
 

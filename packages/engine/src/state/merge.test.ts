@@ -27,7 +27,9 @@ function snapshot(store: RuntimeStore) {
       waits: store.waitsOf(t.id).map((w) => [w.asyncOp.id, w.reason, w.resource?.id]),
       wokenBy: store.wokenBy(t.id).map(({ lastAt: _observedAt, ...e }) => e),
     })),
-    resources: store.resources().map((r) => ({ id: r.id, label: r.label, attributes: r.attributes, freers: store.freersOf(r.id).map(({ since: _observedAt, ...f }) => f) })),
+    resources: store
+      .resources()
+      .map((r) => ({ id: r.id, label: r.label, attributes: r.attributes, freers: store.freersOf(r.id).map(({ since: _observedAt, ...f }) => f) })),
     ops: store.asyncOps().map((o) => ({ id: o.id, task: o.task, pending: o.pending, reason: o.reason })),
   };
 }

@@ -52,7 +52,12 @@ describe("RuntimeStore: tasks", () => {
 
   it("ages tasks that receive no stats and freezes completed ones", () => {
     const store = new RuntimeStore();
-    store.applyUpdate(new UpdateBuilder().task({ span: 1n, id: 1n }).taskStats(1n, { created: T0 }).build(T0 + S));
+    store.applyUpdate(
+      new UpdateBuilder()
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0 })
+        .build(T0 + S),
+    );
     store.applyUpdate(emptyUpdate(T0 + 3n * S));
     expect(store.task(1n)?.times.total).toBe(3n * S);
     expect(store.task(1n)?.times.idle).toBe(3n * S);
@@ -67,8 +72,18 @@ describe("RuntimeStore: tasks", () => {
 
   it("retains completed tasks for 6 s, not while paused, and frees reused span ids", () => {
     const store = new RuntimeStore();
-    store.applyUpdate(new UpdateBuilder().task({ span: 1n, id: 1n }).taskStats(1n, { created: T0, dropped: T0 + S }).build(T0 + S));
-    store.applyUpdate(new UpdateBuilder().task({ span: 1n, id: 2n }).taskStats(1n, { created: T0 + 2n * S }).build(T0 + 2n * S));
+    store.applyUpdate(
+      new UpdateBuilder()
+        .task({ span: 1n, id: 1n })
+        .taskStats(1n, { created: T0, dropped: T0 + S })
+        .build(T0 + S),
+    );
+    store.applyUpdate(
+      new UpdateBuilder()
+        .task({ span: 1n, id: 2n })
+        .taskStats(1n, { created: T0 + 2n * S })
+        .build(T0 + 2n * S),
+    );
     expect(store.task(1n)?.state).toBe("completed");
     expect(store.taskBySpanId(1n)?.id).toBe(2n);
     store.applyState(pausedState(true));
@@ -132,7 +147,9 @@ describe("RuntimeStore: resources and async ops", () => {
     expect(waits[0]?.awaitLine).toBe("await prototype_channel.send(job);");
     expect(waits[0]?.direction).toBe("send");
     // Owners are users only: process-jobs sent; nobody ever received, so no receiver is known.
-    expect(store.freersOf(channel!.id).map((f) => [f.role, f.label, f.certainty, f.inferred])).toEqual([["sender", "known sender (mpsc channel)", "possible", false]]);
+    expect(store.freersOf(channel!.id).map((f) => [f.role, f.label, f.certainty, f.inferred])).toEqual([
+      ["sender", "known sender (mpsc channel)", "possible", false],
+    ]);
     expect(store.waitFreers(waits[0]!)).toEqual([]);
   });
 

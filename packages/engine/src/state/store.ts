@@ -4,16 +4,7 @@
  * the questions the UIs ask. Pure: no I/O, no timers; time is whatever the
  * updates say it is.
  */
-import {
-  Temporality,
-  timestampToNanos,
-  updateSections,
-  type Metadata,
-  type TaskStatsView,
-  type State,
-  type Update,
-  type tasks,
-} from "@async-insight/protocol";
+import { Temporality, timestampToNanos, updateSections, type Metadata, type TaskStatsView, type State, type Update, type tasks } from "@async-insight/protocol";
 import { WaitForGraph } from "../graph/wait-for-graph.js";
 import type {
   AsyncOpRecord,
@@ -36,14 +27,14 @@ import { computeVerdicts } from "../evidence/verdicts.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
 import { spanKeyOf, spanKeyOfText, type SpanKey } from "../private/span-key.js";
-import { resolveOptions, type ResolvedOptions } from "./apply-context.js";
-import { AsyncOpEntity } from "./async-op-entity.js";
+import { resolveOptions, timelineCapacityFor, type ResolvedOptions } from "./apply-context.js";
+import type { AsyncOpEntity } from "./async-op-entity.js";
 import { StoreClock } from "./clock.js";
 import { recentActivity } from "./recent-activity.js";
 import { applyOpStats, applyPollOp, applyResourceStats, newAsyncOp, newResource, settleTokioLocks, type ApplyHost } from "./apply-resources.js";
 import { decodeTask } from "./entity-decode.js";
 import { decodeDurationHistogram, decodeLegacyHistogram } from "./histograms.js";
-import { ResourceEntity } from "./resource-entity.js";
+import type { ResourceEntity } from "./resource-entity.js";
 import { RetentionQueue, type EndedKind } from "./retention.js";
 import { NO_PARENTS, TaskEntity } from "./task-entity.js";
 
@@ -109,7 +100,7 @@ export class RuntimeStore {
       ops,
       dirtyTask: (t) => this.#dirtyTasks.add(t),
       dirtyResource: (r) => this.#dirtyResources.add(r),
-      ended: (at, kind, id) => this.#retention.push(at, kind, id),
+      ended: (at, kind, id) => this.#retention.push(clock.rel(at), kind, id),
       nextResourceId: () => this.#nextResourceId++,
       nextOpId: () => this.#nextOpId++,
       updateCount: () => this.#updates,
@@ -193,7 +184,8 @@ export class RuntimeStore {
     const poll = details.pollTimesHistogram;
     task.histograms = {
       at: timestampToNanos(details.now),
-      pollTimes: poll.case === "histogram" ? decodeDurationHistogram(poll.value) : poll.case === "legacyHistogram" ? decodeLegacyHistogram(poll.value) : undefined,
+      pollTimes:
+        poll.case === "histogram" ? decodeDurationHistogram(poll.value) : poll.case === "legacyHistogram" ? decodeLegacyHistogram(poll.value) : undefined,
       scheduledTimes: decodeDurationHistogram(details.scheduledTimesHistogram),
     };
   }
@@ -253,7 +245,7 @@ export class RuntimeStore {
     const task = this.#tasksBySpan.get(spanKeyOfText(key));
     if (!task) return; // tokio-console also ignores stats for tasks it never saw created
     const wasCompleted = task.completed;
-    const finished = task.applyStats(stats, this.#options.timelineCapacity);
+    const finished = task.applyStats(stats, timelineCapacityFor(this.#options, this.#tasks.size));
     if (finished && finished.end - finished.start >= this.#notablePoll) {
       const clock = this.#clock;
       this.#longPolls.push({ task: task.id, start: clock.abs(finished.start)!, end: clock.abs(finished.end)! });
@@ -262,7 +254,7 @@ export class RuntimeStore {
     this.#stuck.observe(task, this.#updates);
     if (!wasCompleted && task.completed) {
       const droppedAt = task.droppedAt!;
-      this.#retention.push(droppedAt, "task", task.id);
+      this.#retention.push(task.dropped, "task", task.id);
       if (task.kind === "main" || task.kind === "block_on") {
         this.#exited = true;
         this.#exitedAt ??= droppedAt;
@@ -295,13 +287,13 @@ export class RuntimeStore {
     const now = this.#clock.now;
     const retain = this.#options.retainForNs;
     if (now === undefined || retain === null) return;
-    this.#retention.drain(now - retain, (kind, id) => this.#remove(kind, id));
+    this.#retention.drain(this.#clock.rel(now - retain), (kind, id) => this.#remove(kind, id));
   }
 
   #remove(kind: EndedKind, id: DisplayId): void {
     if (kind === "task") {
       const task = this.#tasks.get(id);
-      if (!task || !task.completed) return;
+      if (!task?.completed) return;
       this.#tasks.delete(id);
       this.#stuck.forget(task);
       if (this.#tasksBySpan.get(task.spanKey) === task) this.#tasksBySpan.delete(task.spanKey);

@@ -52,3 +52,31 @@ describe("Timeline", () => {
     ]);
   });
 });
+
+describe("Timeline packing", () => {
+  it("keeps each entry's kind and exact times before the epoch and far after it", () => {
+    const timeline = new Timeline(8);
+    timeline.wake(-7, 3n);
+    timeline.scheduled(-7, -2);
+    timeline.poll(-2, 2 ** 50 + 1);
+    timeline.state(2 ** 50 + 1, "completed");
+    expect(timeline.entries(EPOCH)).toEqual([
+      { type: "wake", at: 993n, waker: 3n },
+      { type: "scheduled", start: 993n, end: 998n },
+      { type: "poll", start: 998n, end: 1000n + 2n ** 50n + 1n },
+      { type: "state", at: 1000n + 2n ** 50n + 1n, state: "completed" },
+    ]);
+  });
+
+  it("drops only the entries more than 2^51 ns older than a new one", () => {
+    const timeline = new Timeline(4);
+    timeline.state(0, "idle");
+    timeline.state(10, "running");
+    timeline.state(2 ** 51 + 5, "idle");
+    expect(timeline.entries(0n)).toEqual([
+      { type: "state", at: 10n, state: "running" },
+      { type: "state", at: 2n ** 51n + 5n, state: "idle" },
+    ]);
+    expect(timeline.closePoll(10, 11)).toBe(false);
+  });
+});

@@ -25,6 +25,7 @@ import {
   tasks,
   type Attribute,
   type Field,
+  type MetaId,
   type State,
   type Update,
 } from "@async-insight/protocol";
@@ -118,7 +119,7 @@ export class UpdateBuilder {
     if (spec.id !== undefined) fields.push(field("task.id", spec.id));
     if (spec.name !== undefined) fields.push(field("task.name", spec.name));
     for (const [k, v] of Object.entries(spec.fields ?? {})) fields.push(field(k, v));
-    let metadata;
+    let metadata: MetaId | undefined;
     if (spec.target !== undefined) {
       const id = this.#nextMeta++;
       this.#metadata.push({ id, file: spec.file ?? "", line: spec.line ?? 1, target: spec.target });
@@ -158,7 +159,8 @@ export class UpdateBuilder {
   }
 
   resource(spec: ResourceSpec): this {
-    const kind = spec.kind === "Timer" ? { case: "known" as const, value: resources.Resource_Kind_Known.TIMER } : { case: "other" as const, value: spec.kind ?? "Sync" };
+    const kind =
+      spec.kind === "Timer" ? { case: "known" as const, value: resources.Resource_Kind_Known.TIMER } : { case: "other" as const, value: spec.kind ?? "Sync" };
     this.#newResources.push(
       create(resources.ResourceSchema, {
         id: create(IdSchema, { id: spec.span }),
@@ -182,7 +184,7 @@ export class UpdateBuilder {
   }
 
   asyncOp(spec: OpSpec): this {
-    let metadata;
+    let metadata: MetaId | undefined;
     if (spec.file) {
       const id = this.#nextMeta++;
       this.#metadata.push({ id, file: spec.file, line: spec.line ?? 1 });
@@ -236,7 +238,11 @@ export class UpdateBuilder {
         metadata: this.#metadata.map((m) =>
           create(RegisterMetadata_NewMetadataSchema, {
             id: create(MetaIdSchema, { id: m.id }),
-            metadata: create(MetadataSchema, { name: m.target ? "runtime.spawn" : "runtime.resource.async_op", target: m.target ?? "app", location: create(LocationSchema, { file: m.file, line: m.line, column: 5 }) }),
+            metadata: create(MetadataSchema, {
+              name: m.target ? "runtime.spawn" : "runtime.resource.async_op",
+              target: m.target ?? "app",
+              location: create(LocationSchema, { file: m.file, line: m.line, column: 5 }),
+            }),
           }),
         ),
       }),

@@ -29,16 +29,29 @@ export function task(b: UpdateBuilder, id: bigint, name: string, mode: TaskMode 
 
 /** A resource with `insight.name` and the given attributes (owners as `insight.owners`). */
 export function resource(b: UpdateBuilder, resourceSpan: bigint, type: string, name: string, values: Record<string, Value> = {}, kind = "Sync"): UpdateBuilder {
-  return b.resource({ span: resourceSpan, type, kind, file: "app.mjs", line: Number(resourceSpan) }).resourceStats(resourceSpan, { "insight.name": name, ...values });
+  return b
+    .resource({ span: resourceSpan, type, kind, file: "app.mjs", line: Number(resourceSpan) })
+    .resourceStats(resourceSpan, { "insight.name": name, ...values });
 }
 
 /** A pending wait of task `id` on a resource. */
 export function wait(b: UpdateBuilder, opSpan: bigint, source: string, resourceSpan: bigint, id: bigint, values: Record<string, Value> = {}): UpdateBuilder {
-  return b.asyncOp({ span: opSpan, source, resource: resourceSpan, file: "app.mjs", line: Number(opSpan) }).opStats(opSpan, span(id), values, { created: T0 + MS });
+  return b
+    .asyncOp({ span: opSpan, source, resource: resourceSpan, file: "app.mjs", line: Number(opSpan) })
+    .opStats(opSpan, span(id), values, { created: T0 + MS });
 }
 
 /** The lints the accuracy corpus counts: the stuck ones at any level, plus any other error. */
-export const STUCK_LINTS: ReadonlySet<string> = new Set(["deadlock-cycle", "likely-deadlock", "never-woken", "lock-held-while-idle", "permits-held-while-idle"]);
+export const STUCK_LINTS: ReadonlySet<string> = new Set([
+  "deadlock-cycle",
+  "likely-deadlock",
+  "never-woken",
+  "lock-held-while-idle",
+  "permits-held-while-idle",
+  "pool-exhausted-by-idle-holders",
+  "limiter-slots-held-by-stuck",
+  "lock-held-across-stuck-await",
+]);
 
 /** Applies the same scene at two updates 1 s apart (10 s after T0), as a verdict needs. */
 export function observe(scene: (b: UpdateBuilder, update: number) => void, updates = 2): RuntimeStore {

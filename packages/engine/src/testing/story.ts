@@ -28,8 +28,28 @@ const FILE = "examples/node/prototype-channel/server.mjs";
 /** The request's and process-jobs' stats; `proven` raises the waker drops to the clones. */
 function stats(b: UpdateBuilder, proven: boolean): UpdateBuilder {
   return b
-    .taskStats(STORY_REQUEST_SPAN, { created: T0, polls: 2n, started: T0 + 5n * MS, ended: T0 + 6n * MS, busy: 2n * MS, wakes: 1n, clones: 2n, drops: proven ? 2n : 1n, lastWake: T0 + 4n * MS })
-    .taskStats(STORY_TASK_SPAN, { created: T0 + 6n * MS, polls: 3n, started: T0 + 10n * MS, ended: T0 + 11n * MS, busy: 3n * MS, wakes: 2n, clones: 3n, drops: proven ? 3n : 2n, lastWake: T0 + 9n * MS });
+    .taskStats(STORY_REQUEST_SPAN, {
+      created: T0,
+      polls: 2n,
+      started: T0 + 5n * MS,
+      ended: T0 + 6n * MS,
+      busy: 2n * MS,
+      wakes: 1n,
+      clones: 2n,
+      drops: proven ? 2n : 1n,
+      lastWake: T0 + 4n * MS,
+    })
+    .taskStats(STORY_TASK_SPAN, {
+      created: T0 + 6n * MS,
+      polls: 3n,
+      started: T0 + 10n * MS,
+      ended: T0 + 11n * MS,
+      busy: 3n * MS,
+      wakes: 2n,
+      clones: 3n,
+      drops: proven ? 3n : 2n,
+      lastWake: T0 + 9n * MS,
+    });
 }
 
 /** First update: the tasks, the full channel, the pending send and join. Second: time passes, nothing changes. */
@@ -42,7 +62,12 @@ export function storyUpdates(): Update[] {
     .resource({ span: STORY_JOIN_SPAN, type: "JoinHandle", file: FILE, line: 49 })
     .resourceStats(STORY_JOIN_SPAN, { "insight.name": "process-jobs", finished: false, "insight.owners": `task:${STORY_TASK_ID}` })
     .asyncOp({ span: STORY_OP_SPAN, source: "Channel::send", resource: STORY_CHANNEL_SPAN, file: FILE, line: 35 })
-    .opStats(STORY_OP_SPAN, STORY_TASK_SPAN, { "insight.reason": "send: waiting on channel capacity", "insight.await_line": "await prototype_channel.send(job);" }, { created: T0 + 10n * MS })
+    .opStats(
+      STORY_OP_SPAN,
+      STORY_TASK_SPAN,
+      { "insight.reason": "send: waiting on channel capacity", "insight.await_line": "await prototype_channel.send(job);" },
+      { created: T0 + 10n * MS },
+    )
     .asyncOp({ span: STORY_JOIN_OP_SPAN, source: "JoinHandle::join", resource: STORY_JOIN_SPAN, file: FILE, line: 49 })
     .opStats(STORY_JOIN_OP_SPAN, STORY_REQUEST_SPAN, { "insight.reason": "waiting for task 4 (process-jobs) to finish" }, { created: T0 + 6n * MS });
   stats(b, false);

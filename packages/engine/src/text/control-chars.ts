@@ -22,7 +22,7 @@ export function isUnsafeCodePoint(cp: number): boolean {
   );
 }
 
-const SHORT: Readonly<Record<number, string>> = { 0x09: "\\t", 0x0a: "\\n", 0x0d: "\\r" };
+const SHORT: Readonly<Record<number, string>> = { 9: "\\t", 10: "\\n", 13: "\\r" };
 
 /** The visible stand-in for an unsafe code point: printable ASCII, in JavaScript escape syntax. */
 export function escapeCodePoint(cp: number): string {

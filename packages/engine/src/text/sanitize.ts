@@ -129,10 +129,5 @@ export function dotText(text: string, maxWidth: number = FIELD_WIDTH): string {
  * be read as markup or markdown.
  */
 export function mermaidText(text: string, maxWidth: number = FIELD_WIDTH): string {
-  return safeText(text, maxWidth)
-    .replace(/#/g, "#35;")
-    .replace(/"/g, "#quot;")
-    .replace(/</g, "#lt;")
-    .replace(/>/g, "#gt;")
-    .replace(/`/g, "#96;");
+  return safeText(text, maxWidth).replace(/#/g, "#35;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;").replace(/`/g, "#96;");
 }

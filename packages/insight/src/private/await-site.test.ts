@@ -28,7 +28,7 @@ it.each([false, true])("puts each worker of an ABBA deadlock at its own second l
 
   const sites = (resource: string, pending: boolean) =>
     [...rt.ops.values()]
-      .filter((op) => op.resource.name === resource && op.source === "Mutex::lock" && (op.droppedAt < 0) === pending)
+      .filter((op) => op.resource.name === resource && op.source === "Mutex::lock" && op.droppedAt < 0 === pending)
       .map((op) => ({ task: op.task?.name, file: resolveSite(op.site)?.file, line: resolveSite(op.site)?.line }));
 
   // The warm-up wait, over: worker 1 at its first lock().

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { resolveSite } from "./callsite.js";
 import { resolveOptions } from "./config.js";
-import { AwaitTracker } from "./await-tracker.js";
+import { AwaitNote, AwaitTracker } from "./await-tracker.js";
 import { installRuntime, Runtime } from "./runtime.js";
 
 const fixture = fileURLToPath(new URL("../../test-fixtures/awaits.mjs", import.meta.url));
@@ -53,16 +53,39 @@ it("records each task's await site and what it awaits, as async ops on resources
   const byTask = (name: string) => ops().filter((o) => o.task === name);
 
   expect(byTask("plain").map((o) => ({ ...o, reason: col(o.reason) }))).toEqual([
-    { task: "plain", source: "Promise::await", pending: true, line: lines.plain, file: fixture, reason: `waiting for a promise created at ${rel}:${lines.created}`, created: lines.created },
+    {
+      task: "plain",
+      source: "Promise::await",
+      pending: true,
+      line: lines.plain,
+      file: fixture,
+      reason: `waiting for a promise created at ${rel}:${lines.created}`,
+      created: lines.created,
+    },
   ]);
-  expect(byTask("timer")).toEqual([{ task: "timer", source: "Timer::await", pending: true, line: lines.timer, file: fixture, reason: "waiting for a timer (setTimeout)", created: lines.timer }]);
+  expect(byTask("timer")).toEqual([
+    {
+      task: "timer",
+      source: "Timer::await",
+      pending: true,
+      line: lines.timer,
+      file: fixture,
+      reason: "waiting for a timer (setTimeout)",
+      created: lines.timer,
+    },
+  ]);
   // Suspended in inner(): that is where the task waits.
   expect(byTask("nested").map((o) => [o.source, o.line, o.reason])).toEqual([["Timer::await", lines.inner, "waiting for a timer (setTimeout)"]]);
   expect(byTask("event").map((o) => [o.source, o.line, o.reason])).toEqual([["EventEmitter::await", lines.event, "waiting for an event (events.once)"]]);
   expect(byTask("file").map((o) => [o.source, o.line, o.reason])).toEqual([["Fs::await", lines.file, "waiting for fs.readFile"]]);
   // An insight primitive's wait is recorded by the primitive alone.
   expect(byTask("locked").map((o) => [o.source, o.line])).toEqual([["Mutex::lock", lines.locked]]);
-  expect([...rt.resources.values()].filter((r) => r.concreteType !== "Mutex").map((r) => r.concreteType).sort()).toEqual(["EventEmitter", "Fs", "Promise", "Timer", "Timer"]);
+  expect(
+    [...rt.resources.values()]
+      .filter((r) => r.concreteType !== "Mutex")
+      .map((r) => r.concreteType)
+      .sort(),
+  ).toEqual(["EventEmitter", "Fs", "Promise", "Timer", "Timer"]);
 
   // Settling ends the op; the next await is recorded at its own line.
   fx.release();
@@ -82,4 +105,53 @@ it("records each task's await site and what it awaits, as async ops on resources
   fx.startAwaits();
   rt.settleDeferred();
   expect([...rt.ops.values()].slice(before).map((o) => o.source)).toEqual(["Mutex::lock"]);
+});
+
+it("shows the app's own await once the library's await before it is over, keeping no stack meanwhile", () => {
+  const rt = new Runtime(resolveOptions({}, {}));
+  installRuntime(rt);
+  const task = rt.createTask("handler", "task", {}, undefined, undefined);
+  // A stack whose top is the caller of here(), and that caller's line as the runtime sees it.
+  const here = (): [{ stack?: unknown }, number] => {
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, here);
+    const probe: { stack?: unknown } = {};
+    Error.captureStackTrace(probe, here);
+    const previous = Error.prepareStackTrace;
+    Error.prepareStackTrace = (_error, frames) => frames[0]!.getLineNumber();
+    try {
+      return [holder, probe.stack as number];
+    } finally {
+      Error.prepareStackTrace = previous;
+    }
+  };
+  // A library's short inner await, then the app's own await of the library's promise (await-note.ts `primary`).
+  const [innerStack, innerLine] = here();
+  const [ownStack, ownLine] = here();
+  const inner = new AwaitNote(task, 1, innerStack, undefined);
+  const own = new AwaitNote(task, 2, ownStack, undefined);
+  own.primary = inner;
+  task.pendingAwaits += 2;
+  inner.record(rt);
+  own.record(rt);
+  const line = (op: { site: Parameters<typeof resolveSite>[0] }) => resolveSite(op.site)?.line;
+  expect([...rt.ops.values()].map((op) => [op.source, op.createdAt, op.droppedAt < 0])).toEqual([["Promise::await", 1, true]]);
+  // Kept for the next publish as plain frames: no captured stack (it would hold the frames' objects alive).
+  expect([own.stack, own.created, own.ended]).toEqual([undefined, undefined, false]);
+  rt.settleDeferred();
+  expect(rt.ops.size).toBe(1);
+
+  inner.end();
+  rt.settleDeferred();
+  const ops = [...rt.ops.values()];
+  expect(ops.map((op) => [op.source, op.createdAt, op.droppedAt < 0])).toEqual([
+    ["Promise::await", 1, false],
+    ["Promise::await", 2, true],
+  ]);
+  expect(ops.map((op) => [resolveSite(op.site)?.file, line(op)])).toEqual([
+    [fileURLToPath(import.meta.url), innerLine],
+    [fileURLToPath(import.meta.url), ownLine],
+  ]);
+  expect(task.pendingAwaits).toBe(0);
+  expect(task.pendingOps).toBe(1);
 });

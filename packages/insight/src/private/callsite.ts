@@ -2,7 +2,7 @@
  * Where in user code something happened: a spawn, a primitive's creation, a
  * blocking await. The stack is captured at most 8 frames deep; later (see
  * Site) its first user frame is kept as plain data and the stack let go
- * (frames of insight itself, of node: internals and of node_modules/insight
+ * (frames of insight itself, of node: internals and of node_modules/async-insight
  * are skipped). TypeScript locations are mapped
  * back through `module.findSourceMap`, lazily when an update is built, when
  * Node has the map (it does under --enable-source-maps).
@@ -34,6 +34,8 @@ export interface Site {
   holder: { stack?: unknown } | undefined;
   /** The first user frame, once read (null: none). */
   raw: Location | null | undefined;
+  /** How the frames are read (the default skips insight and Node; library adapters skip node_modules too). */
+  read?: ((error: Error, frames: NodeJS.CallSite[]) => Location | null) | undefined;
 }
 
 type Frame = NodeJS.CallSite;
@@ -58,9 +60,15 @@ function isOurs(file: string): boolean {
   return file.startsWith("node:") || file.startsWith("internal/") || !file.includes("/") || isInsightFile(file);
 }
 
-/** A file of insight itself (its tests count as user code). */
+/**
+ * A file of insight itself (its tests count as user code): this copy, another
+ * installed copy (a library that depends on its own), or one of its scoped
+ * packages (the protocol's console server).
+ */
 export function isInsightFile(file: string): boolean {
-  return (file.startsWith(OUR_ROOT) && !file.endsWith(".test.ts")) || file.includes("/node_modules/insight/");
+  return (
+    (file.startsWith(OUR_ROOT) && !file.endsWith(".test.ts")) || file.includes("/node_modules/async-insight/") || file.includes("/node_modules/@async-insight/")
+  );
 }
 
 /** Error.prepareStackTrace while capturing: the first user frame, as data. */
@@ -101,7 +109,7 @@ export function settleSite(site: Site | undefined): void {
   const previous = Error.prepareStackTrace;
   // V8 formats a captured stack on its first read, through the
   // prepareStackTrace in place at that moment.
-  Error.prepareStackTrace = firstUserFrame;
+  Error.prepareStackTrace = site.read ?? firstUserFrame;
   try {
     const raw = holder.stack;
     if (raw !== null && typeof raw === "object") site.raw = raw as Location;

@@ -18,7 +18,13 @@ describe("options", () => {
   });
 
   it("reads TOKIO_CONSOLE_* and lets INSIGHT_* and arguments win", () => {
-    const env = { TOKIO_CONSOLE_BIND: "0.0.0.0:7000", TOKIO_CONSOLE_PUBLISH_INTERVAL: "2s", INSIGHT_RETENTION: "10m", TOKIO_CONSOLE_RETENTION: "1m", TOKIO_CONSOLE_BUFFER_CAPACITY: "99" };
+    const env = {
+      TOKIO_CONSOLE_BIND: "0.0.0.0:7000",
+      TOKIO_CONSOLE_PUBLISH_INTERVAL: "2s",
+      INSIGHT_RETENTION: "10m",
+      TOKIO_CONSOLE_RETENTION: "1m",
+      TOKIO_CONSOLE_BUFFER_CAPACITY: "99",
+    };
     const o = resolveOptions({}, env);
     expect(o).toMatchObject({ host: "0.0.0.0", listenPort: 7000, publishIntervalMs: 2000, retentionMs: 600_000, eventBufferCapacity: 99 });
     expect(resolveOptions({ listenPort: 8080, host: "::1" }, env)).toMatchObject({ listenPort: 8080, host: "::1" });
@@ -26,7 +32,11 @@ describe("options", () => {
 
   it("falls back to defaults on invalid values instead of throwing", () => {
     const o = resolveOptions({ listenPort: -3, publishInterval: "never" }, { TOKIO_CONSOLE_BIND: "garbage", TOKIO_CONSOLE_BUFFER_CAPACITY: "lots" });
-    expect(o).toMatchObject({ listenPort: DEFAULTS.listenPort, publishIntervalMs: DEFAULTS.publishIntervalMs, eventBufferCapacity: DEFAULTS.eventBufferCapacity });
+    expect(o).toMatchObject({
+      listenPort: DEFAULTS.listenPort,
+      publishIntervalMs: DEFAULTS.publishIntervalMs,
+      eventBufferCapacity: DEFAULTS.eventBufferCapacity,
+    });
   });
 
   it("reads the GC proof's switch and interval", () => {

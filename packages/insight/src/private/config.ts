@@ -194,8 +194,7 @@ export function resolveOptions(options: InsightOptions = {}, environment: NodeJS
       durationOption(options.publishInterval, "publishInterval") ??
       durationOption(env("PUBLISH_INTERVAL", environment), "PUBLISH_INTERVAL") ??
       DEFAULTS.publishIntervalMs,
-    retentionMs:
-      durationOption(options.retention, "retention") ?? durationOption(env("RETENTION", environment), "RETENTION") ?? DEFAULTS.retentionMs,
+    retentionMs: durationOption(options.retention, "retention") ?? durationOption(env("RETENTION", environment), "RETENTION") ?? DEFAULTS.retentionMs,
     eventBufferCapacity: capacity !== undefined && Number.isInteger(capacity) && capacity > 0 ? capacity : DEFAULTS.eventBufferCapacity,
     polls,
     httpTasks: options.httpTasks ?? DEFAULTS.httpTasks,
@@ -213,7 +212,10 @@ export function resolveOptions(options: InsightOptions = {}, environment: NodeJS
         DEFAULTS.proofMaxHeapBytes / (1024 * 1024)) *
       1024 *
       1024,
-    maxStreams: positiveInteger(options.maxStreams, "maxStreams") ?? positiveInteger(numberText(environment.INSIGHT_MAX_STREAMS), "INSIGHT_MAX_STREAMS") ?? DEFAULTS.maxStreams,
+    maxStreams:
+      positiveInteger(options.maxStreams, "maxStreams") ??
+      positiveInteger(numberText(environment.INSIGHT_MAX_STREAMS), "INSIGHT_MAX_STREAMS") ??
+      DEFAULTS.maxStreams,
     token: (typeof options.token === "string" && options.token !== "" ? options.token : undefined) ?? nonEmpty(environment.INSIGHT_TOKEN),
     discovery: options.discovery ?? environment.INSIGHT_DISCOVERY !== "off",
     recordPath: (typeof options.recordPath === "string" && options.recordPath !== "" ? options.recordPath : undefined) ?? env("RECORD_PATH", environment),

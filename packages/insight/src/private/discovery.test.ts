@@ -60,7 +60,12 @@ describe("the discovery directory", () => {
     try {
       const worker = new Worker("setInterval(() => {}, 1000)", { eval: true });
       await once(worker, "online");
-      announce({ kind: "worker-thread", pid: process.pid, ppid: process.ppid, threadId: worker.threadId, clusterWorkerId: undefined }, { host: "127.0.0.1", port: 2 }, false, d);
+      announce(
+        { kind: "worker-thread", pid: process.pid, ppid: process.ppid, threadId: worker.threadId, clusterWorkerId: undefined },
+        { host: "127.0.0.1", port: 2 },
+        false,
+        d,
+      );
       const file = join(d, `${process.pid}-t${worker.threadId}.json`);
       expect(existsSync(file)).toBe(true);
       await worker.terminate();
@@ -104,4 +109,3 @@ describe("the discovery directory", () => {
     remove!();
   });
 });
-

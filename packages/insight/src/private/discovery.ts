@@ -58,7 +58,12 @@ export function entryFileName(role: Pick<ProcessRole, "pid" | "threadId">): stri
  * Writes this server's entry; returns a remover (idempotent), or undefined
  * when the entry could not be written.
  */
-export function announce(role: ProcessRole, address: { host: string; port: number }, tokenSet: boolean, dir: string = discoveryDir()): (() => void) | undefined {
+export function announce(
+  role: ProcessRole,
+  address: { host: string; port: number },
+  tokenSet: boolean,
+  dir: string = discoveryDir(),
+): (() => void) | undefined {
   const entry: DiscoveryEntry = {
     format: DISCOVERY_FORMAT,
     pid: role.pid,

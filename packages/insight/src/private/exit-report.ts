@@ -32,7 +32,9 @@ function describeWait(op: OpRecord): string {
 function describeTask(task: TaskRecord): string {
   const where = resolveSite(task.site) ?? task.fallbackLocation;
   const head = `  task ${task.taskId} "${task.name}" (${task.kind}, spawned at ${formatLocation(where)})`;
-  const wait = task.waitingOn ? `\n    waiting: ${describeWait(task.waitingOn)}` : "\n    waiting on something insight does not instrument (a plain promise, I/O)";
+  const wait = task.waitingOn
+    ? `\n    waiting: ${describeWait(task.waitingOn)}`
+    : "\n    waiting on something insight does not instrument (a plain promise, I/O)";
   return head + wait;
 }
 

@@ -191,7 +191,11 @@ it("publishes a lock leaked by Promise.race as insight.leaked, held forever", as
   expect(record.leaked).toBe(1);
   expect(lock.locked).toBe(true);
   expect(record.lastAttributes["insight.owners"]).toBe(`holder:${task("racer").taskId}`);
-  expect(onTheWire(record.spanId, task("racer").spanId).attributes).toMatchObject({ locked: true, "insight.leaked": 1n, "insight.owners": `holder:${task("racer").taskId}` });
+  expect(onTheWire(record.spanId, task("racer").spanId).attributes).toMatchObject({
+    locked: true,
+    "insight.leaked": 1n,
+    "insight.owners": `holder:${task("racer").taskId}`,
+  });
 });
 
 it("does not count a guard passed to another task and released there as leaked", async () => {
@@ -220,13 +224,18 @@ it("does not prove a request whose handler parked its open response for another 
   const parked: http.ServerResponse[] = [];
   const server = http.createServer((_, response) => void parked.push(response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  cleanup.push(() => void server.close(), () => server.closeAllConnections());
+  cleanup.push(
+    () => void server.close(),
+    () => server.closeAllConnections(),
+  );
   const answered = new Promise<string>((resolve, reject) => {
-    http.get({ port: (server.address() as AddressInfo).port, path: "/wait" }, (res) => {
-      let body = "";
-      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve(body));
-    }).on("error", reject);
+    http
+      .get({ port: (server.address() as AddressInfo).port, path: "/wait" }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolve(body));
+      })
+      .on("error", reject);
   });
   while (parked.length === 0) await turn();
   await turn();

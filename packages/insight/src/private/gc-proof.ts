@@ -180,7 +180,8 @@ export class GcProof {
     if (began > this.#lastCheck) this.#noteCheck(began);
     this.naturalChecks++;
     const found = this.#check();
-    if (found.proven + found.unreachable > 0) debug("gc proof after the app's own GC: %d task(s) proven stuck, %d resource(s) unreachable", found.proven, found.unreachable);
+    if (found.proven + found.unreachable > 0)
+      debug("gc proof after the app's own GC: %d task(s) proven stuck, %d resource(s) unreachable", found.proven, found.unreachable);
   }
 
   #check(): { proven: number; unreachable: number } {

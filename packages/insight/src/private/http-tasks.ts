@@ -13,23 +13,54 @@ import { debug } from "./debug.js";
 import { runtime } from "./runtime.js";
 import { responseClosed } from "./orphans.js";
 import { newTaskContext, taskStorage, type TaskContext } from "./task-context.js";
+import type { TaskRecord } from "./records.js";
 
 const CHANNEL = "http.server.request.start";
 
 /**
- * The context of each request whose response is still open, held through its
- * response (ephemeron: no strong path from insight itself). Ending the
- * response is the request's progress, and anyone holding the response (a
- * long-poll list, the socket) can end it, while the handler may have left
- * nothing behind that runs its code: the GC proof must not call the request
- * stuck while its response can still close (docs/model.md). Once the response
- * has closed, only the handler's own continuations keep the request alive.
+ * The context of each request whose response is still open, held by its
+ * response (a property of the response object: no strong path from insight
+ * itself). Ending the response is the request's progress, and anyone holding
+ * the response (a long-poll list, the socket) can end it, while the handler
+ * may have left nothing behind that runs its code: the GC proof must not call
+ * the request stuck while its response can still close (docs/model.md). Once
+ * the response has closed, only the handler's own continuations keep the
+ * request alive. A property rather than a WeakMap entry: an ephemeron per
+ * request is work for every scavenge while the request lasts, and the
+ * reachability is the same.
  */
-const openResponses = new WeakMap<ServerResponse, TaskContext>();
+const OPEN_CONTEXT = Symbol("insight.request-context");
+
+type TrackedResponse = ServerResponse & { [OPEN_CONTEXT]?: TaskContext | undefined };
 
 interface RequestStart {
   readonly request: IncomingMessage;
   readonly response: ServerResponse;
+}
+
+/**
+ * Requests whose first poll (the handler's synchronous run) is still going.
+ * Every request starts in its own macrotask, so this holds one task at a
+ * time; a list and one shared callback rather than a closure per request.
+ */
+let firstPolls: TaskRecord[] = [];
+
+function endFirstPolls(): void {
+  const tasks = firstPolls;
+  firstPolls = [];
+  const rt = runtime;
+  if (rt === undefined) return;
+  const end = now();
+  for (const task of tasks) rt.poll(task, task.createdAt, end);
+}
+
+/** One listener shared by every response (no closure per request): the response's request task is found through its context. */
+function onResponseClose(this: TrackedResponse): void {
+  const context = this[OPEN_CONTEXT];
+  if (context === undefined) return;
+  this[OPEN_CONTEXT] = undefined;
+  const rt = runtime;
+  if (rt !== undefined) responseClosed(rt, context.record);
 }
 
 function onRequestStart(message: unknown): void {
@@ -38,20 +69,21 @@ function onRequestStart(message: unknown): void {
   try {
     const { request, response } = message as RequestStart;
     const url = request.url ?? "/";
-    const path = url.split("?")[0] ?? url;
-    const start = now();
-    const task = rt.createTask(`${request.method ?? "?"} ${path}`, "request", { "http.method": request.method ?? "", "http.target": url }, undefined, undefined, start);
+    const query = url.indexOf("?");
+    const path = query < 0 ? url : url.slice(0, query);
+    const method = request.method ?? "";
+    // An incoming request is a root task (null: no parent). The parser's context may still carry the
+    // previous request of a keep-alive connection, which is not what started this one.
+    const task = rt.createTask(`${method || "?"} ${path}`, "request", { "http.method": method, "http.target": url }, undefined, null, now());
     const context = newTaskContext(task);
-    openResponses.set(response, context);
+    (response as TrackedResponse)[OPEN_CONTEXT] = context;
     taskStorage.enterWith(context);
     // The handler runs synchronously after this returns; the microtask runs
-    // once it has, closing the request's first poll.
-    queueMicrotask(() => runtime?.poll(task, start, now()));
+    // once it has, closing the request's first poll (which began at the task's creation).
+    if (firstPolls.push(task) === 1) queueMicrotask(endFirstPolls);
     // A handler still waiting when the client goes stays visible until its work ends (orphans.ts).
-    response.once("close", () => {
-      openResponses.delete(response);
-      responseClosed(rt, task);
-    });
+    // 'close' is emitted once per response.
+    response.on("close", onResponseClose);
   } catch (error) {
     debug("could not create a request task: %s", error);
   }

@@ -1,11 +1,19 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { spawn } from "../spawn.js";
-import { resolveSite } from "./callsite.js";
+import { AwaitTracker } from "./await-tracker.js";
+import { loadSource, resolveSite, sourceLine } from "./callsite.js";
 import { resolveOptions } from "./config.js";
 import { installRuntime, Runtime } from "./runtime.js";
 
-afterEach(() => installRuntime(undefined));
+let tracker: AwaitTracker | undefined;
+afterEach(() => {
+  tracker?.stop();
+  tracker = undefined;
+  installRuntime(undefined);
+});
 
 function joinResources(rt: Runtime) {
   return [...rt.resources.values()].filter((r) => r.concreteType === "JoinHandle");
@@ -100,5 +108,44 @@ it("records every join at once in deep mode, with its time", async () => {
   expect(op?.createdAt).toBeGreaterThanOrEqual(handle!.createdAt);
   finish();
   await parent;
-  expect(op?.wokenBy).toBeGreaterThan(0);
+  // The child's finishing completed the wait: woken by the child's task id.
+  expect(op?.wokenBy).toBe([...rt.tasks.values()].find((t) => t.name === "child")?.taskId);
+});
+
+it("puts a join at its await in user code, like any await, once the await tracker is armed", async () => {
+  const rt = new Runtime(resolveOptions({}, {}));
+  installRuntime(rt);
+  tracker = new AwaitTracker();
+  tracker.start(() => true);
+  // Loaded by Node itself, not the test runner's transform, so its lines are the file's.
+  const fixture = fileURLToPath(new URL("../../test-fixtures/joins.cjs", import.meta.url));
+  const text = readFileSync(fixture, "utf8").split("\n");
+  const lineOf = (needle: string) => text.findIndex((line) => line.includes(needle)) + 1;
+  const { startJoins } = createRequire(import.meta.url)(fixture) as { startJoins: (s: typeof spawn, gate: Promise<void>) => PromiseLike<void>[] };
+  let open!: () => void;
+  const handles = startJoins(spawn, new Promise<void>((resolve) => (open = resolve)));
+  await new Promise((resolve) => setImmediate(resolve));
+  rt.settleDeferred();
+  await loadSource(fixture);
+
+  const waits = [...rt.ops.values()]
+    .filter((op) => op.droppedAt < 0)
+    .map((op) => {
+      const at = resolveSite(op.site);
+      return [op.task?.name, op.source, op.resource.name ?? op.resource.concreteType, at?.file === fixture ? at.line : at?.file, at && sourceLine(at)];
+    })
+    .sort((a, b) => `${a[0]} ${a[1]}`.localeCompare(`${b[0]} ${b[1]}`));
+  const direct = lineOf("await child;");
+  const race = lineOf("await Promise.race([slow,");
+  const fanOut = lineOf("await Promise.all([spawn(");
+  expect(waits).toEqual([
+    ["fan-out", "JoinHandle::join", "left", fanOut, text[fanOut - 1]!.trim()],
+    ["fan-out", "JoinHandle::join", "right", fanOut, text[fanOut - 1]!.trim()],
+    ["parent", "JoinHandle::join", "child", direct, "await child;"],
+    // The race shows both of its inputs at its line: the join, and the timer.
+    ["racer", "JoinHandle::join", "slow", race, text[race - 1]!.trim()],
+    ["racer", "Timer::await", "setTimeout", race, text[race - 1]!.trim()],
+  ]);
+  open();
+  await Promise.all(handles);
 });

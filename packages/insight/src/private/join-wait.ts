@@ -15,14 +15,21 @@
  * once.
  *
  * V8 calls `then` of an awaited thenable from a microtask with no user frame
- * on the stack, so these waits carry no await site; the resource carries the
- * spawn site instead.
+ * on the stack; while the await tracker is armed, it noted the await itself
+ * just before, and hands its stack over (joinAwaited): the op's site is the
+ * await in user code, read at publish like any await's. Without it the op
+ * has no site; the resource carries the spawn site either way.
+ *
+ * A noted join counts as a pending wait of its waiter (`pendingAwaits`)
+ * until it is recorded, ends or is given up, so that a request whose client
+ * leaves while its handler awaits a young join stays visible (orphans.ts).
  */
 import { now } from "./clock.js";
 import { debug } from "./debug.js";
 import type { AttributeValues, Describable, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { joinAwaited } from "./await-tracker.js";
+import { joinAwaited, joinSite, type AwaitStacks } from "./await-tracker.js";
+import { clientGoneReason, orphanProgress } from "./orphans.js";
 import { currentTaskRecord } from "./task-context.js";
 
 interface Waiter {
@@ -30,6 +37,8 @@ interface Waiter {
   readonly at: number;
   /** The waiter's polls when it awaited. */
   readonly polls: number;
+  /** The await's stacks, from the await tracker (read at publish). */
+  readonly stacks: AwaitStacks | undefined;
 }
 
 /**
@@ -66,9 +75,10 @@ export class JoinWait implements Describable {
     const waiter = currentTaskRecord();
     if (rt === undefined || this.#finished || waiter === undefined || waiter === this.#task) return;
     try {
-      joinAwaited(waiter);
+      const stacks = joinAwaited(waiter);
       if (this.#waiters.length === 0 && !rt.options.deep) rt.defer(this);
-      this.#waiters.push({ task: waiter, at: now(), polls: waiter.polls });
+      this.#waiters.push({ task: waiter, at: now(), polls: waiter.polls, stacks });
+      waiter.pendingAwaits++;
       if (rt.options.deep) this.settle();
     } catch (error) {
       debug("recording a join failed: %s", error);
@@ -82,7 +92,11 @@ export class JoinWait implements Describable {
    */
   settle(): void {
     const rt = runtime;
-    const waiters = this.#waiters.filter((w) => !abandoned(w.task, w.polls));
+    const waiters: Waiter[] = [];
+    for (const w of this.#waiters) {
+      if (!abandoned(w.task, w.polls)) waiters.push(w);
+      else if (rt !== undefined) unnoted(rt, w.task);
+    }
     this.#waiters = [];
     if (rt === undefined || this.#finished) return;
     try {
@@ -95,9 +109,13 @@ export class JoinWait implements Describable {
       if (waiters.length > 0) {
         this.#resource ??= rt.createResource("JoinHandle", false, this.#task.name, this, JoinWait.prototype.settle, this.#task.site, waiters[0]!.at);
         const reason = `waiting for task ${this.#task.taskId} ${this.#task.name} to finish`;
-        for (const { task, at, polls } of waiters) {
-          const op = rt.createOp(this.#resource, "JoinHandle::join", reason, undefined, task, at);
+        for (const { task, at, polls, stacks } of waiters) {
+          const site = stacks === undefined ? undefined : joinSite(stacks);
+          const op = rt.createOp(this.#resource, "JoinHandle::join", task.clientGone ? clientGoneReason(site, reason) : reason, undefined, task, at, site);
           op.pollsAtStart = polls;
+          if (task.clientGone) op.extra = { "insight.client_gone": true };
+          // The op counts the wait from here on (task.pendingOps).
+          task.pendingAwaits--;
           this.#ops.push(op);
         }
       }
@@ -115,8 +133,12 @@ export class JoinWait implements Describable {
     const rt = runtime;
     if (rt === undefined) return;
     try {
-      for (const { task } of this.#waiters) wakeUnrecorded(rt, task, this.#task);
+      const waiters = this.#waiters;
       this.#waiters = [];
+      for (const { task } of waiters) {
+        wakeUnrecorded(rt, task, this.#task);
+        unnoted(rt, task);
+      }
       for (const op of this.#ops) rt.completeOp(op, this.#task);
       this.#ops = [];
       if (this.#resource !== undefined) rt.dropResource(this.#resource);
@@ -124,6 +146,12 @@ export class JoinWait implements Describable {
       debug("recording a join's end failed: %s", error);
     }
   }
+}
+
+/** A noted join of `task` is over before it was recorded. */
+function unnoted(rt: Runtime, task: TaskRecord): void {
+  task.pendingAwaits--;
+  if (task.clientGone) orphanProgress(rt, task);
 }
 
 /** A join that ended unrecorded still woke its waiter: one waker cloned and used. */

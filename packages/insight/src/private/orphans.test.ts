@@ -4,9 +4,11 @@
  * spawned task whose awaiter gave up (a Promise.race timeout) does not keep
  * the awaiter shown as waiting for it.
  */
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { shortLocation } from "./await-frames.js";
@@ -25,11 +27,11 @@ afterEach(async () => {
   installRuntime(undefined);
 });
 
-function start(): Runtime {
+function start(awaits = true): Runtime {
   const rt = new Runtime(resolveOptions({}, {}));
   installRuntime(rt);
   const tracker = new AwaitTracker();
-  tracker.start(() => true);
+  tracker.start(() => awaits);
   // Polls tell a later wait from the one given up on (as with init()'s defaults).
   cleanups.push(() => tracker.stop(), subscribeHttpTasks(), enablePollHooks());
   return rt;
@@ -71,7 +73,10 @@ it("keeps a request whose client left while its handler waits, until the handler
     response.end("late");
     finished = true;
   });
-  const client = impatient(port, reached.then(() => sleep(20)));
+  const client = impatient(
+    port,
+    reached.then(() => sleep(20)),
+  );
   await reached;
   rt.settleDeferred();
   await client;
@@ -99,7 +104,10 @@ it("ends a request at once when its client leaves and nothing of the handler wai
     response.write("partial");
     handlerDone();
   });
-  await impatient(port, done.then(() => sleep(20)));
+  await impatient(
+    port,
+    done.then(() => sleep(20)),
+  );
   await until(() => requestTask(rt)?.droppedAt !== -1);
   expect(requestTask(rt)!.clientGone).toBe(false);
 });
@@ -142,4 +150,50 @@ it("lets an awaiter give up on a spawned task: the task stays visible, the aband
   open();
   next();
   await until(() => slow.droppedAt >= 0 && racer.droppedAt >= 0);
+});
+
+// A join is recorded only at the next publish; until then only the note says the handler waits.
+it.each([
+  ["armed", true],
+  ["not armed (no console looked yet)", false],
+])("keeps a request whose only wait is a join younger than one publish interval (await tracker %s)", async (_armed, awaits) => {
+  const rt = start(awaits);
+  const fixture = fileURLToPath(new URL("../../test-fixtures/joins.cjs", import.meta.url));
+  const { joiningHandler } = createRequire(import.meta.url)(fixture) as { joiningHandler: (s: typeof spawn, gate: Promise<void>) => http.RequestListener };
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const port = await listen(joiningHandler(spawn, gate));
+  // The client leaves once the handler awaits the join, before any publish.
+  await impatient(
+    port,
+    (async () => {
+      await until(() => [...rt.tasks.values()].some((t) => t.name === "render"));
+      await sleep(20);
+    })(),
+  );
+  const task = requestTask(rt)!;
+  await until(() => task.clientGone);
+  expect(task.droppedAt).toBe(-1);
+  // At the publish, the join is recorded as the orphan's wait.
+  rt.settleDeferred();
+  const render = [...rt.tasks.values()].find((t) => t.name === "render")!;
+  const waits = [...rt.ops.values()].filter((op) => op.task === task && op.droppedAt < 0);
+  const site = awaits ? resolveSite(waits[0]?.site) : undefined;
+  expect(waits.map((op) => [op.source, op.reason, op.extra?.["insight.client_gone"]])).toEqual([
+    [
+      "JoinHandle::join",
+      `client gone, handler still waiting${site ? ` at ${shortLocation(site)}` : ""}: waiting for task ${render.taskId} render to finish`,
+      true,
+    ],
+  ]);
+  // With the tracker armed, the site is the handler's await (joins.cjs, loaded as written).
+  const line =
+    readFileSync(fixture, "utf8")
+      .split("\n")
+      .findIndex((text) => text.includes('await spawn("render"')) + 1;
+  if (awaits) expect([site?.file, site?.line]).toEqual([fixture, line]);
+
+  open();
+  await until(() => task.droppedAt >= 0);
+  expect(waits[0]!.droppedAt).toBeGreaterThanOrEqual(0);
 });

@@ -39,7 +39,10 @@ export class TaskRecord {
   waitingOn: OpRecord | undefined;
   /** False when the event buffer was full at spawn: the task runs but is never published. */
   tracked = true;
-  dirty = false;
+  /** The publish interval in which it was last marked changed (Runtime.generation); dirty while they are equal. */
+  dirtyIn = 0;
+  /** The last pass of an update build that took it (wire.ts), so a record listed twice is sent once. */
+  sentIn = 0;
   /** Used when the stack has no user frame (the main task started by --import). */
   fallbackLocation: Location | undefined;
   /**
@@ -49,6 +52,8 @@ export class TaskRecord {
   context: WeakRef<object> | undefined;
   /** The context, held strongly until the task has outlived one publish interval (young-records.ts). */
   pendingContext: object | undefined;
+  /** Its slot among the young tasks (young-records.ts); -1 once watched weakly or ended. */
+  youngSlot = -1;
   /** Proven stuck by the GC proof: its wakers are all dropped. */
   proven = false;
   /** Waits recorded as async ops and not over (runtime.ts). */
@@ -115,7 +120,9 @@ export class ResourceRecord {
   /** Guards or permits collected without being released: `insight.leaked`. */
   leaked = 0;
   tracked = true;
-  dirty = false;
+  /** As TaskRecord.dirtyIn and TaskRecord.sentIn. */
+  dirtyIn = 0;
+  sentIn = 0;
 
   constructor(spanId: number, concreteType: string, timer: boolean, name: string | undefined, site: Site | undefined, createdAt: number, target: Describable) {
     this.spanId = spanId;
@@ -147,11 +154,21 @@ export class OpRecord {
   /** Metadata id of the await site, assigned when first published. */
   metaId = 0n;
   tracked = true;
-  dirty = false;
+  /** As TaskRecord.dirtyIn and TaskRecord.sentIn. */
+  dirtyIn = 0;
+  sentIn = 0;
   // Deliberately no reference to the primitive, its waiter or the promise:
   // a deadlocked chain must stay garbage to V8 so the GC proof can see it.
 
-  constructor(spanId: number, resource: ResourceRecord, source: string, task: TaskRecord | undefined, site: Site | undefined, createdAt: number, reason: string) {
+  constructor(
+    spanId: number,
+    resource: ResourceRecord,
+    source: string,
+    task: TaskRecord | undefined,
+    site: Site | undefined,
+    createdAt: number,
+    reason: string,
+  ) {
     this.spanId = spanId;
     this.resource = resource;
     this.source = source;

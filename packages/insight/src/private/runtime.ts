@@ -7,11 +7,11 @@
 import { captureSite, settleSite, type Site } from "./callsite.js";
 import { now } from "./clock.js";
 import type { ResolvedOptions } from "./config.js";
-import { DurationRecorder } from "./histogram.js";
 import { OpRecord, ResourceRecord, TaskRecord, type Describable, type FieldValue, type TaskKind } from "./records.js";
 import { ClosedQueue } from "./closed-queue.js";
 import { settleCollectedWaits } from "./collected-waits.js";
 import { YoungRecords } from "./young-records.js";
+import { DurationNotes } from "./duration-notes.js";
 import { currentTaskRecord } from "./task-context.js";
 
 /** Closed tasks (resources, waits) remembered for consoles, per kind. */
@@ -43,6 +43,15 @@ export class Runtime {
   dirtyTasks: number[] = [];
   dirtyResources: number[] = [];
   dirtyOps: number[] = [];
+  /**
+   * The current publish interval. A record is dirty while its `dirtyIn`
+   * equals it, so starting an interval clears every mark at once, without a
+   * pass over what changed (every task that ran, when a busy service is
+   * unwatched).
+   */
+  #generation = 1;
+  /** Sites captured but not read yet (callsite.ts): read at the next settle. */
+  #unsettledSites: Site[] = [];
   #watching = false;
   /** When a console last connected or disconnected (the GC proof runs for a while after a short visit). */
   lastWatchedAt = Number.NEGATIVE_INFINITY;
@@ -61,6 +70,8 @@ export class Runtime {
   mainTask: TaskRecord | undefined;
   /** Whether poll and scheduled durations go into histograms (a console is watching, or deep mode). */
   recordHistograms = false;
+  /** Durations owed to the histograms, folded in at the next settle (duration-notes.ts). */
+  readonly #durations = new DurationNotes();
   /** Spawn sites by task name, when not in deep mode (bounded). */
   readonly #sitesByName = new Map<string, Site>();
   #deferred: { settle(): void }[] = [];
@@ -96,11 +107,16 @@ export class Runtime {
     let site = this.#sitesByName.get(name);
     if (site === undefined) {
       site = captureSite(below);
-      // Shared by every later task of the name: read it now, keep no stack.
+      // Shared by every later task of the name (and the only capture per name): read it now, keep no stack.
       settleSite(site);
       if (this.#sitesByName.size < 4096) this.#sitesByName.set(name, site);
     }
     return site;
+  }
+
+  /** Notes a site whose stack is not read yet, to be read at the next settle. */
+  #captured(site: Site | undefined): void {
+    if (site !== undefined && site.raw === undefined) this.#unsettledSites.push(site);
   }
 
   #newSpanId(): number {
@@ -134,8 +150,16 @@ export class Runtime {
 
   // --- tasks ---------------------------------------------------------------
 
-  createTask(name: string, kind: TaskKind, fields: Readonly<Record<string, FieldValue>>, site: Site | undefined, parent = currentTaskRecord(), at = now()): TaskRecord {
+  createTask(
+    name: string,
+    kind: TaskKind,
+    fields: Readonly<Record<string, FieldValue>>,
+    site: Site | undefined,
+    parent: TaskRecord | null | undefined = currentTaskRecord(),
+    at = now(),
+  ): TaskRecord {
     const record = new TaskRecord(this.#newSpanId(), this.#nextTaskId++, name, kind, parent?.tracked ? parent.spanId : 0, fields, site, at);
+    this.#captured(site);
     this.#admit(this.newTasks, record, "tasks");
     if (record.tracked) this.tasks.set(record.spanId, record);
     this.young.addTask(record);
@@ -159,9 +183,10 @@ export class Runtime {
   }
 
   markTask(task: TaskRecord): void {
-    if (!task.dirty && task.tracked) {
-      task.dirty = true;
-      this.dirtyTasks.push(task.spanId);
+    if (task.dirtyIn !== this.#generation && task.tracked) {
+      task.dirtyIn = this.#generation;
+      // A task created this interval is listed in newTasks, whose stats go out too.
+      if (task.createdAt < this.#intervalStart) this.dirtyTasks.push(task.spanId);
     }
   }
 
@@ -178,16 +203,23 @@ export class Runtime {
     } else if (start > readyAt) {
       const scheduled = start - readyAt;
       task.scheduledMs += scheduled;
-      if (this.recordHistograms) (task.scheduledTimes ??= new DurationRecorder()).record(scheduled * 1e6);
+      if (this.recordHistograms) this.#durations.note(task, true, scheduled, this.#foldDurations);
     }
     if (task.polls === 0) task.firstPoll = start;
     task.polls++;
     task.lastPollStarted = start;
     task.lastPollEnded = end;
     task.busyMs += end - start;
-    if (this.recordHistograms) (task.pollTimes ??= new DurationRecorder()).record((end - start) * 1e6);
+    if (this.recordHistograms) this.#durations.note(task, false, end - start, this.#foldDurations);
     this.markTask(task);
   }
+
+  /** Folds the noted durations into the histograms of the tasks still kept (forgotten ones need none). */
+  settleDurations(): void {
+    this.#durations.fold(this.tasks);
+  }
+
+  readonly #foldDurations = (): void => this.settleDurations();
 
   /**
    * A task the GC proof declared stuck ran again. That cannot happen when the
@@ -225,8 +257,17 @@ export class Runtime {
   // --- resources -----------------------------------------------------------
 
   /** `site` overrides the creation site read from the stack (for resources made where no user frame is on it). */
-  createResource(concreteType: string, timer: boolean, name: string | undefined, target: Describable, below: Function, site?: Site, at = now()): ResourceRecord {
+  createResource(
+    concreteType: string,
+    timer: boolean,
+    name: string | undefined,
+    target: Describable,
+    below: Function,
+    site?: Site,
+    at = now(),
+  ): ResourceRecord {
     const record = new ResourceRecord(this.#newSpanId(), concreteType, timer, name, site ?? captureSite(below), at, target);
+    this.#captured(record.site);
     this.#admit(this.newResources, record, "resources");
     if (record.tracked) {
       this.resources.set(record.spanId, record);
@@ -239,8 +280,8 @@ export class Runtime {
     // A primitive with waiters may be collected with them (a deadlock nobody
     // else references): keep its final state, read while it still exists.
     if (resource.pendingOps > 0) this.#readAttributes(resource);
-    if (!resource.dirty && resource.tracked) {
-      resource.dirty = true;
+    if (resource.dirtyIn !== this.#generation && resource.tracked) {
+      resource.dirtyIn = this.#generation;
       this.dirtyResources.push(resource.spanId);
     }
   }
@@ -299,8 +340,17 @@ export class Runtime {
    * awaits, and only the stack says which (a cache keyed by anything coarser
    * put the second lock() of an ABBA deadlock at the first one's line).
    */
-  createOp(resource: ResourceRecord, source: string, reason: string, below: Function | undefined, task = currentTaskRecord(), at = now(), site?: Site): OpRecord {
+  createOp(
+    resource: ResourceRecord,
+    source: string,
+    reason: string,
+    below: Function | undefined,
+    task = currentTaskRecord(),
+    at = now(),
+    site?: Site,
+  ): OpRecord {
     const op = new OpRecord(this.#newSpanId(), resource, source, task, below === undefined ? site : captureSite(below), at, reason);
+    this.#captured(op.site);
     resource.pendingOps++;
     this.changes++;
     if (task) {
@@ -342,8 +392,8 @@ export class Runtime {
   }
 
   markOp(op: OpRecord): void {
-    if (!op.dirty && op.tracked) {
-      op.dirty = true;
+    if (op.dirtyIn !== this.#generation && op.tracked) {
+      op.dirtyIn = this.#generation;
       this.dirtyOps.push(op.spanId);
     }
   }
@@ -363,6 +413,7 @@ export class Runtime {
   /** Records what was deferred and is still pending; called before anything reads the records. */
   settleDeferred(): void {
     this.young.watch();
+    this.settleDurations();
     this.#settleSites();
     const owed = this.#deferred;
     if (owed.length === 0) return;
@@ -370,11 +421,16 @@ export class Runtime {
     for (const item of owed) item.settle();
   }
 
-  /** Sites captured this interval are read now (callsite.ts), so no record keeps a stack past one interval. */
+  /**
+   * Sites captured this interval are read now (callsite.ts), so no record
+   * keeps a stack past one interval. Only captured ones are visited: a task
+   * per request shares its name's site, read when it was captured.
+   */
   #settleSites(): void {
-    for (const id of this.newTasks) settleSite(this.tasks.get(id)?.site);
-    for (const id of this.newResources) settleSite(this.resources.get(id)?.site);
-    for (const id of this.newOps) settleSite(this.ops.get(id)?.site);
+    const sites = this.#unsettledSites;
+    if (sites.length === 0) return;
+    this.#unsettledSites = [];
+    for (const site of sites) settleSite(site);
   }
 
   // --- housekeeping ---------------------------------------------------------
@@ -392,18 +448,7 @@ export class Runtime {
 
   /** Starts a new publish interval: what was new or dirty has been sent (or nobody was watching). */
   clearDeltas(): void {
-    for (const id of this.dirtyTasks) {
-      const t = this.tasks.get(id);
-      if (t) t.dirty = false;
-    }
-    for (const id of this.dirtyResources) {
-      const r = this.resources.get(id);
-      if (r) r.dirty = false;
-    }
-    for (const id of this.dirtyOps) {
-      const o = this.ops.get(id);
-      if (o) o.dirty = false;
-    }
+    this.#generation++;
     this.#intervalStart = now();
     this.#shortTasks = this.#shortOps = 0;
     this.newTasks = [];

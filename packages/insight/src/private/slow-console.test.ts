@@ -24,7 +24,12 @@ it("ends a console that took nothing while 70 updates were published with RESOUR
   const source = new RuntimeSource(rt);
   server = await startInstrumentServer(source, { port: 0 });
   session = http2.connect(`http://127.0.0.1:${server.address.port}`);
-  const stream = session.request({ ":method": "POST", ":path": `${INSTRUMENT_SERVICE}/WatchUpdates`, "content-type": "application/grpc+proto", te: "trailers" });
+  const stream = session.request({
+    ":method": "POST",
+    ":path": `${INSTRUMENT_SERVICE}/WatchUpdates`,
+    "content-type": "application/grpc+proto",
+    te: "trailers",
+  });
   const body = toBinary(InstrumentRequestSchema, create(InstrumentRequestSchema));
   const frame = new Uint8Array(5 + body.length);
   frame.set(body, 5);

@@ -20,7 +20,36 @@ export class TaskContext {
   }
 }
 
-export const taskStorage = new AsyncLocalStorage<TaskContext>();
+/**
+ * The store of code that entered no task at all (an explicit exit() is
+ * undefined, not this). Its record is unset unless mainByDefault() made it
+ * the main task's.
+ */
+class NoTaskEntered {
+  record: TaskRecord | undefined = undefined;
+  /** The main task's own context, held so its GC witness lives as long as code can run in it by default. */
+  witness: TaskContext | undefined = undefined;
+}
+const noTaskEntered = new NoTaskEntered();
+
+// `defaultValue` is read by Node 24's AsyncLocalStorage and ignored by older ones.
+const Storage = AsyncLocalStorage as new <T>(options?: { defaultValue?: T }) => AsyncLocalStorage<T>;
+export const taskStorage = new Storage<TaskContext | NoTaskEntered>({ defaultValue: noTaskEntered });
+
+/**
+ * `node --import async-insight/register` under AsyncContextFrame (Node 24's
+ * default AsyncLocalStorage): Node's ESM loader runs the main module in the
+ * context it captured before register ran, so the enterWith() of init()
+ * cannot reach it. Code that entered no task then runs in the main task
+ * `context`, as it does on Node 20 and 22. Only there: under async_hooks
+ * storage an exit() also reads as the default, and insight's own timers
+ * would count as the main task's.
+ */
+export function mainByDefault(context: TaskContext): void {
+  if (typeof (AsyncLocalStorage.prototype as { _enable?: unknown })._enable === "function") return;
+  noTaskEntered.record = context.record;
+  noTaskEntered.witness = context;
+}
 
 /**
  * A new context for `record`. The record holds it strongly only until the

@@ -120,11 +120,7 @@ export class MetadataTable {
 }
 
 function taskMessage(task: TaskRecord) {
-  const fields = [
-    field("kind", task.kind, TASK_META),
-    field("task.name", task.name, TASK_META),
-    field("task.id", task.taskId, TASK_META),
-  ];
+  const fields = [field("kind", task.kind, TASK_META), field("task.name", task.name, TASK_META), field("task.id", task.taskId, TASK_META)];
   for (const [name, value] of Object.entries(task.fields)) fields.push(field(name, value, TASK_META));
   return {
     id: { id: BigInt(task.spanId) },
@@ -158,7 +154,13 @@ function taskStats(task: TaskRecord, at: number) {
     lastWake: ts(task.lastWake),
     selfWakes: BigInt(task.selfWakes),
     scheduledTime: nanosToDuration(msToNanos(task.scheduledMs)),
-    pollStats: pollStats(task.polls, task.firstPoll, task.lastPollStarted, inPoll ? -1 : task.lastPollEnded, task.busyMs + (inPoll ? at - task.lastPollStarted : 0)),
+    pollStats: pollStats(
+      task.polls,
+      task.firstPoll,
+      task.lastPollStarted,
+      inPoll ? -1 : task.lastPollEnded,
+      task.busyMs + (inPoll ? at - task.lastPollStarted : 0),
+    ),
   };
 }
 
@@ -198,6 +200,9 @@ type OpStatsInit = ReturnType<WireBuilder["opStats"]>;
 export interface RecordCursor {
   next(): { readonly kind: "task" | "resource" | "op"; readonly id: number } | undefined;
 }
+
+/** Numbers each delta build (module-wide: every builder's records share the `sentIn` field). */
+let buildStamp = 0;
 
 export class WireBuilder {
   readonly metadata = new MetadataTable();
@@ -330,16 +335,26 @@ export class WireBuilder {
     const dropped = rt.takeDropped();
     const newTasks = [];
     const taskStatsMap: Record<string, ReturnType<typeof taskStats>> = {};
-    for (const task of live(rt.tasks, rt.newTasks)) newTasks.push(taskMessage(task));
-    for (const task of live(rt.tasks, rt.newTasks, rt.dirtyTasks)) taskStatsMap[String(task.spanId)] = taskStats(task, at);
+    const stamp = ++buildStamp;
+    for (const task of live(rt.tasks, stamp, rt.newTasks)) {
+      newTasks.push(taskMessage(task));
+      taskStatsMap[String(task.spanId)] = taskStats(task, at);
+    }
+    for (const task of live(rt.tasks, stamp, rt.dirtyTasks)) taskStatsMap[String(task.spanId)] = taskStats(task, at);
     const newResources = [];
     const resourceStatsMap: Record<string, ReturnType<typeof resourceStats>> = {};
-    for (const r of live(rt.resources, rt.newResources)) newResources.push(resourceMessage(r));
-    for (const r of live(rt.resources, rt.newResources, rt.dirtyResources)) resourceStatsMap[String(r.spanId)] = resourceStats(r);
+    for (const r of live(rt.resources, stamp, rt.newResources)) {
+      newResources.push(resourceMessage(r));
+      resourceStatsMap[String(r.spanId)] = resourceStats(r);
+    }
+    for (const r of live(rt.resources, stamp, rt.dirtyResources)) resourceStatsMap[String(r.spanId)] = resourceStats(r);
     const newAsyncOps = [];
     const opStatsMap: Record<string, OpStatsInit> = {};
-    for (const op of live(rt.ops, rt.newOps)) newAsyncOps.push(this.#opMessage(op));
-    for (const op of live(rt.ops, rt.newOps, rt.dirtyOps)) opStatsMap[String(op.spanId)] = this.opStats(op);
+    for (const op of live(rt.ops, stamp, rt.newOps)) {
+      newAsyncOps.push(this.#opMessage(op));
+      opStatsMap[String(op.spanId)] = this.opStats(op);
+    }
+    for (const op of live(rt.ops, stamp, rt.dirtyOps)) opStatsMap[String(op.spanId)] = this.opStats(op);
     rt.clearDeltas();
     return create(UpdateSchema, {
       now: ts(at),
@@ -351,6 +366,7 @@ export class WireBuilder {
   }
 
   taskDetails(task: TaskRecord): tasks.TaskDetails {
+    this.#runtime.settleDurations();
     return create(tasks.TaskDetailsSchema, {
       taskId: { id: BigInt(task.spanId) },
       now: ts(now()),
@@ -371,17 +387,19 @@ function histogram(recorder: DurationRecorder | undefined) {
 
 const EMPTY_HISTOGRAM = new DurationRecorder().encode();
 
-/** The still-tracked records for span ids (each once), skipping forgotten ones. */
-function* live<T extends { tracked: boolean }>(map: ReadonlyMap<number, T>, ...lists: number[][]): Generator<T> {
-  const seen = lists.length > 1 ? new Set<number>() : undefined;
-  for (const list of lists) {
-    for (const id of list) {
-      if (seen) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-      }
-      const record = map.get(id);
-      if (record?.tracked) yield record;
-    }
+/**
+ * The still-tracked records for span ids, skipping forgotten ones and any
+ * already taken in this build (`stamp`): a record can be listed as new and as
+ * changed. A stamp on the record rather than a Set of ids, since the lists
+ * hold every task of the interval, most of them forgotten already.
+ */
+function live<T extends { tracked: boolean; sentIn: number }>(map: ReadonlyMap<number, T>, stamp: number, list: readonly number[]): T[] {
+  const out: T[] = [];
+  for (const id of list) {
+    const record = map.get(id);
+    if (record === undefined || !record.tracked || record.sentIn === stamp) continue;
+    record.sentIn = stamp;
+    out.push(record);
   }
+  return out;
 }

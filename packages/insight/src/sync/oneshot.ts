@@ -141,7 +141,11 @@ export class OneshotReceiver<T> implements PromiseLike<T> {
     return s.value;
   }
 
-  then<R1 = T, R2 = never>(onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
+  // biome-ignore lint/suspicious/noThenProperty: a Receiver is awaited like a promise, as tokio awaits a oneshot::Receiver
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
     return this.#recv(undefined, this.then).then(onFulfilled, onRejected);
   }
 

@@ -65,7 +65,12 @@ it("keeps the most recent 8 distinct senders", async () => {
   const fanIn = new Channel<number>(Infinity, { name: "fan_in" });
   const producers = Array.from({ length: 10 }, (_, i) => spawn(`producer-${i}`, () => fanIn.send(i)));
   await Promise.all(producers);
-  expect(ownerList("fan_in")).toEqual(producers.slice(2).map((p) => `sender:${p.id}`).sort());
+  expect(ownerList("fan_in")).toEqual(
+    producers
+      .slice(2)
+      .map((p) => `sender:${p.id}`)
+      .sort(),
+  );
 });
 
 it("actor request/reply: the oneshot's owners are the tasks that used each end, and its reason names nobody", async () => {

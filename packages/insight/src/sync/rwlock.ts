@@ -108,28 +108,38 @@ export class RwLock<T = undefined> {
     this.#readers++;
     if (this.#resource) this.#readHolders.set(task, (this.#readHolders.get(task) ?? 0) + 1);
     touch(this.#resource);
-    return new RwLockGuard(this, false, () => {
-      this.#readers--;
-      if (this.#resource) {
-        const left = (this.#readHolders.get(task) ?? 1) - 1;
-        if (left > 0) this.#readHolders.set(task, left);
-        else this.#readHolders.delete(task);
-      }
-      this.#dispatch();
-      touch(this.#resource);
-    }, this.#resource);
+    return new RwLockGuard(
+      this,
+      false,
+      () => {
+        this.#readers--;
+        if (this.#resource) {
+          const left = (this.#readHolders.get(task) ?? 1) - 1;
+          if (left > 0) this.#readHolders.set(task, left);
+          else this.#readHolders.delete(task);
+        }
+        this.#dispatch();
+        touch(this.#resource);
+      },
+      this.#resource,
+    );
   }
 
   #grantWrite(task: TaskRecord | undefined): RwLockGuard<T> {
     this.#writer = true;
     this.#writeHolder = task;
     touch(this.#resource);
-    return new RwLockGuard(this, true, () => {
-      this.#writer = false;
-      this.#writeHolder = undefined;
-      this.#dispatch();
-      touch(this.#resource);
-    }, this.#resource);
+    return new RwLockGuard(
+      this,
+      true,
+      () => {
+        this.#writer = false;
+        this.#writeHolder = undefined;
+        this.#dispatch();
+        touch(this.#resource);
+      },
+      this.#resource,
+    );
   }
 
   #dispatch(): void {

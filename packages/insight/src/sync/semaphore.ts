@@ -128,7 +128,11 @@ export class Semaphore {
   }
 
   #dispatch(): void {
-    for (let head = this.#waiters.peek() as AcquireWaiter | undefined; head && head.count <= this.#permits; head = this.#waiters.peek() as AcquireWaiter | undefined) {
+    for (
+      let head = this.#waiters.peek() as AcquireWaiter | undefined;
+      head && head.count <= this.#permits;
+      head = this.#waiters.peek() as AcquireWaiter | undefined
+    ) {
       this.#waiters.shift();
       const permit = this.#grant(head.count, head.task);
       finish(head);

@@ -100,7 +100,11 @@ export class Interval implements AsyncIterable<void> {
       done();
       return Promise.resolve();
     }
-    return timerWait(wait, { resource: this.#resource, source: "Interval::tick", reason: `waiting for the next tick (every ${this.period}ms)`, below: this.tick }, options?.signal).then(done);
+    return timerWait(
+      wait,
+      { resource: this.#resource, source: "Interval::tick", reason: `waiting for the next tick (every ${this.period}ms)`, below: this.tick },
+      options?.signal,
+    ).then(done);
   }
 
   stop(): void {

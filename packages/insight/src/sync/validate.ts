@@ -45,6 +45,7 @@ export function checkPrimitiveOptions(value: unknown, what = "options"): Primiti
 export function checkWaitOptions(value: unknown, what = "options"): WaitOptions | undefined {
   const options = checkObject(value, what);
   if (options === undefined) return undefined;
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new TypeError(`${what}.signal must be an AbortSignal, got ${shown(options.signal)}`);
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new TypeError(`${what}.signal must be an AbortSignal, got ${shown(options.signal)}`);
   return options as WaitOptions;
 }

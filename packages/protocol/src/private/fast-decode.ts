@@ -52,7 +52,16 @@ interface Plan {
   readonly byNumber: readonly (FieldPlan | undefined)[];
 }
 
-const SUPPORTED_SCALARS = new Set([ScalarType.STRING, ScalarType.BOOL, ScalarType.INT32, ScalarType.UINT32, ScalarType.INT64, ScalarType.UINT64, ScalarType.SINT64, ScalarType.BYTES]);
+const SUPPORTED_SCALARS = new Set([
+  ScalarType.STRING,
+  ScalarType.BOOL,
+  ScalarType.INT32,
+  ScalarType.UINT32,
+  ScalarType.INT64,
+  ScalarType.UINT64,
+  ScalarType.SINT64,
+  ScalarType.BYTES,
+]);
 // Timestamp and Duration are ordinary messages; other well-known types have special local forms.
 const PLAIN_WELL_KNOWN = new Set(["google.protobuf.Timestamp", "google.protobuf.Duration"]);
 
@@ -71,7 +80,8 @@ function fieldPlan(field: DescField): FieldPlan | null {
       return { ...base, kind: MESSAGE, scalar: ScalarType.INT32, schema: field.message };
     case "list":
       if (field.listKind === "message" && !field.delimitedEncoding) return { ...base, kind: MESSAGE_LIST, scalar: ScalarType.INT32, schema: field.message };
-      if (field.listKind === "scalar" && field.scalar === ScalarType.STRING) return { ...base, kind: STRING_LIST, scalar: ScalarType.STRING, schema: undefined };
+      if (field.listKind === "scalar" && field.scalar === ScalarType.STRING)
+        return { ...base, kind: STRING_LIST, scalar: ScalarType.STRING, schema: undefined };
       return null;
     default:
       return null;

@@ -18,7 +18,13 @@ function values(s: TaskStatsView) {
     lastWake: time(s.lastWake),
     selfWakes: Number(s.selfWakes),
     scheduledTime: time(s.scheduledTime),
-    pollStats: p && { polls: Number(p.polls), firstPoll: time(p.firstPoll), started: time(p.lastPollStarted), ended: time(p.lastPollEnded), busy: time(p.busyTime) },
+    pollStats: p && {
+      polls: Number(p.polls),
+      firstPoll: time(p.firstPoll),
+      started: time(p.lastPollStarted),
+      ended: time(p.lastPollEnded),
+      busy: time(p.busyTime),
+    },
   };
 }
 

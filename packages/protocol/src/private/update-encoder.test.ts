@@ -1,6 +1,14 @@
 import { create, fromBinary, toBinary, type DescMessage } from "@bufbuild/protobuf";
 import { AsyncOpSchema, AsyncOpUpdateSchema, StatsSchema as AsyncOpStatsSchema } from "../gen/console/async_ops_pb.js";
-import { AttributeSchema, FieldSchema, LocationSchema, MetadataSchema, PollStatsSchema, RegisterMetadata_NewMetadataSchema, RegisterMetadataSchema } from "../gen/console/common_pb.js";
+import {
+  AttributeSchema,
+  FieldSchema,
+  LocationSchema,
+  MetadataSchema,
+  PollStatsSchema,
+  RegisterMetadata_NewMetadataSchema,
+  RegisterMetadataSchema,
+} from "../gen/console/common_pb.js";
 import { PollOpSchema, Resource_KindSchema, ResourceSchema, ResourceUpdateSchema, StatsSchema as ResourceStatsSchema } from "../gen/console/resources_pb.js";
 import { TaskSchema, TaskUpdateSchema, StatsSchema as TaskStatsSchema } from "../gen/console/tasks_pb.js";
 import { describe, expect, it } from "vitest";
@@ -38,7 +46,9 @@ describe("encodeUpdate", () => {
     const update = richUpdate();
     expect(Buffer.from(encodeUpdate(update)).toString("hex")).toBe(Buffer.from(toBinary(UpdateSchema, update)).toString("hex"));
     // A body over 16 KiB needs a three-byte length, moved into place after the body is written.
-    const long = create(UpdateSchema, { taskUpdate: { newTasks: [{ fields: [{ name: { case: "strName", value: "s" }, value: { case: "strVal", value: "é😀".repeat(4_000) } }] }] } });
+    const long = create(UpdateSchema, {
+      taskUpdate: { newTasks: [{ fields: [{ name: { case: "strName", value: "s" }, value: { case: "strVal", value: "é😀".repeat(4_000) } }] }] },
+    });
     expect(encodeUpdate(long)).toEqual(toBinary(UpdateSchema, long));
   });
 
@@ -50,8 +60,13 @@ describe("encodeUpdate", () => {
   });
 
   it("round-trips a large update through protobuf-es's decoder", () => {
-    const tasks = Array.from({ length: 2_000 }, (_, i) => ({ id: { id: BigInt(i + 1) }, fields: [{ name: { case: "strName" as const, value: "task.name" }, value: { case: "strVal" as const, value: `worker-${i}` } }] }));
-    const update = create(UpdateSchema, { taskUpdate: { newTasks: tasks, statsUpdate: Object.fromEntries(tasks.map((t) => [String(t.id.id), { wakes: t.id.id, pollStats: { polls: 2n } }])) } });
+    const tasks = Array.from({ length: 2_000 }, (_, i) => ({
+      id: { id: BigInt(i + 1) },
+      fields: [{ name: { case: "strName" as const, value: "task.name" }, value: { case: "strVal" as const, value: `worker-${i}` } }],
+    }));
+    const update = create(UpdateSchema, {
+      taskUpdate: { newTasks: tasks, statsUpdate: Object.fromEntries(tasks.map((t) => [String(t.id.id), { wakes: t.id.id, pollStats: { polls: 2n } }])) },
+    });
     const bytes = encodeUpdate(update);
     expect(bytes).toEqual(toBinary(UpdateSchema, update));
     expect(fromBinary(UpdateSchema, bytes).taskUpdate?.newTasks).toHaveLength(2_000);

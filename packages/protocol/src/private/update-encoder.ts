@@ -49,7 +49,10 @@ class Writer {
 
   /** Any 64-bit value as protobuf varints carry it: negatives as two's complement. */
   uint64(value: bigint): void {
-    if (value >= 0n && value < 0x8000_0000n) return this.uint32(Number(value));
+    if (value >= 0n && value < 0x8000_0000n) {
+      this.uint32(Number(value));
+      return;
+    }
     let v = BigInt.asUintN(64, value);
     this.ensure(10);
     while (v > 0x7fn) {
@@ -180,16 +183,16 @@ function idBody(w: Writer, id: Id | MetaId | SpanId): void {
 }
 
 function locationBody(w: Writer, l: Location): void {
-  if (l.file !== undefined) (w.tag(1, LEN), w.string(l.file));
-  if (l.modulePath !== undefined) (w.tag(2, LEN), w.string(l.modulePath));
-  if (l.line !== undefined) (w.tag(3, VARINT), w.uint32(l.line));
-  if (l.column !== undefined) (w.tag(4, VARINT), w.uint32(l.column));
+  if (l.file !== undefined) w.tag(1, LEN), w.string(l.file);
+  if (l.modulePath !== undefined) w.tag(2, LEN), w.string(l.modulePath);
+  if (l.line !== undefined) w.tag(3, VARINT), w.uint32(l.line);
+  if (l.column !== undefined) w.tag(4, VARINT), w.uint32(l.column);
 }
 
 function fieldBody(w: Writer, f: Field): void {
   const name = f.name;
-  if (name.case === "strName") (w.tag(1, LEN), w.string(name.value));
-  else if (name.case === "nameIdx") (w.tag(2, VARINT), w.uint64(name.value));
+  if (name.case === "strName") w.tag(1, LEN), w.string(name.value);
+  else if (name.case === "nameIdx") w.tag(2, VARINT), w.uint64(name.value);
   const value = f.value;
   switch (value.case) {
     case "debugVal":
@@ -219,7 +222,7 @@ function fieldBody(w: Writer, f: Field): void {
 
 function attributeBody(w: Writer, a: Attribute): void {
   messageField(w, 1, a.field, fieldBody);
-  if (a.unit !== undefined) (w.tag(2, LEN), w.string(a.unit));
+  if (a.unit !== undefined) w.tag(2, LEN), w.string(a.unit);
 }
 
 function pollStatsBody(w: Writer, p: PollStats): void {
@@ -233,7 +236,7 @@ function pollStatsBody(w: Writer, p: PollStats): void {
 function taskBody(w: Writer, t: Task): void {
   messageField(w, 1, t.id, idBody);
   messageField(w, 2, t.metadata, idBody);
-  if (t.kind !== 0) (w.tag(3, VARINT), w.int32(t.kind));
+  if (t.kind !== 0) w.tag(3, VARINT), w.int32(t.kind);
   repeatedField(w, 4, t.fields, fieldBody);
   repeatedField(w, 5, t.parents, idBody);
   messageField(w, 6, t.location, locationBody);
@@ -262,8 +265,8 @@ function resourceBody(w: Writer, r: Resource): void {
   messageField(w, 2, r.metadata, idBody);
   stringField(w, 3, r.concreteType);
   messageField(w, 4, r.kind, (w, kind) => {
-    if (kind.kind.case === "known") (w.tag(1, VARINT), w.int32(kind.kind.value));
-    else if (kind.kind.case === "other") (w.tag(2, LEN), w.string(kind.kind.value));
+    if (kind.kind.case === "known") w.tag(1, VARINT), w.int32(kind.kind.value);
+    else if (kind.kind.case === "other") w.tag(2, LEN), w.string(kind.kind.value);
   });
   messageField(w, 5, r.location, locationBody);
   messageField(w, 6, r.parentResourceId, idBody);
@@ -322,9 +325,9 @@ function metadataBody(w: Writer, m: RegisterMetadata): void {
       stringField(w, 2, meta.target);
       stringField(w, 3, meta.modulePath);
       messageField(w, 4, meta.location, locationBody);
-      if (meta.kind !== 0) (w.tag(5, VARINT), w.int32(meta.kind));
-      if (meta.level !== 0) (w.tag(6, VARINT), w.int32(meta.level));
-      for (const name of meta.fieldNames) (w.tag(7, LEN), w.string(name));
+      if (meta.kind !== 0) w.tag(5, VARINT), w.int32(meta.kind);
+      if (meta.level !== 0) w.tag(6, VARINT), w.int32(meta.level);
+      for (const name of meta.fieldNames) w.tag(7, LEN), w.string(name);
     });
   });
 }

@@ -154,7 +154,9 @@ describe("a bearer token", () => {
 
 it("ends a client that reads nothing with RESOURCE_EXHAUSTED and the reason, not OK", async () => {
   server = new GrpcServer({ stallTimeoutMs: 300, endGraceMs: 20_000 });
-  const big = create(UpdateSchema, { taskUpdate: { newTasks: [{ fields: [{ name: { case: "strName", value: "x" }, value: { case: "strVal", value: "y".repeat(512 * 1024) } }] }] } });
+  const big = create(UpdateSchema, {
+    taskUpdate: { newTasks: [{ fields: [{ name: { case: "strName", value: "x" }, value: { case: "strVal", value: "y".repeat(512 * 1024) } }] }] },
+  });
   server.serverStream(WATCH, InstrumentRequestSchema, UpdateSchema, async function* (_, ctx) {
     while (!ctx.signal.aborted) yield big;
   });

@@ -15,7 +15,9 @@ it("waits on a slow client without piling up listeners (no leak warning in the h
   const warnings: string[] = [];
   const onWarning = (w: Error) => warnings.push(w.name);
   process.on("warning", onWarning);
-  const big = create(UpdateSchema, { taskUpdate: { newTasks: [{ fields: [{ name: { case: "strName", value: "x" }, value: { case: "strVal", value: "y".repeat(256 * 1024) } }] }] } });
+  const big = create(UpdateSchema, {
+    taskUpdate: { newTasks: [{ fields: [{ name: { case: "strName", value: "x" }, value: { case: "strVal", value: "y".repeat(256 * 1024) } }] }] },
+  });
   server = new GrpcServer();
   server.serverStream("/test.Slow/Watch", InstrumentRequestSchema, UpdateSchema, async function* () {
     for (let i = 0; i < 40; i++) yield big;

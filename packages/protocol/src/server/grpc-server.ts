@@ -26,15 +26,9 @@ export interface CallContext {
   readonly peer: string;
 }
 
-type Unary<I extends DescMessage, O extends DescMessage> = (
-  request: MessageShape<I>,
-  context: CallContext,
-) => MessageShape<O> | Promise<MessageShape<O>>;
+type Unary<I extends DescMessage, O extends DescMessage> = (request: MessageShape<I>, context: CallContext) => MessageShape<O> | Promise<MessageShape<O>>;
 
-type ServerStream<I extends DescMessage, O extends DescMessage> = (
-  request: MessageShape<I>,
-  context: CallContext,
-) => AsyncIterable<MessageShape<O>>;
+type ServerStream<I extends DescMessage, O extends DescMessage> = (request: MessageShape<I>, context: CallContext) => AsyncIterable<MessageShape<O>>;
 
 /** At most `max` calls of a method open at once; the next gets RESOURCE_EXHAUSTED with `message`. */
 export interface StreamLimit {
@@ -126,13 +120,7 @@ export class GrpcServer {
     return this;
   }
 
-  serverStream<I extends DescMessage, O extends DescMessage>(
-    path: string,
-    input: I,
-    output: O,
-    handler: ServerStream<I, O>,
-    limit?: StreamLimit,
-  ): this {
+  serverStream<I extends DescMessage, O extends DescMessage>(path: string, input: I, output: O, handler: ServerStream<I, O>, limit?: StreamLimit): this {
     this.#routes.set(path, { input, output, run: (request, context) => handler(request as MessageShape<I>, context), limit, open: 0 });
     return this;
   }

@@ -57,11 +57,7 @@ export interface InstrumentServerOptions extends GrpcServerOptions {
 
 export const DEFAULT_MAX_STREAMS = 8;
 
-export function registerInstrumentService(
-  server: GrpcServer,
-  source: InstrumentSource,
-  options: InstrumentServerOptions = {},
-): GrpcServer {
+export function registerInstrumentService(server: GrpcServer, source: InstrumentSource, options: InstrumentServerOptions = {}): GrpcServer {
   const maxUpdateBytes = options.maxUpdateBytes ?? DEFAULT_CLIENT_LIMIT_BYTES;
   const max = options.maxStreams ?? DEFAULT_MAX_STREAMS;
   const limit = (method: string) => ({
@@ -69,16 +65,28 @@ export function registerInstrumentService(
     message: `too many consoles: this server allows ${max} open ${method} streams at once${options.maxStreamsHint ? ` (${options.maxStreamsHint})` : ""}`,
   });
   return server
-    .serverStream(`${INSTRUMENT_SERVICE}/WatchUpdates`, InstrumentRequestSchema, UpdateSchema, async function* (_, ctx) {
-      for await (const update of source.watchUpdates(ctx.signal)) {
-        yield* splitUpdate(update, maxUpdateBytes);
-      }
-    }, limit("WatchUpdates"))
-    .serverStream(`${INSTRUMENT_SERVICE}/WatchTaskDetails`, TaskDetailsRequestSchema, TaskDetailsSchema, (request, ctx) => {
-      const id = request.id?.id ?? 0n;
-      if (id === 0n) throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, "a task id is required");
-      return source.watchTaskDetails(id, ctx.signal);
-    }, limit("WatchTaskDetails"))
+    .serverStream(
+      `${INSTRUMENT_SERVICE}/WatchUpdates`,
+      InstrumentRequestSchema,
+      UpdateSchema,
+      async function* (_, ctx) {
+        for await (const update of source.watchUpdates(ctx.signal)) {
+          yield* splitUpdate(update, maxUpdateBytes);
+        }
+      },
+      limit("WatchUpdates"),
+    )
+    .serverStream(
+      `${INSTRUMENT_SERVICE}/WatchTaskDetails`,
+      TaskDetailsRequestSchema,
+      TaskDetailsSchema,
+      (request, ctx) => {
+        const id = request.id?.id ?? 0n;
+        if (id === 0n) throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, "a task id is required");
+        return source.watchTaskDetails(id, ctx.signal);
+      },
+      limit("WatchTaskDetails"),
+    )
     .serverStream(`${INSTRUMENT_SERVICE}/WatchState`, StateRequestSchema, StateSchema, (_, ctx) => source.watchState(ctx.signal), limit("WatchState"))
     .unary(`${INSTRUMENT_SERVICE}/Pause`, PauseRequestSchema, PauseResponseSchema, async () => {
       await source.pause();

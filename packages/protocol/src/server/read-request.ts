@@ -64,10 +64,7 @@ export function readRequest(stream: ServerHttp2Stream, maxBytes: number, timeout
       resolve(first);
     };
     const onClose = () => finish(new ClientGone("the client closed the stream before its request was complete"));
-    const timer = setTimeout(
-      () => finish(new GrpcError(GrpcStatus.DEADLINE_EXCEEDED, `no complete request within ${timeoutMs / 1000} s`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => finish(new GrpcError(GrpcStatus.DEADLINE_EXCEEDED, `no complete request within ${timeoutMs / 1000} s`)), timeoutMs);
     timer.unref();
     stream.on("data", onData);
     stream.once("end", onEnd);

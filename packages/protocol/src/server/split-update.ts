@@ -14,12 +14,7 @@ import { UpdateSchema, type Update } from "../gen/console/instrument_pb.js";
 import { encodeOnce } from "../private/encoded-once.js";
 import { RegisterMetadataSchema, type RegisterMetadata_NewMetadata } from "../gen/console/common_pb.js";
 import { TaskUpdateSchema, TaskSchema, StatsSchema as TaskStatsSchema } from "../gen/console/tasks_pb.js";
-import {
-  ResourceUpdateSchema,
-  ResourceSchema,
-  PollOpSchema,
-  StatsSchema as ResourceStatsSchema,
-} from "../gen/console/resources_pb.js";
+import { ResourceUpdateSchema, ResourceSchema, PollOpSchema, StatsSchema as ResourceStatsSchema } from "../gen/console/resources_pb.js";
 import { AsyncOpUpdateSchema, AsyncOpSchema, StatsSchema as AsyncOpStatsSchema } from "../gen/console/async_ops_pb.js";
 
 /** tonic's default decoding limit. */

@@ -35,7 +35,12 @@ describe("clusterGraph", () => {
     const cluster = view.nodes.find((n) => n.members.length > 1)!;
     expect(cluster.label).toBe("worker ×4999 (blocked)");
     expect(view.nodes.some((n) => n.id === "t:150")).toBe(true);
-    expect(view.nodes.filter((n) => n.inCycle).map((n) => n.id).sort()).toEqual(["r:2", "t:2"]);
+    expect(
+      view.nodes
+        .filter((n) => n.inCycle)
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(["r:2", "t:2"]);
     expect(view.edges.find((e) => e.from === cluster.id)?.label).toBe("waiting for a message ×4999");
     expect(view.folded).toBe(4999);
   });

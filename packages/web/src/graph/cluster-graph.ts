@@ -79,7 +79,11 @@ export function clusterGraph(graph: WebGraph, options: { limit: number; keep?: s
   if (nodes.length <= options.limit) {
     const ids = new Set(nodes.map((n) => n.id));
     const edges = graph.edges.filter((e) => ids.has(e.from) && ids.has(e.to));
-    return { nodes: nodes.map(single), edges: edges.map((e) => ({ id: edgeId(e), from: e.from, to: e.to, label: e.label, inCycle: e.inCycle, inferred: e.inferred })), folded: 0 };
+    return {
+      nodes: nodes.map(single),
+      edges: edges.map((e) => ({ id: edgeId(e), from: e.from, to: e.to, label: e.label, inCycle: e.inCycle, inferred: e.inferred })),
+      folded: 0,
+    };
   }
 
   const out = new Map<string, WebGraphEdge[]>();

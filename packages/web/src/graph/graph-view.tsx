@@ -101,7 +101,15 @@ export function GraphView({ graph, selectedNodeId, onSelect }: Props) {
     const cy = cyRef.current;
     if (!cy) return;
     const key = structureKey(view);
-    const data = (n: ViewGraph["nodes"][number]) => ({ id: n.id, label: n.label, kind: n.kind, state: n.state ?? "", inCycle: n.inCycle, members: n.members, cluster: n.members.length > 1 });
+    const data = (n: ViewGraph["nodes"][number]) => ({
+      id: n.id,
+      label: n.label,
+      kind: n.kind,
+      state: n.state ?? "",
+      inCycle: n.inCycle,
+      members: n.members,
+      cluster: n.members.length > 1,
+    });
     if (key === structure.current) {
       cy.batch(() => {
         for (const n of view.nodes) cy.getElementById(n.id).data(data(n));
@@ -114,7 +122,10 @@ export function GraphView({ graph, selectedNodeId, onSelect }: Props) {
       cy.elements().remove();
       cy.add([
         ...view.nodes.map((n) => ({ group: "nodes" as const, data: data(n) })),
-        ...view.edges.map((e) => ({ group: "edges" as const, data: { id: e.id, source: e.from, target: e.to, label: e.label, inCycle: e.inCycle, inferred: e.inferred } })),
+        ...view.edges.map((e) => ({
+          group: "edges" as const,
+          data: { id: e.id, source: e.from, target: e.to, label: e.label, inCycle: e.inCycle, inferred: e.inferred },
+        })),
       ]);
     });
     const layout =
@@ -146,7 +157,8 @@ export function GraphView({ graph, selectedNodeId, onSelect }: Props) {
           <input type="checkbox" checked={hideIdle} onChange={(e) => setHideIdle((e.target as HTMLInputElement).checked)} /> only tasks that wait or can free
         </label>
         <label>
-          <input type="checkbox" checked={focus} disabled={!selectedNodeId} onChange={(e) => setFocus((e.target as HTMLInputElement).checked)} /> neighbourhood of selection
+          <input type="checkbox" checked={focus} disabled={!selectedNodeId} onChange={(e) => setFocus((e.target as HTMLInputElement).checked)} /> neighbourhood
+          of selection
         </label>
         <button type="button" onClick={() => cyRef.current?.fit(undefined, 24)}>
           fit
@@ -155,7 +167,11 @@ export function GraphView({ graph, selectedNodeId, onSelect }: Props) {
           {view.nodes.length} nodes, {view.edges.length} edges{view.folded > 0 ? `, ${view.folded} folded into clusters` : ""}
         </span>
         {cycleCount > 0 && <span class="cycle-note">deadlock cycle shown in red</span>}
-        {overview && <span class="notice-inline">too many distinct nodes to draw: showing deadlock cycles and the selection with their neighbours; select a task in the table to see its part</span>}
+        {overview && (
+          <span class="notice-inline">
+            too many distinct nodes to draw: showing deadlock cycles and the selection with their neighbours; select a task in the table to see its part
+          </span>
+        )}
       </div>
       <div id="graph-canvas" class="graph-canvas" ref={container} data-node-count={view.nodes.length} data-cycle-nodes={cycleCount} />
     </section>

@@ -3,7 +3,25 @@ import { parseInline, parseMarkdown, safeHref } from "./markdown.ts";
 
 describe("markdown reader", () => {
   it("reads the block structure of a docs page", () => {
-    const blocks = parseMarkdown(["# Deadlock cycle", "", "Tasks wait on each other.", "More text.", "", "- one", "- two `code`", "", "```rust", "let x = 1;", "```", "", "| a | b |", "|---|---|", "| 1 | 2 |"].join("\n"));
+    const blocks = parseMarkdown(
+      [
+        "# Deadlock cycle",
+        "",
+        "Tasks wait on each other.",
+        "More text.",
+        "",
+        "- one",
+        "- two `code`",
+        "",
+        "```rust",
+        "let x = 1;",
+        "```",
+        "",
+        "| a | b |",
+        "|---|---|",
+        "| 1 | 2 |",
+      ].join("\n"),
+    );
     expect(blocks.map((b) => b.type)).toEqual(["heading", "paragraph", "list", "code", "table"]);
     expect(blocks[1]).toEqual({ type: "paragraph", children: [{ type: "text", text: "Tasks wait on each other. More text." }] });
     expect(blocks[3]).toEqual({ type: "code", language: "rust", text: "let x = 1;" });
@@ -24,7 +42,13 @@ describe("markdown reader", () => {
       { type: "text", text: "see " },
       { type: "link", href: null, children: [{ type: "text", text: "the fix" }] },
       { type: "text", text: ") and " },
-      { type: "strong", children: [{ type: "text", text: "bold " }, { type: "em", children: [{ type: "text", text: "em" }] }] },
+      {
+        type: "strong",
+        children: [
+          { type: "text", text: "bold " },
+          { type: "em", children: [{ type: "text", text: "em" }] },
+        ],
+      },
     ]);
   });
 });

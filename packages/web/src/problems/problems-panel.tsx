@@ -19,14 +19,22 @@ function DocsPage({ lint }: { lint: string }) {
   useEffect(() => {
     let live = true;
     setText(undefined);
-    fetchDocs(lint).then((t) => live && setText(t ?? null), () => live && setText(null));
+    fetchDocs(lint).then(
+      (t) => live && setText(t ?? null),
+      () => live && setText(null),
+    );
     return () => {
       live = false;
     };
   }, [lint]);
   const blocks = useMemo(() => (text ? parseMarkdown(text) : []), [text]);
   if (text === undefined) return <p class="muted">loading docs…</p>;
-  if (text === null) return <p class="muted">No docs page for “{lint}” yet (docs/problems/{lint}.md).</p>;
+  if (text === null)
+    return (
+      <p class="muted">
+        No docs page for “{lint}” yet (docs/problems/{lint}.md).
+      </p>
+    );
   return <MarkdownView blocks={blocks} />;
 }
 
@@ -34,11 +42,20 @@ export function ProblemsPanel({ problems, rows, onOpenTask }: Props) {
   const [open, setOpen] = useState<string | undefined>(undefined);
   const labels = useMemo(() => new Map(rows.map((r) => [r.key, r.name ? `task ${r.id} ${r.name}` : `task ${r.id}`])), [rows]);
   const lint = open ?? problems[0]?.lint;
-  if (problems.length === 0) return <section class="problems-pane"><p class="muted">No problems found. Lints run on every update.</p></section>;
+  if (problems.length === 0)
+    return (
+      <section class="problems-pane">
+        <p class="muted">No problems found. Lints run on every update.</p>
+      </section>
+    );
   return (
     <section class="problems-pane" aria-label="problems">
       <ul class="problem-list">
-        {problems.length > PROBLEM_LIMIT ? <li class="muted">showing {PROBLEM_LIMIT} of {problems.length}, most severe first</li> : null}
+        {problems.length > PROBLEM_LIMIT ? (
+          <li class="muted">
+            showing {PROBLEM_LIMIT} of {problems.length}, most severe first
+          </li>
+        ) : null}
         {problems.slice(0, PROBLEM_LIMIT).map((p, i) => (
           <li key={`${p.lint}-${i}`} class={`problem severity-${p.severity}${p.lint === lint ? " open" : ""}`} data-lint={p.lint}>
             <button type="button" class="problem-title" onClick={() => setOpen(p.lint)}>
@@ -57,9 +74,9 @@ export function ProblemsPanel({ problems, rows, onOpenTask }: Props) {
         ))}
       </ul>
       {lint && (
-        <div class="docs-page" aria-label="docs page">
+        <section class="docs-page" aria-label="docs page">
           <DocsPage lint={lint} />
-        </div>
+        </section>
       )}
     </section>
   );

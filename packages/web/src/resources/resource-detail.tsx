@@ -13,7 +13,10 @@ export function ResourceDetailPane({ resourceKey, seq, onOpenTask }: Props) {
   const [detail, setDetail] = useState<WebResourceDetail | null | undefined>(undefined);
   useEffect(() => {
     let live = true;
-    fetchResource(resourceKey).then((d) => live && setDetail(d ?? null), () => live && setDetail(null));
+    fetchResource(resourceKey).then(
+      (d) => live && setDetail(d ?? null),
+      () => live && setDetail(null),
+    );
     return () => {
       live = false;
     };
@@ -56,7 +59,9 @@ export function ResourceDetailPane({ resourceKey, seq, onOpenTask }: Props) {
       )}
       <h3>Who can free it</h3>
       {detail.unreachable ? (
-        <p class="unreachable">The target proved that no code still able to run can reach it (garbage collection): only the tasks below could ever use it again.</p>
+        <p class="unreachable">
+          The target proved that no code still able to run can reach it (garbage collection): only the tasks below could ever use it again.
+        </p>
       ) : null}
       {detail.freers.length === 0 ? (
         <p class="muted">no task is known to be able to free it</p>

@@ -51,7 +51,10 @@ export function TaskDetailPane({ taskKey, seq, onOpenResource, onOpenTask }: Pro
 
   useEffect(() => {
     let live = true;
-    fetchTask(taskKey).then((d) => live && setDetail(d ?? null), () => live && setDetail(null));
+    fetchTask(taskKey).then(
+      (d) => live && setDetail(d ?? null),
+      () => live && setDetail(null),
+    );
     return () => {
       live = false;
     };
@@ -60,7 +63,10 @@ export function TaskDetailPane({ taskKey, seq, onOpenResource, onOpenTask }: Pro
   useEffect(() => {
     let live = true;
     setHistograms(undefined);
-    fetchHistograms(taskKey).then((h) => live && setHistograms(h ?? null), () => live && setHistograms(null));
+    fetchHistograms(taskKey).then(
+      (h) => live && setHistograms(h ?? null),
+      () => live && setHistograms(null),
+    );
     return () => {
       live = false;
     };

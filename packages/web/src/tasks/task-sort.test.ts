@@ -3,7 +3,19 @@ import type { WebTaskRow } from "../api/types.ts";
 import { compareBy, matchesFilter } from "./task-sort.ts";
 
 const row = (id: string, name: string, busyMs: number, state: WebTaskRow["state"] = "idle"): WebTaskRow => ({
-  key: id, id, name, kind: "task", state, location: "src/main.rs:1", fields: "tenant=acme", totalMs: 10, busyMs, scheduledMs: 0, idleMs: 0, polls: 1, warnings: 0,
+  key: id,
+  id,
+  name,
+  kind: "task",
+  state,
+  location: "src/main.rs:1",
+  fields: "tenant=acme",
+  totalMs: 10,
+  busyMs,
+  scheduledMs: 0,
+  idleMs: 0,
+  polls: 1,
+  warnings: 0,
 });
 
 describe("task sorting and filtering", () => {

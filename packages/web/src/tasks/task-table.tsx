@@ -39,13 +39,17 @@ export function TaskTable({ rows, selectedKey, problemKeys, onSelect }: Props) {
   return (
     <section class="table-pane" aria-label="tasks">
       <div class="toolbar">
-        <input type="search" placeholder="filter: name, state, kind, location, field…" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} aria-label="filter tasks" />
+        <input
+          type="search"
+          placeholder="filter: name, state, kind, location, field…"
+          value={filter}
+          onInput={(e) => setFilter((e.target as HTMLInputElement).value)}
+          aria-label="filter tasks"
+        />
         <label>
           <input type="checkbox" checked={showCompleted} onChange={(e) => setShowCompleted((e.target as HTMLInputElement).checked)} /> done
         </label>
-        <span class="muted">
-          {shown.length > ROW_LIMIT ? `${ROW_LIMIT} of ${shown.length}` : shown.length} tasks
-        </span>
+        <span class="muted">{shown.length > ROW_LIMIT ? `${ROW_LIMIT} of ${shown.length}` : shown.length} tasks</span>
       </div>
       <div class="table-scroll">
         <table class="tasks">
@@ -66,11 +70,21 @@ export function TaskTable({ rows, selectedKey, problemKeys, onSelect }: Props) {
           </thead>
           <tbody>
             {shown.slice(0, ROW_LIMIT).map((r) => (
-              <tr key={r.key} data-task-key={r.key} class={`${r.key === selectedKey ? "selected " : ""}${problemKeys.has(r.key) ? "problem" : ""}`} onClick={() => onSelect(r.key)}>
+              <tr
+                key={r.key}
+                data-task-key={r.key}
+                class={`${r.key === selectedKey ? "selected " : ""}${problemKeys.has(r.key) ? "problem" : ""}`}
+                onClick={() => onSelect(r.key)}
+              >
                 <td class="num">{r.id}</td>
                 <td>
                   <span class={`state state-${r.state}`}>{r.state}</span>
-                  {r.warnings > 0 ? <span class="warn-badge" title="warnings"> ⚠ {r.warnings}</span> : null}
+                  {r.warnings > 0 ? (
+                    <span class="warn-badge" title="warnings">
+                      {" "}
+                      ⚠ {r.warnings}
+                    </span>
+                  ) : null}
                 </td>
                 <td class="name">{r.name}</td>
                 <td>{r.kind}</td>

@@ -73,11 +73,18 @@ export function TimelineView({ timeline, rows, selectedKey, onSelect }: Props) {
     <section class="timeline-pane" aria-label="timelines">
       <div class="toolbar">
         <input type="search" placeholder="filter lanes" value={filter} onInput={(e) => setFilter((e.target as HTMLInputElement).value)} />
-        <button type="button" onClick={() => zoom(0.5, LABEL_W + plotW / 2)}>zoom in</button>
-        <button type="button" onClick={() => zoom(2, LABEL_W + plotW / 2)}>zoom out</button>
-        <button type="button" onClick={() => setWindow(null)}>follow / reset</button>
+        <button type="button" onClick={() => zoom(0.5, LABEL_W + plotW / 2)}>
+          zoom in
+        </button>
+        <button type="button" onClick={() => zoom(2, LABEL_W + plotW / 2)}>
+          zoom out
+        </button>
+        <button type="button" onClick={() => setWindow(null)}>
+          follow / reset
+        </button>
         <span class="legend">
-          <i class="seg-busy" /> busy <i class="seg-scheduled" /> scheduled <i class="seg-idle" /> idle <i class="seg-blocked" /> blocked <span class="wake-key">→ wake</span>
+          <i class="seg-busy" /> busy <i class="seg-scheduled" /> scheduled <i class="seg-idle" /> idle <i class="seg-blocked" /> blocked{" "}
+          <span class="wake-key">→ wake</span>
         </span>
         <span class="muted">
           {formatMs(view.to - view.from)} shown{timeline.lanes.length > lanes.length ? `, ${lanes.length} of ${timeline.lanes.length} lanes` : ""}
@@ -87,6 +94,8 @@ export function TimelineView({ timeline, rows, selectedKey, onSelect }: Props) {
         <svg
           ref={svg}
           class="timeline"
+          role="img"
+          aria-label="task timeline"
           viewBox={`0 0 ${width} ${height}`}
           width={width}
           height={height}
@@ -125,7 +134,13 @@ export function TimelineView({ timeline, rows, selectedKey, onSelect }: Props) {
           {lanes.map((lane, i) => {
             const row = rowByKey.get(lane.taskKey);
             return (
-              <g key={lane.taskKey} class={`lane${lane.taskKey === selectedKey ? " selected" : ""}`} data-task-key={lane.taskKey} data-state={row?.state ?? "done"}>
+              <g
+                key={lane.taskKey}
+                class={`lane${lane.taskKey === selectedKey ? " selected" : ""}`}
+                data-task-key={lane.taskKey}
+                data-state={row?.state ?? "done"}
+              >
+                {/* biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut; the task table selects the same task by keyboard */}
                 <text x={4} y={yMid(i) + 4} class="lane-label" onClick={() => onSelect(lane.taskKey)}>
                   <title>{lane.label}</title>
                   {lane.label.length > 24 ? `${lane.label.slice(0, 23)}…` : lane.label}
@@ -166,7 +181,9 @@ export function TimelineView({ timeline, rows, selectedKey, onSelect }: Props) {
               if (to === undefined || w.atMs < view.from || w.atMs > view.to) return null;
               const from = w.fromKey === null ? undefined : laneIndex.get(w.fromKey);
               if (from === undefined) return <path key={n} d={`M${x(w.atMs) - 4},${yMid(to) - 12} l4,5 l4,-5 z`} class="wake-tick" />;
-              return <line key={n} x1={x(w.atMs)} y1={yMid(from)} x2={x(w.atMs)} y2={yMid(to) + (to > from ? -7 : 7)} class="wake" marker-end="url(#wake-arrow)" />;
+              return (
+                <line key={n} x1={x(w.atMs)} y1={yMid(from)} x2={x(w.atMs)} y2={yMid(to) + (to > from ? -7 : 7)} class="wake" marker-end="url(#wake-arrow)" />
+              );
             })}
           </g>
         </svg>

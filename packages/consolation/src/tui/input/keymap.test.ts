@@ -3,12 +3,12 @@ import { createEngineSource } from "../state/from-engine.js";
 import { currentScreen, initialUiState, type UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
 import { decodeKeys } from "../term/key-decoder.js";
-import { storyUpdates } from "../testing/story-updates.js";
+import { channelLockDeadlockUpdates } from "@async-insight/engine/testing";
 import { handleKey, type Effect } from "./keymap.js";
 
 function press(ui: UiState, keys: string): { ui: UiState; effects: Effect[] } {
   const source = createEngineSource();
-  for (const u of storyUpdates()) source.applyUpdate(u);
+  for (const u of channelLockDeadlockUpdates()) source.applyUpdate(u);
   const effects: Effect[] = [];
   for (const key of decodeKeys(keys)) {
     const result = handleKey(ui, key as Key, { data: source.view(), pageRows: 10 });

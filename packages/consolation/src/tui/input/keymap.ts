@@ -29,11 +29,7 @@ export interface KeyResult {
 export function resourceTaskRefs(data: RuntimeView, key: string): TaskRef[] {
   const detail = data.resource(key);
   if (!detail) return [];
-  return [
-    ...detail.freers.map((f) => f.task),
-    ...detail.waiting.map((w) => w.task),
-    ...detail.asyncOps.flatMap((op) => (op.task ? [op.task] : [])),
-  ];
+  return [...detail.freers.map((f) => f.task), ...detail.waiting.map((w) => w.task), ...detail.asyncOps.flatMap((op) => (op.task ? [op.task] : []))];
 }
 
 /** Problems the problem view lists: only these can be exported or opened. */

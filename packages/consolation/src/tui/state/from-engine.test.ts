@@ -16,7 +16,11 @@ const u64 = (name: string, value: bigint) => ({ field: { name: { case: "strName"
  */
 function ledger(): Update {
   const task = (span: bigint, id: bigint, name: string) => ({ id: { id: span }, fields: [str("task.name", name).field, u64("task.id", id).field] });
-  const stats = (polled: number) => ({ createdAt: at(0), wakerClones: 1n, pollStats: { polls: 2n, lastPollStarted: at(polled), lastPollEnded: at(polled + 1) } });
+  const stats = (polled: number) => ({
+    createdAt: at(0),
+    wakerClones: 1n,
+    pollStats: { polls: 2n, lastPollStarted: at(polled), lastPollEnded: at(polled + 1) },
+  });
   return create(UpdateSchema, {
     now: at(5000),
     taskUpdate: {
@@ -25,7 +29,16 @@ function ledger(): Update {
     },
     resourceUpdate: {
       newResources: [{ id: { id: 600n }, concreteType: "Mutex", kind: { kind: { case: "other", value: "Sync" } } }],
-      statsUpdate: { "600": { createdAt: at(0), attributes: [str("insight.name", "ledger"), { field: { name: { case: "strName", value: "locked" }, value: { case: "boolVal", value: true } } }, str("insight.owners", "holder:3")] } },
+      statsUpdate: {
+        "600": {
+          createdAt: at(0),
+          attributes: [
+            str("insight.name", "ledger"),
+            { field: { name: { case: "strName", value: "locked" }, value: { case: "boolVal", value: true } } },
+            str("insight.owners", "holder:3"),
+          ],
+        },
+      },
     },
     asyncOpUpdate: {
       newAsyncOps: [
@@ -46,7 +59,12 @@ describe("the terminal's view model reads the engine's facts", () => {
   it("states tasks in the engine's one vocabulary: blocked only with a pending wait", () => {
     const source = createEngineSource();
     source.applyUpdate(ledger());
-    expect(source.view().tasks().map((t) => [t.id, t.name, t.state])).toEqual([
+    expect(
+      source
+        .view()
+        .tasks()
+        .map((t) => [t.id, t.name, t.state]),
+    ).toEqual([
       ["3", "holder", "idle"],
       ["8", "waiter", "blocked"],
       ["9", "served", "idle"],
@@ -65,6 +83,47 @@ describe("the terminal's view model reads the engine's facts", () => {
     expect(lines).toContain("▶ task 3 holder  lock holder (mutex)  (certain)");
     expect(lines).toContain("Async ops (pending; 1 finished not shown)");
     expect(lines.filter((l) => l.includes("Mutex::lock"))).toEqual([expect.stringMatching(/^\s+1 task 8 waiter\s+Mutex::lock\s/)]);
+  });
+
+  it("shows what a library resource says of itself: library, capacity, in use, pending, timeout", () => {
+    const source = createEngineSource();
+    source.applyUpdate(
+      create(UpdateSchema, {
+        now: at(5000),
+        resourceUpdate: {
+          newResources: [{ id: { id: 610n }, concreteType: "Pool", kind: { kind: { case: "other", value: "Sync" } } }],
+          statsUpdate: {
+            "610": {
+              createdAt: at(0),
+              attributes: [
+                str("insight.name", "orders-db"),
+                str("insight.library", "generic-pool@3.9.0"),
+                u64("insight.capacity", 2n),
+                u64("insight.in_use", 2n),
+                u64("insight.pending", 3n),
+                u64("insight.timeout_ms", 5000n),
+                str("insight.owners", ""),
+              ],
+            },
+          },
+        },
+      }),
+    );
+    const detail = source.view().resource("1")!;
+    expect(detail.attributes).toEqual([
+      ["library", "generic-pool@3.9.0"],
+      ["capacity", "2"],
+      ["in_use", "2"],
+      ["pending", "3"],
+      ["timeout", "5000 ms"],
+    ]);
+    expect(plain(renderResourceView(detail, 0, 120, 20))).toContain("Attributes  library=generic-pool@3.9.0  capacity=2  in_use=2  pending=3  timeout=5000 ms");
+    expect(
+      source
+        .view()
+        .resources()
+        .map((r) => r.attributes),
+    ).toEqual(["library=generic-pool@3.9.0 capacity=2 in_use=2 pending=3 timeout=5000 ms"]);
   });
 
   it("knows the creation time of the task a span id names, the evidence a restart is judged on", () => {

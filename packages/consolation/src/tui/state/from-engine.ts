@@ -25,7 +25,10 @@ import {
   RuntimeStore,
   type StoreOptions,
   type TaskRecord,
+  readTaskNanos,
+  type TaskNanos,
   type Wait,
+  capacityPairs,
 } from "@async-insight/engine";
 import type { Update, tasks } from "@async-insight/protocol";
 import { displayLocation } from "../../format/location.js";
@@ -34,7 +37,20 @@ import { WaitIndex } from "../../reading/wait-index.js";
 import type { RuntimeSource } from "./runtime-source.js";
 import { cycleBasisText } from "../../reading/cycle-basis-text.js";
 import { sourceLine } from "./source-lines.js";
-import type { AsyncOpRow, Freer, Problem, ProblemTask, ResourceDetail, ResourceRow, RuntimeView, TaskDetail, TaskRef, TaskRow, TaskState, WaitLine } from "./view-model.js";
+import type {
+  AsyncOpRow,
+  Freer,
+  Problem,
+  ProblemTask,
+  ResourceDetail,
+  ResourceRow,
+  RuntimeView,
+  TaskDetail,
+  TaskRef,
+  TaskRow,
+  TaskState,
+  WaitLine,
+} from "./view-model.js";
 
 /** The sparkline: busy share over the last 12 s in six cells, as wide as the column draws it. */
 const SPARK_WINDOW_NS = 12_000_000_000n;
@@ -93,7 +109,23 @@ interface FixedText {
   readonly fields: string;
 }
 
-/** A task row refreshed in place each generation; the sparkline is worked out only for rows that are drawn. */
+/** Name, kind, location and fields never change after a task appears; formatting them is most of a row's cost. */
+function fixedText(task: TaskRecord): FixedText {
+  return {
+    name: safeText(task.name ?? ""),
+    kind: safeText(task.kind),
+    location: task.location ? safeText(displayLocation(task.location), LONG_FIELD_WIDTH) : "",
+    fields: safeText(pairsText(fieldPairs(task)), LONG_FIELD_WIDTH),
+  };
+}
+
+/**
+ * A task row refreshed in place each generation; the sparkline is worked out
+ * only for rows that are drawn. Durations are kept as numbers, refreshed
+ * without allocating (readTaskNanos), and made bigints only when a view reads
+ * them: at 10k tasks, five fresh bigints a row on every update were most of
+ * the garbage a frame left, and the collector's time with it.
+ */
 class LiveTaskRow implements TaskRow {
   readonly key: string;
   readonly protocolId: bigint;
@@ -103,13 +135,11 @@ class LiveTaskRow implements TaskRow {
   readonly location: string;
   readonly fields: string;
   readonly share = { running: 0, ready: 0, blocked: 0 };
+  readonly nanos: TaskNanos = { total: 0, busy: 0, scheduled: 0, idle: 0, polls: 0 };
   state: TaskState = "idle";
-  totalNs = 0n;
-  busyNs = 0n;
-  scheduledNs = 0n;
-  idleNs = 0n;
-  polls = 0n;
   warnings = 0;
+  /** The store generation that last refreshed the row: older means its task is gone. */
+  generation = 0;
   readonly #store: RuntimeStore;
   readonly #task: bigint;
   #recent: readonly number[] | undefined;
@@ -122,18 +152,29 @@ class LiveTaskRow implements TaskRow {
     ({ name: this.name, kind: this.kind, location: this.location, fields: this.fields } = fixed);
   }
 
+  get totalNs(): bigint {
+    return BigInt(this.nanos.total);
+  }
+  get busyNs(): bigint {
+    return BigInt(this.nanos.busy);
+  }
+  get scheduledNs(): bigint {
+    return BigInt(this.nanos.scheduled);
+  }
+  get idleNs(): bigint {
+    return BigInt(this.nanos.idle);
+  }
+  get polls(): bigint {
+    return BigInt(this.nanos.polls);
+  }
+
   refresh(task: TaskRecord, warnings: number): void {
-    const times = task.times;
     const share = task.share;
     this.state = taskActivity(this.#store, task);
     this.share.running = share.busy;
     this.share.ready = share.scheduled;
     this.share.blocked = share.idle;
-    this.totalNs = times.total;
-    this.busyNs = times.busy;
-    this.scheduledNs = times.scheduled;
-    this.idleNs = times.idle;
-    this.polls = task.polls;
+    readTaskNanos(task, this.nanos);
     this.warnings = warnings;
     this.#recent = undefined;
   }
@@ -158,8 +199,8 @@ class EngineView implements RuntimeView {
   readonly #store: RuntimeStore;
   #frame: Frame | undefined;
   /** Rows live as long as their task and are refreshed in place: rebuilding 10k of them per update kept the collector busy. */
-  #rows = new Map<bigint, LiveTaskRow>();
-  /** Name, kind, location and fields never change after a task appears; formatting them is most of a row's cost. */
+  readonly #rows = new Map<bigint, LiveTaskRow>();
+  /** Fixed texts of tasks that have no row yet (see fixedText). */
   readonly #fixed = new WeakMap<TaskRecord, FixedText>();
 
   constructor(
@@ -177,35 +218,35 @@ class EngineView implements RuntimeView {
     const lintProblems = runLints(this.#store, this.lints);
     const warningsByTask = new Map<bigint, string[]>();
     for (const problem of lintProblems) {
+      // Once per problem, not per task: a long poll names thousands of starved tasks, and a copy each was megabytes.
+      const message = safeText(problem.message, LONG_FIELD_WIDTH);
       for (const task of problem.tasks) {
         const list = warningsByTask.get(task);
-        const message = safeText(problem.message, LONG_FIELD_WIDTH);
         if (list) list.push(message);
         else warningsByTask.set(task, [message]);
       }
     }
-    const rows = new Map<bigint, LiveTaskRow>();
+    // One map for the view's life, pruned of tasks the store let go: a fresh 10k-entry map per update was garbage too.
+    const rows = this.#rows;
+    const rowList: LiveTaskRow[] = [];
     for (const task of all) {
-      const row = this.#rows.get(task.id) ?? new LiveTaskRow(task, this.#fixedOf(task), this.#store);
+      let row = rows.get(task.id);
+      if (!row) rows.set(task.id, (row = new LiveTaskRow(task, this.#fixed.get(task) ?? fixedText(task), this.#store)));
       row.refresh(task, warningsByTask.get(task.id)?.length ?? 0);
-      rows.set(task.id, row);
+      row.generation = generation;
+      rowList.push(row);
     }
-    this.#rows = rows;
-    this.#frame = { generation, waits, rows, rowList: [...rows.values()], lintProblems, warningsByTask };
+    if (rows.size > rowList.length) for (const [id, row] of rows) if (row.generation !== generation) rows.delete(id);
+    this.#frame = { generation, waits, rows, rowList, lintProblems, warningsByTask };
     return this.#frame;
   }
 
+  /** A task with a row keeps its text there; the cache holds it only for tasks without one (named by a problem first). */
   #fixedOf(task: TaskRecord): FixedText {
+    const row = this.#rows.get(task.id);
+    if (row) return row;
     let fixed = this.#fixed.get(task);
-    if (!fixed) {
-      fixed = {
-        name: safeText(task.name ?? ""),
-        kind: safeText(task.kind),
-        location: task.location ? safeText(displayLocation(task.location), LONG_FIELD_WIDTH) : "",
-        fields: safeText(pairsText(fieldPairs(task)), LONG_FIELD_WIDTH),
-      };
-      this.#fixed.set(task, fixed);
-    }
+    if (!fixed) this.#fixed.set(task, (fixed = fixedText(task)));
     return fixed;
   }
 
@@ -306,7 +347,7 @@ class EngineView implements RuntimeView {
       type: safeText(resource.concreteType),
       name: safeText(resource.name ?? ""),
       location: resource.location ? safeText(displayLocation(resource.location), LONG_FIELD_WIDTH) : "",
-      attributes: safeText(pairsText(attributePairs(resource.attributes)), LONG_FIELD_WIDTH),
+      attributes: safeText(pairsText([...capacityPairs(resource), ...attributePairs(resource.attributes)]), LONG_FIELD_WIDTH),
       internal: resource.visibility === "internal",
       totalNs: resource.createdAt !== undefined && end !== undefined && end > resource.createdAt ? end - resource.createdAt : 0n,
       waiting: waits.waitersOf(resource.id).length,
@@ -328,16 +369,15 @@ class EngineView implements RuntimeView {
     const all = this.#store.asyncOpsOf(resource.id);
     // Finished waits (woken, ready, dropped) are history: a busy channel finishes thousands. Only pending ones are shown.
     const pending = all.filter((op) => op.pending);
-    const asyncOps: AsyncOpRow[] = pending
-      .map((op) => ({
-        id: String(op.id),
-        task: op.task !== undefined ? this.#taskRef(op.task) : undefined,
-        source: safeText(op.source),
-        totalNs: op.createdAt !== undefined && now !== undefined && now > op.createdAt ? now - op.createdAt : 0n,
-        busyNs: op.busy,
-        polls: op.polls,
-        attributes: safeText(pairsText(attributePairs(op.attributes)), LONG_FIELD_WIDTH),
-      }));
+    const asyncOps: AsyncOpRow[] = pending.map((op) => ({
+      id: String(op.id),
+      task: op.task !== undefined ? this.#taskRef(op.task) : undefined,
+      source: safeText(op.source),
+      totalNs: op.createdAt !== undefined && now !== undefined && now > op.createdAt ? now - op.createdAt : 0n,
+      busyNs: op.busy,
+      polls: op.polls,
+      attributes: safeText(pairsText(attributePairs(op.attributes)), LONG_FIELD_WIDTH),
+    }));
     const freers: Freer[] = this.#store.freersOf(resource.id).map((f) => ({
       task: this.#taskRef(f.task),
       role: safeText(f.count > 1 ? `${f.label} ×${f.count}` : f.label),
@@ -347,8 +387,9 @@ class EngineView implements RuntimeView {
     }));
     return {
       row: this.#resourceRow(resource, waits),
-      // The name and owners have their own lines; insight's other keys are bookkeeping.
-      attributes: safePairs(attributePairs(resource.attributes).filter(([k]) => !k.startsWith("insight."))),
+      // The name and owners have their own lines; insight's other keys are bookkeeping, except what a
+      // library resource says of itself (library, capacity, in use, pending, timeout).
+      attributes: safePairs([...capacityPairs(resource), ...attributePairs(resource.attributes).filter(([k]) => !k.startsWith("insight."))]),
       waiting: waits.waitersOf(resource.id).map((w) => ({ task: this.#taskRef(w.task), reason: safeText(w.reason, LONG_FIELD_WIDTH) })),
       freers,
       unreachable: resource.unreachable,

@@ -35,9 +35,7 @@ export const RESOURCE_COLUMNS: readonly ResourceColumn[] = [
 export function arrangeResources(rows: readonly ResourceRow[], sortColumn: number, descending: boolean, filter: string): ResourceRow[] {
   const needle = filter.trim().toLowerCase();
   const kept = needle
-    ? rows.filter((r) =>
-        [r.name, r.type, r.kind, r.location, r.attributes].some((v) => v.toLowerCase().includes(needle)) || r.id === needle,
-      )
+    ? rows.filter((r) => [r.name, r.type, r.kind, r.location, r.attributes].some((v) => v.toLowerCase().includes(needle)) || r.id === needle)
     : rows.slice();
   const column = RESOURCE_COLUMNS[sortColumn] ?? RESOURCE_COLUMNS[0]!;
   const sign = descending ? -1 : 1;

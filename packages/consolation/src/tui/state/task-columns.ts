@@ -12,6 +12,10 @@ export interface TaskColumn {
 const STATE_ORDER: Readonly<Record<TaskState, number>> = { running: 0, scheduled: 1, blocked: 2, idle: 3, done: 4 };
 const big = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+type NanosKey = "total" | "busy" | "scheduled" | "idle" | "polls";
+/** By the rows' numbers when both have them, else by the bigints. */
+const byNanos = (key: NanosKey, read: (row: TaskRow) => bigint) => (a: TaskRow, b: TaskRow) =>
+  a.nanos && b.nanos ? a.nanos[key] - b.nanos[key] : big(read(a), read(b));
 const numericId = (a: string, b: string) => {
   const x = Number(a);
   const y = Number(b);
@@ -29,11 +33,11 @@ export const TASK_COLUMNS: readonly TaskColumn[] = [
   { header: "Kind", width: 6, align: "left", compare: (a, b) => text(a.kind, b.kind) },
   { header: "State", width: 9, align: "left", compare: (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] },
   { header: "Bsy/Sch/Idl Recent", width: 18, align: "left", compare: (a, b) => a.share.blocked - b.share.blocked },
-  { header: "Total", width: 6, align: "right", compare: (a, b) => big(a.totalNs, b.totalNs) },
-  { header: "Busy", width: 6, align: "right", compare: (a, b) => big(a.busyNs, b.busyNs) },
-  { header: "Sched", width: 6, align: "right", compare: (a, b) => big(a.scheduledNs, b.scheduledNs) },
-  { header: "Idle", width: 6, align: "right", compare: (a, b) => big(a.idleNs, b.idleNs) },
-  { header: "Polls", width: 6, align: "right", compare: (a, b) => big(a.polls, b.polls) },
+  { header: "Total", width: 6, align: "right", compare: byNanos("total", (r) => r.totalNs) },
+  { header: "Busy", width: 6, align: "right", compare: byNanos("busy", (r) => r.busyNs) },
+  { header: "Sched", width: 6, align: "right", compare: byNanos("scheduled", (r) => r.scheduledNs) },
+  { header: "Idle", width: 6, align: "right", compare: byNanos("idle", (r) => r.idleNs) },
+  { header: "Polls", width: 6, align: "right", compare: byNanos("polls", (r) => r.polls) },
   { header: "Warn", width: 4, align: "right", compare: (a, b) => a.warnings - b.warnings },
   { header: "Location", width: 0, align: "left", compare: (a, b) => text(a.location, b.location) },
   // Drawn first, and only while several targets are watched (docs/processes.md).

@@ -4,20 +4,7 @@
  * mode); a lone ESC byte is the Escape key itself.
  */
 
-export type KeyName =
-  | "up"
-  | "down"
-  | "left"
-  | "right"
-  | "enter"
-  | "escape"
-  | "backspace"
-  | "tab"
-  | "pageup"
-  | "pagedown"
-  | "home"
-  | "end"
-  | "char";
+export type KeyName = "up" | "down" | "left" | "right" | "enter" | "escape" | "backspace" | "tab" | "pageup" | "pagedown" | "home" | "end" | "char";
 
 export interface Key {
   readonly name: KeyName;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createEngineSource } from "../state/from-engine.js";
 import { initialUiState, type Screen, type UiState } from "../state/ui-state.js";
 import { stripAnsi, visibleWidth } from "../term/ansi.js";
-import { likelyDeadlockUpdates, manyTasksUpdate, selfSendUpdates, storyUpdates, tokioDeadlockUpdates } from "../testing/story-updates.js";
+import { likelyDeadlockUpdates, manyTasksUpdate, selfSendUpdates, channelLockDeadlockUpdates, tokioDeadlockUpdates } from "@async-insight/engine/testing";
 import { renderFrame } from "./frame.js";
 import type { RenderInput } from "./render-input.js";
 
@@ -13,7 +13,7 @@ const SIZES = [
 
 function story() {
   const source = createEngineSource();
-  for (const u of storyUpdates()) source.applyUpdate(u);
+  for (const u of channelLockDeadlockUpdates()) source.applyUpdate(u);
   return source;
 }
 
@@ -99,7 +99,11 @@ describe("the story's screens", () => {
   });
 });
 
-const channelKey = (source: ReturnType<typeof story>, name: string) => source.view().resources().find((r) => r.name === name)!.key;
+const channelKey = (source: ReturnType<typeof story>, name: string) =>
+  source
+    .view()
+    .resources()
+    .find((r) => r.name === name)!.key;
 
 function fed(updates: readonly Parameters<ReturnType<typeof createEngineSource>["applyUpdate"]>[0][]) {
   const source = createEngineSource();
@@ -110,7 +114,12 @@ function fed(updates: readonly Parameters<ReturnType<typeof createEngineSource>[
 describe("evidence in the words", () => {
   it("gives a likely deadlock its own weaker banner, never the deadlock one", () => {
     const source = fed(likelyDeadlockUpdates());
-    expect(source.view().problems().map((p) => p.lint)).toEqual(["likely-deadlock", "blocked-on-full-channel"]);
+    expect(
+      source
+        .view()
+        .problems()
+        .map((p) => p.lint),
+    ).toEqual(["likely-deadlock", "blocked-on-full-channel"]);
     const screen = text(frame(source, initialUiState(), SIZES[0]));
     expect(screen).not.toContain("deadlock cycle was detected");
     expect(screen).toContain(" a likely deadlock (not proven): tasks seem to wait on each other. hit P for more info.");
@@ -124,22 +133,43 @@ describe("evidence in the words", () => {
 
   it("claims nothing about the story's self-send before the proof: no known receiver, the sender listed", () => {
     const source = fed(selfSendUpdates(false));
-    expect(source.view().problems().filter((p) => p.lint === "deadlock-cycle")).toEqual([]);
-    const screen = text(frame(source, at({ kind: "tasks" }, { kind: "freers", resourceKey: channelKey(source, "prototype_channel"), freedBy: ["receiver"], selected: 0 }), SIZES[0]));
+    expect(
+      source
+        .view()
+        .problems()
+        .filter((p) => p.lint === "deadlock-cycle"),
+    ).toEqual([]);
+    const screen = text(
+      frame(
+        source,
+        at({ kind: "tasks" }, { kind: "freers", resourceKey: channelKey(source, "prototype_channel"), freedBy: ["receiver"], selected: 0 }),
+        SIZES[0],
+      ),
+    );
     expect(screen).toContain("Tasks that can free prototype_channel: none known (Channel 1)");
-    expect(screen).toContain("No task is known to receive from it. The tasks known to use it are listed below;\nother code holding a reference could still free it.");
+    expect(screen).toContain(
+      "No task is known to receive from it. The tasks known to use it are listed below;\nother code holding a reference could still free it.",
+    );
     expect(screen).toMatch(/▶ task 4 process-jobs\s+known sender \(mpsc channel\)\s+blocked/);
     expect(screen).not.toContain("deadlock cycle was detected");
   });
 
   it("after the proof: the channel is unreachable, its waiter can never continue, and the deadlock rests on the proof", () => {
     const source = fed(selfSendUpdates(true));
-    const freers = text(frame(source, at({ kind: "tasks" }, { kind: "freers", resourceKey: channelKey(source, "prototype_channel"), freedBy: ["receiver"], selected: 0 }), SIZES[0]));
+    const freers = text(
+      frame(
+        source,
+        at({ kind: "tasks" }, { kind: "freers", resourceKey: channelKey(source, "prototype_channel"), freedBy: ["receiver"], selected: 0 }),
+        SIZES[0],
+      ),
+    );
     expect(freers).toContain("Tasks that can free prototype_channel: none (Channel 1)");
     expect(freers).toContain("The target proved that no code still able to run can reach it (garbage collection).");
     expect(freers).toContain("No task is known to receive from it. Its waiters can never continue. Tasks that used it:");
     const resource = text(frame(source, at({ kind: "resources" }, { kind: "resource", key: channelKey(source, "prototype_channel"), selected: 0 }), SIZES[0]));
-    expect(resource).toContain("Can free it (Enter opens the task)\n  The target proved that no code still able to run can reach it (garbage collection).\n▶ task 4 process-jobs  sole sender (mpsc channel)");
+    expect(resource).toContain(
+      "Can free it (Enter opens the task)\n  The target proved that no code still able to run can reach it (garbage collection).\n▶ task 4 process-jobs  sole sender (mpsc channel)",
+    );
     const problems = text(frame(source, at({ kind: "problems", selected: 0, scroll: 0 }), SIZES[0]));
     expect(problems).toContain("⚠ deadlock cycle was detected. hit P for more info.");
     expect(problems).toContain('Task 4 "process-jobs" waits on itself through prototype_channel and can never make progress');
@@ -172,7 +202,12 @@ describe("tokio data", () => {
   it("does not report a cycle seen in only one update", () => {
     const source = createEngineSource();
     source.applyUpdate(tokioDeadlockUpdates()[0]!);
-    expect(source.view().problems().filter((p) => p.lint === "deadlock-cycle")).toHaveLength(0);
+    expect(
+      source
+        .view()
+        .problems()
+        .filter((p) => p.lint === "deadlock-cycle"),
+    ).toHaveLength(0);
   });
 });
 

@@ -55,7 +55,15 @@ export function renderFrame(input: RenderInput): string[] {
   }
   let frame = [...header, ...lines];
   if (input.ui.help.open) {
-    frame = overlayHelp(frame, helpTitle(screen), [...(input.extraHelp ?? []), ...(input.extraHelp?.length ? [""] : []), ...helpLines(screen, input.data)], input.ui.help.scroll, width, header.length, header.length + body);
+    frame = overlayHelp(
+      frame,
+      helpTitle(screen),
+      [...(input.extraHelp ?? []), ...(input.extraHelp?.length ? [""] : []), ...helpLines(screen, input.data)],
+      input.ui.help.scroll,
+      width,
+      header.length,
+      header.length + body,
+    );
   }
   frame.push(fit(footer(input), width));
   return frame.slice(0, height);
@@ -63,7 +71,8 @@ export function renderFrame(input: RenderInput): string[] {
 
 function footer(input: RenderInput): string {
   const help = paint(HELP_LINE, STYLES.key);
-  if (input.ui.filterInput !== null) return `${help}  ${paint("filter:", STYLES.header)} /${input.ui.filterInput}█  ${paint("(Enter keeps, Esc clears)", STYLES.dim)}`;
+  if (input.ui.filterInput !== null)
+    return `${help}  ${paint("filter:", STYLES.header)} /${input.ui.filterInput}█  ${paint("(Enter keeps, Esc clears)", STYLES.dim)}`;
   if (input.ui.notice) return `${help}  ${input.ui.notice}`;
   return help;
 }

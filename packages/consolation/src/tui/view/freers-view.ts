@@ -19,20 +19,34 @@ const ROLE_VERBS: Record<FreerRole, string> = {
 };
 
 function evidenceLines(detail: ResourceDetail, freers: readonly Freer[], matching: boolean, freedBy: readonly FreerRole[] | undefined): string[] {
-  const none = freedBy && freedBy.length > 0 && (!matching || freers.length === 0) ? `No task is known to ${freedBy.map((r) => ROLE_VERBS[r]).join(" or ")}.` : undefined;
+  const none =
+    freedBy && freedBy.length > 0 && (!matching || freers.length === 0) ? `No task is known to ${freedBy.map((r) => ROLE_VERBS[r]).join(" or ")}.` : undefined;
   if (detail.unreachable) {
     // The garbage-collection proof: nothing outside the listed owners can ever reach it.
     const proof = "The target proved that no code still able to run can reach it (garbage collection).";
-    if (freers.length === 0 || !matching) return [proof, `${none ?? "Nobody can free it."} Its waiters can never continue.${freers.length > 0 ? " Tasks that used it:" : ""}`];
+    if (freers.length === 0 || !matching)
+      return [proof, `${none ?? "Nobody can free it."} Its waiters can never continue.${freers.length > 0 ? " Tasks that used it:" : ""}`];
     return [proof, "Only these tasks could free it; while none of them makes progress, its waiters stay blocked. Enter opens the task."];
   }
-  if (freers.length === 0) return [`${none ?? "The target reported nobody who can free it."} Its owners may have been dropped, or the runtime does not say;`, "other code holding a reference could still free it."];
+  if (freers.length === 0)
+    return [
+      `${none ?? "The target reported nobody who can free it."} Its owners may have been dropped, or the runtime does not say;`,
+      "other code holding a reference could still free it.",
+    ];
   if (none) return [`${none} The tasks known to use it are listed below;`, "other code holding a reference could still free it. Enter opens the task."];
-  if (freers.length > 0 && freers.every((f) => f.certain)) return ["Only these tasks can release it; while none of them makes progress, its waiters stay blocked. Enter opens the task."];
+  if (freers.length > 0 && freers.every((f) => f.certain))
+    return ["Only these tasks can release it; while none of them makes progress, its waiters stay blocked. Enter opens the task."];
   return ["Tasks known to use it; other code holding a reference could free it too. Enter opens the task."];
 }
 
-export function renderFreersView(data: RuntimeView, detail: ResourceDetail | undefined, freedBy: readonly FreerRole[] | undefined, selected: number, width: number, height: number): string[] {
+export function renderFreersView(
+  data: RuntimeView,
+  detail: ResourceDetail | undefined,
+  freedBy: readonly FreerRole[] | undefined,
+  selected: number,
+  width: number,
+  height: number,
+): string[] {
   const out: string[] = [];
   const add = (text = "") => out.push(fit(text, width));
   if (!detail) {

@@ -57,7 +57,12 @@ export function renderHeader(input: RenderInput, problems: readonly Problem[]): 
     const what = likely === 1 ? "a likely deadlock (not proven)" : `${likely} likely deadlocks (not proven)`;
     lines.push(fit(paint(` ${what}: tasks seem to wait on each other. hit P for more info.`, STYLES.warnBanner), width));
   } else if (problems.length > 0) {
-    lines.push(fit(paint(` ${problems.length} problem${problems.length === 1 ? "" : "s"} found: ${problems[0]!.summary}. hit P for more info.`, STYLES.warnBanner), width));
+    lines.push(
+      fit(
+        paint(` ${problems.length} problem${problems.length === 1 ? "" : "s"} found: ${problems[0]!.summary}. hit P for more info.`, STYLES.warnBanner),
+        width,
+      ),
+    );
   }
   return lines;
 }

@@ -10,7 +10,7 @@ const CHAIN = [
   "Following the chain",
   "  1. In the task list, pick a task whose state is blocked and press Enter.",
   "  2. The task view names the resources it waits on (a channel, a mutex…),",
-  "     each with the reason on a dark red background, e.g. \"waiting on channel capacity\".",
+  '     each with the reason on a dark red background, e.g. "waiting on channel capacity".',
   "  3. Select a resource line with ↑/↓ and press Enter: you get the tasks that",
   "     can free it (the lock holder, the permit holders, the tasks known to receive).",
   "  4. Enter on one of them opens it. If that task is itself blocked on something",
@@ -82,8 +82,8 @@ export function helpLines(screen: Screen, data: RuntimeView): string[] {
     case "task":
       return [
         "One task in detail. The top says its state, where it was spawned and by whom.",
-        "\"Blocked at\" is the await where it is stuck, file:line and that line of source.",
-        "\"Waiting on\" lists the resources it awaits, each with the reason in words.",
+        '"Blocked at" is the await where it is stuck, file:line and that line of source.',
+        '"Waiting on" lists the resources it awaits, each with the reason in words.',
         "Wakers: clones and drops of its waker, how often it was woken, how often it woke",
         "itself, who woke it last and when. The histograms show how long its polls took",
         "and how long it waited to be polled after a wake, with percentiles.",
@@ -145,7 +145,7 @@ export function helpLines(screen: Screen, data: RuntimeView): string[] {
         "of tasks each waiting on a resource only tasks in the set can free, on certain or",
         "proven evidence: none of them can ever continue. A likely deadlock (a warning) is the",
         "same shape counting only the tasks known to use each end; it is not proven.",
-        "\"rests on\" names the evidence. Each task is listed with the resource it awaits,",
+        '"rests on" names the evidence. Each task is listed with the resource it awaits,',
         "where it awaits, and the docs page that explains the problem and its remedies.",
         ...blank,
         "Keys here",

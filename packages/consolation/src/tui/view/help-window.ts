@@ -1,11 +1,10 @@
 /** Draws the help text as a bordered, scrollable window over the current screen. */
 import { fit, paint } from "../term/ansi.js";
-import { STYLES } from "./theme.js";
 
 /** Wraps a help line at word boundaries, keeping its indentation on continuation lines. */
 export function wrapLine(line: string, width: number): string[] {
   if (line.length <= width) return [line];
-  const indent = /^\s*/.exec(line)![0] + "  ";
+  const indent = `${/^\s*/.exec(line)![0]}  `;
   const out: string[] = [];
   let current = "";
   for (const word of line.trimStart().split(" ")) {
@@ -22,7 +21,15 @@ export function wrapLine(line: string, width: number): string[] {
   return out;
 }
 
-export function overlayHelp(base: readonly string[], title: string, raw: readonly string[], scroll: number, width: number, top: number, bottom: number): string[] {
+export function overlayHelp(
+  base: readonly string[],
+  title: string,
+  raw: readonly string[],
+  scroll: number,
+  width: number,
+  top: number,
+  bottom: number,
+): string[] {
   const lines = base.slice();
   const boxWidth = Math.min(width, Math.max(40, Math.min(96, width - 4)));
   const left = Math.max(0, Math.floor((width - boxWidth) / 2));

@@ -11,7 +11,13 @@ export function renderHistogramPanel(title: string, summary: HistogramSummary | 
   if (!summary || summary.count === 0n) {
     return [fit(paint(title, STYLES.header), width), fit(paint("  no samples yet (details arrive once the target sends them)", STYLES.dim), width)];
   }
-  const lines = [fit(`${paint(title, STYLES.header)}  ${summary.count} samples, max ${formatDuration(summary.maxNs)}` + (summary.highOutliers > 0n ? `, ${summary.highOutliers} outliers` : ""), width)];
+  const lines = [
+    fit(
+      `${paint(title, STYLES.header)}  ${summary.count} samples, max ${formatDuration(summary.maxNs)}` +
+        (summary.highOutliers > 0n ? `, ${summary.highOutliers} outliers` : ""),
+      width,
+    ),
+  ];
   const chartWidth = Math.max(1, Math.min(summary.buckets.length, width - 2));
   const buckets = resample(summary.buckets, chartWidth);
   const peak = Math.max(1, ...buckets);

@@ -15,7 +15,9 @@ function problemLines(problem: Problem, selected: boolean): string[] {
   if (problem.explanation) lines.push(`    ${problem.explanation}`);
   if (problem.evidence) lines.push(`    ${paint("rests on:", STYLES.label)} ${problem.evidence}`);
   for (const t of problem.tasks) {
-    lines.push(`    ${paint(t.kind || "task", STYLES.label)} ${paint(`id ${t.id}`, STYLES.title)} ${t.name ? `"${t.name}"` : ""}${t.attributes ? `  ${paint(t.attributes, STYLES.dim)}` : ""}`);
+    lines.push(
+      `    ${paint(t.kind || "task", STYLES.label)} ${paint(`id ${t.id}`, STYLES.title)} ${t.name ? `"${t.name}"` : ""}${t.attributes ? `  ${paint(t.attributes, STYLES.dim)}` : ""}`,
+    );
     for (const w of t.waits) {
       lines.push(`      awaits ${w.resourceLabel} (${w.resourceType}): ${paint(` ${w.reason} `, STYLES.reason)}`);
       if (w.awaitLocation) lines.push(`        at ${w.awaitLocation}${w.awaitSource ? `  ${paint(w.awaitSource, STYLES.source)}` : ""}`);
@@ -29,11 +31,27 @@ function problemLines(problem: Problem, selected: boolean): string[] {
 
 export function renderProblemView(problems: readonly Problem[], selected: number, width: number, height: number): string[] {
   const head = [
-    fit(`${paint(`Problems (${problems.length})`, STYLES.title)}  ${paint("↑/↓ select · Enter: first task · D: write .dot · M: write Mermaid · Esc: back", STYLES.dim)}`, width),
+    fit(
+      `${paint(`Problems (${problems.length})`, STYLES.title)}  ${paint("↑/↓ select · Enter: first task · D: write .dot · M: write Mermaid · Esc: back", STYLES.dim)}`,
+      width,
+    ),
     " ".repeat(width),
   ];
   if (problems.length === 0) {
-    return pad([...head, fit(paint("  No problems found so far. A deadlock appears here once its evidence is certain (or proven) and it holds for two updates in a row.", STYLES.dim), width)], width, height);
+    return pad(
+      [
+        ...head,
+        fit(
+          paint(
+            "  No problems found so far. A deadlock appears here once its evidence is certain (or proven) and it holds for two updates in a row.",
+            STYLES.dim,
+          ),
+          width,
+        ),
+      ],
+      width,
+      height,
+    );
   }
   const body: string[] = [];
   let selectedStart = 0;

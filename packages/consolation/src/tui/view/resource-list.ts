@@ -48,7 +48,10 @@ export function renderResourceList(all: readonly ResourceRow[], table: TableStat
   const offset = resolveOffset(table.offset, selected, visible, rows.length);
   for (let i = offset; i < Math.min(rows.length, offset + visible); i++) {
     const row = rows[i]!;
-    const line = fit(joinCells(placed, (c) => cell(row, c)), width);
+    const line = fit(
+      joinCells(placed, (c) => cell(row, c)),
+      width,
+    );
     lines.push(i === selected ? paint(line, STYLES.selected) : row.dropped ? paint(line, STYLES.dim) : line);
   }
   if (rows.length === 0) lines.push(fit(paint(filter ? "  no resource matches the filter" : "  no resources yet", STYLES.dim), width));

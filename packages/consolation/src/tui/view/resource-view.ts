@@ -27,9 +27,15 @@ export function renderResourceView(detail: ResourceDetail | undefined, selected:
     return pad(out, width, height);
   }
   const row = detail.row;
-  add(`${paint(`Resource ${row.id}`, STYLES.title)} ${paint(resourceLabel(detail), STYLES.title)}  ${paint("type", STYLES.label)} ${row.type}  ${paint("kind", STYLES.label)} ${row.kind}  ${row.internal ? "internal" : "public"}${row.dropped ? "  dropped" : ""}`);
-  add(`${paint("created at", STYLES.label)} ${row.location || "unknown"}   ${paint("parent", STYLES.label)} ${row.parentId || "none"}   ${paint("age", STYLES.label)} ${formatDuration(row.totalNs)}`);
-  add(`${paint("Attributes", STYLES.header)}  ${detail.attributes.length ? detail.attributes.map(([k, v]) => `${k}=${v}`).join("  ") : paint("none", STYLES.dim)}`);
+  add(
+    `${paint(`Resource ${row.id}`, STYLES.title)} ${paint(resourceLabel(detail), STYLES.title)}  ${paint("type", STYLES.label)} ${row.type}  ${paint("kind", STYLES.label)} ${row.kind}  ${row.internal ? "internal" : "public"}${row.dropped ? "  dropped" : ""}`,
+  );
+  add(
+    `${paint("created at", STYLES.label)} ${row.location || "unknown"}   ${paint("parent", STYLES.label)} ${row.parentId || "none"}   ${paint("age", STYLES.label)} ${formatDuration(row.totalNs)}`,
+  );
+  add(
+    `${paint("Attributes", STYLES.header)}  ${detail.attributes.length ? detail.attributes.map(([k, v]) => `${k}=${v}`).join("  ") : paint("none", STYLES.dim)}`,
+  );
   add();
   let index = 0;
   const marker = () => (index++ === selected ? paint("▶", STYLES.key) : " ");
@@ -43,10 +49,18 @@ export function renderResourceView(detail: ResourceDetail | undefined, selected:
   for (const w of detail.waiting) add(`${marker()} ${w.task.label}  ${paint(` ${w.reason} `, STYLES.reason)}`);
   add(`${paint("Async ops", STYLES.header)} ${paint(`(pending${detail.finishedOps > 0 ? `; ${detail.finishedOps} finished not shown` : ""})`, STYLES.dim)}`);
   if (detail.asyncOps.length === 0) add(paint("  none pending", STYLES.dim));
-  else add(paint(`  ${"ID".padStart(5)} ${"Task".padEnd(28)} ${"Source".padEnd(22)} ${"Total".padStart(6)} ${"Busy".padStart(6)} ${"Polls".padStart(5)} Attributes`, STYLES.header));
+  else
+    add(
+      paint(
+        `  ${"ID".padStart(5)} ${"Task".padEnd(28)} ${"Source".padEnd(22)} ${"Total".padStart(6)} ${"Busy".padStart(6)} ${"Polls".padStart(5)} Attributes`,
+        STYLES.header,
+      ),
+    );
   for (const op of detail.asyncOps) {
     const m = op.task ? marker() : " ";
-    add(`${m} ${op.id.padStart(5)} ${fit(op.task?.label ?? "-", 28)} ${fit(op.source, 22)} ${formatDuration(op.totalNs).padStart(6)} ${formatDuration(op.busyNs).padStart(6)} ${String(op.polls).padStart(5)} ${op.attributes}`);
+    add(
+      `${m} ${op.id.padStart(5)} ${fit(op.task?.label ?? "-", 28)} ${fit(op.source, 22)} ${formatDuration(op.totalNs).padStart(6)} ${formatDuration(op.busyNs).padStart(6)} ${String(op.polls).padStart(5)} ${op.attributes}`,
+    );
   }
   return pad(out, width, height);
 }

@@ -75,7 +75,10 @@ export function renderTaskList(all: readonly TaskRow[], table: TableState, width
   const offset = resolveOffset(table.offset, selected, visible, rows.length);
   for (let i = offset; i < Math.min(rows.length, offset + visible); i++) {
     const row = rows[i]!;
-    const line = fit(joinCells(placed, (c) => cell(row, c)), width);
+    const line = fit(
+      joinCells(placed, (c) => cell(row, c)),
+      width,
+    );
     lines.push(i === selected ? paint(fit(stripForSelection(row, placed), width), STYLES.selected) : row.state === "done" ? paint(line, STYLES.dim) : line);
   }
   if (rows.length === 0) lines.push(fit(paint(filter ? "  no task matches the filter" : "  no tasks yet", STYLES.dim), width));
@@ -88,7 +91,9 @@ export function renderTaskList(all: readonly TaskRow[], table: TableState, width
  * dropped), then the usual ones. Placed columns keep their TASK_COLUMNS index.
  */
 function placeColumns(withProcess: boolean, width: number): ReturnType<typeof layoutColumns> {
-  const order = withProcess ? [TASK_PROCESS_COLUMN, ...TASK_COLUMNS.keys()].slice(0, TASK_COLUMNS.length) : [...TASK_COLUMNS.keys()].slice(0, TASK_PROCESS_COLUMN);
+  const order = withProcess
+    ? [TASK_PROCESS_COLUMN, ...TASK_COLUMNS.keys()].slice(0, TASK_COLUMNS.length)
+    : [...TASK_COLUMNS.keys()].slice(0, TASK_PROCESS_COLUMN);
   const placed = layoutColumns(
     order.map((i) => TASK_COLUMNS[i]!),
     width,

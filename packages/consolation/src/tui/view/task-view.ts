@@ -19,7 +19,13 @@ export function taskLabel(detail: TaskDetail): string {
   return `task ${detail.row.id}${detail.row.name ? ` "${detail.row.name}"` : ""}`;
 }
 
-export function renderTaskView(detail: TaskDetail | undefined, histograms: TaskHistograms | undefined, selected: number, width: number, height: number): string[] {
+export function renderTaskView(
+  detail: TaskDetail | undefined,
+  histograms: TaskHistograms | undefined,
+  selected: number,
+  width: number,
+  height: number,
+): string[] {
   const out: string[] = [];
   const add = (text = "") => out.push(fit(text, width));
   if (!detail) {
@@ -27,8 +33,12 @@ export function renderTaskView(detail: TaskDetail | undefined, histograms: TaskH
     return pad(out, width, height);
   }
   const row = detail.row;
-  add(`${paint(`Task ${row.id}`, STYLES.title)}${row.name ? ` ${paint(row.name, STYLES.title)}` : ""}  ${stateText(row.state)}  ${paint("kind", STYLES.label)} ${row.kind}${row.process !== undefined ? `  ${paint("process", STYLES.label)} ${row.process}` : ""}`);
-  add(`${paint("spawned at", STYLES.label)} ${row.location || "unknown"}   ${paint("parent", STYLES.label)} ${detail.parent ? detail.parent.label : "none known"}`);
+  add(
+    `${paint(`Task ${row.id}`, STYLES.title)}${row.name ? ` ${paint(row.name, STYLES.title)}` : ""}  ${stateText(row.state)}  ${paint("kind", STYLES.label)} ${row.kind}${row.process !== undefined ? `  ${paint("process", STYLES.label)} ${row.process}` : ""}`,
+  );
+  add(
+    `${paint("spawned at", STYLES.label)} ${row.location || "unknown"}   ${paint("parent", STYLES.label)} ${detail.parent ? detail.parent.label : "none known"}`,
+  );
   add(
     `${paint("total", STYLES.label)} ${formatDuration(row.totalNs)}  ${paint("busy", STYLES.label)} ${formatDuration(row.busyNs)} (${pctOf(row.busyNs, row.totalNs)})` +
       `  ${paint("scheduled", STYLES.label)} ${formatDuration(row.scheduledNs)} (${pctOf(row.scheduledNs, row.totalNs)})` +
@@ -52,7 +62,9 @@ export function renderTaskView(detail: TaskDetail | undefined, histograms: TaskH
     });
   } else {
     // An idle task with no reported wait awaits something the target does not instrument.
-    add(paint(row.state === "idle" ? "Waiting on: nothing the target reported (I/O, a timer, or an uninstrumented future)" : "Waiting on: nothing", STYLES.dim));
+    add(
+      paint(row.state === "idle" ? "Waiting on: nothing the target reported (I/O, a timer, or an uninstrumented future)" : "Waiting on: nothing", STYLES.dim),
+    );
   }
   add();
   const w = detail.wakers;

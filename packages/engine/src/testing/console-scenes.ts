@@ -16,12 +16,17 @@ const u64 = (name: string, value: bigint) => ({ name: { case: "strName" as const
 const attr = (name: string, value: string | bigint | boolean) => ({
   field: {
     name: { case: "strName" as const, value: name },
-    value: typeof value === "bigint" ? { case: "u64Val" as const, value } : typeof value === "boolean" ? { case: "boolVal" as const, value } : { case: "strVal" as const, value },
+    value:
+      typeof value === "bigint"
+        ? { case: "u64Val" as const, value }
+        : typeof value === "boolean"
+          ? { case: "boolVal" as const, value }
+          : { case: "strVal" as const, value },
   },
 });
 
 /** Base instant of every fixture: 1000 s after the epoch. */
-export const T0 = 1000n * NS;
+const SCENE_T0 = 1000n * NS;
 
 interface TaskSpec {
   span: bigint;
@@ -38,7 +43,7 @@ interface TaskSpec {
   proven?: boolean;
 }
 
-function taskUpdate(specs: readonly TaskSpec[], now: bigint) {
+function taskUpdate(specs: readonly TaskSpec[], _now: bigint) {
   return {
     newTasks: specs.map((t) => ({
       id: { id: t.span },
@@ -51,18 +56,18 @@ function taskUpdate(specs: readonly TaskSpec[], now: bigint) {
       specs.map((t) => [
         t.span.toString(),
         {
-          createdAt: ts(T0),
+          createdAt: ts(SCENE_T0),
           wakes: t.wakes ?? 3n,
           wakerClones: 2n,
           wakerDrops: t.proven ? 2n : 1n,
           selfWakes: 0n,
-          lastWake: ts(T0 + 500_000_000n),
+          lastWake: ts(SCENE_T0 + 500_000_000n),
           scheduledTime: dur(2_000_000n),
           pollStats: {
             polls: t.polls,
-            firstPoll: ts(T0 + 1_000_000n),
-            lastPollStarted: ts(T0 + 600_000_000n),
-            lastPollEnded: ts(T0 + 601_000_000n),
+            firstPoll: ts(SCENE_T0 + 1_000_000n),
+            lastPollStarted: ts(SCENE_T0 + 600_000_000n),
+            lastPollEnded: ts(SCENE_T0 + 601_000_000n),
             busyTime: dur(BigInt(t.busyMs) * 1_000_000n),
           },
         },
@@ -72,32 +77,80 @@ function taskUpdate(specs: readonly TaskSpec[], now: bigint) {
 }
 
 /** The story: two updates 1 s apart, so the cycle is confirmed. */
-export function storyUpdates(): Update[] {
+export function channelLockDeadlockUpdates(): Update[] {
   const tasks: TaskSpec[] = [
     { span: 1n, id: 1n, name: "accept_loop", kind: "main", file: "examples/node/prototype-channel/server.js", line: 12, busyMs: 40, polls: 12n },
-    { span: 2n, id: 2n, name: "handler GET /prototype", kind: "request", file: "examples/node/prototype-channel/server.js", line: 20, parent: 1n, busyMs: 5, polls: 4n },
-    { span: 3n, id: 3n, name: "prototype-writer", file: "examples/node/prototype-channel/server.js", line: 31, parent: 2n, busyMs: 120, polls: 40n, proven: true },
-    { span: 4n, id: 4n, name: "prototype-reader", file: "examples/node/prototype-channel/server.js", line: 45, parent: 2n, busyMs: 30, polls: 9n, proven: true },
+    {
+      span: 2n,
+      id: 2n,
+      name: "handler GET /prototype",
+      kind: "request",
+      file: "examples/node/prototype-channel/server.js",
+      line: 20,
+      parent: 1n,
+      busyMs: 5,
+      polls: 4n,
+    },
+    {
+      span: 3n,
+      id: 3n,
+      name: "prototype-writer",
+      file: "examples/node/prototype-channel/server.js",
+      line: 31,
+      parent: 2n,
+      busyMs: 120,
+      polls: 40n,
+      proven: true,
+    },
+    {
+      span: 4n,
+      id: 4n,
+      name: "prototype-reader",
+      file: "examples/node/prototype-channel/server.js",
+      line: 45,
+      parent: 2n,
+      busyMs: 30,
+      polls: 9n,
+      proven: true,
+    },
     { span: 5n, id: 5n, name: "metrics-ticker", file: "examples/node/prototype-channel/server.js", line: 60, parent: 1n, busyMs: 2, polls: 100n, wakes: 100n },
   ];
   const first = create(UpdateSchema, {
-    now: ts(T0 + 10n * NS),
+    now: ts(SCENE_T0 + 10n * NS),
     newMetadata: {
       metadata: [
         { id: { id: 1n }, metadata: { name: "task", target: "insight", location: { file: "server.js", line: 1 } } },
-        { id: { id: 2n }, metadata: { name: "send", target: "insight", location: { file: "examples/node/prototype-channel/server.js", line: 38, column: 11 } } },
+        {
+          id: { id: 2n },
+          metadata: { name: "send", target: "insight", location: { file: "examples/node/prototype-channel/server.js", line: 38, column: 11 } },
+        },
         { id: { id: 3n }, metadata: { name: "lock", target: "insight", location: { file: "examples/node/prototype-channel/server.js", line: 50, column: 7 } } },
       ],
     },
-    taskUpdate: taskUpdate(tasks, T0 + 10n * NS),
+    taskUpdate: taskUpdate(tasks, SCENE_T0 + 10n * NS),
     resourceUpdate: {
       newResources: [
-        { id: { id: 100n }, metadata: { id: 1n }, concreteType: "Channel", kind: { kind: { case: "other", value: "Sync" } }, location: { file: "examples/node/prototype-channel/server.js", line: 25 } },
-        { id: { id: 101n }, metadata: { id: 1n }, concreteType: "Mutex", kind: { kind: { case: "other", value: "Sync" } }, location: { file: "examples/node/prototype-channel/server.js", line: 26 } },
+        {
+          id: { id: 100n },
+          metadata: { id: 1n },
+          concreteType: "Channel",
+          kind: { kind: { case: "other", value: "Sync" } },
+          location: { file: "examples/node/prototype-channel/server.js", line: 25 },
+        },
+        {
+          id: { id: 101n },
+          metadata: { id: 1n },
+          concreteType: "Mutex",
+          kind: { kind: { case: "other", value: "Sync" } },
+          location: { file: "examples/node/prototype-channel/server.js", line: 26 },
+        },
       ],
       statsUpdate: {
-        "100": { createdAt: ts(T0), attributes: [attr("insight.name", "prototype_channel"), attr("capacity", 8n), attr("len", 8n), attr("insight.owners", "receiver:4,sender:3")] },
-        "101": { createdAt: ts(T0), attributes: [attr("insight.name", "batch_state"), attr("locked", true), attr("insight.owners", "holder:3")] },
+        "100": {
+          createdAt: ts(SCENE_T0),
+          attributes: [attr("insight.name", "prototype_channel"), attr("capacity", 8n), attr("len", 8n), attr("insight.owners", "receiver:4,sender:3")],
+        },
+        "101": { createdAt: ts(SCENE_T0), attributes: [attr("insight.name", "batch_state"), attr("locked", true), attr("insight.owners", "holder:3")] },
       },
     },
     asyncOpUpdate: {
@@ -106,30 +159,53 @@ export function storyUpdates(): Update[] {
         { id: { id: 201n }, metadata: { id: 3n }, source: "Mutex::lock", resourceId: { id: 101n } },
       ],
       statsUpdate: {
-        "200": { createdAt: ts(T0 + 2n * NS), taskId: { id: 3n }, attributes: [attr("insight.reason", "send: waiting on channel capacity"), attr("insight.await_line", "await chan.send(value)")] },
-        "201": { createdAt: ts(T0 + 2n * NS), taskId: { id: 4n }, attributes: [attr("insight.reason", "waiting for lock held by task 3"), attr("insight.await_line", "const release = await batchState.lock()")] },
+        "200": {
+          createdAt: ts(SCENE_T0 + 2n * NS),
+          taskId: { id: 3n },
+          attributes: [attr("insight.reason", "send: waiting on channel capacity"), attr("insight.await_line", "await chan.send(value)")],
+        },
+        "201": {
+          createdAt: ts(SCENE_T0 + 2n * NS),
+          taskId: { id: 4n },
+          attributes: [attr("insight.reason", "waiting for lock held by task 3"), attr("insight.await_line", "const release = await batchState.lock()")],
+        },
       },
     },
   });
-  const second = create(UpdateSchema, { now: ts(T0 + 11n * NS), taskUpdate: taskUpdate(tasks, T0 + 11n * NS) });
+  const second = create(UpdateSchema, { now: ts(SCENE_T0 + 11n * NS), taskUpdate: taskUpdate(tasks, SCENE_T0 + 11n * NS) });
   return [first, second];
 }
 
 /** One Channel and the pending sends into it, as the Node library publishes them, over two updates 1 s apart. */
-function channelUpdates(tasks: readonly TaskSpec[], channels: ReadonlyArray<{ id: bigint; name: string; owners: string; unreachable?: boolean; sender: bigint }>): Update[] {
+function channelUpdates(
+  tasks: readonly TaskSpec[],
+  channels: ReadonlyArray<{ id: bigint; name: string; owners: string; unreachable?: boolean; sender: bigint }>,
+): Update[] {
   const file = "examples/node/prototype-channel/server.mjs";
   const first = create(UpdateSchema, {
-    now: ts(T0 + 10n * NS),
+    now: ts(SCENE_T0 + 10n * NS),
     newMetadata: { metadata: [{ id: { id: 1n }, metadata: { name: "send", target: "insight", location: { file, line: 35, column: 29 } } }] },
-    taskUpdate: taskUpdate(tasks, T0 + 10n * NS),
+    taskUpdate: taskUpdate(tasks, SCENE_T0 + 10n * NS),
     resourceUpdate: {
-      newResources: channels.map((c) => ({ id: { id: c.id }, metadata: { id: 1n }, concreteType: "Channel", kind: { kind: { case: "other" as const, value: "Sync" } }, location: { file, line: 33 } })),
+      newResources: channels.map((c) => ({
+        id: { id: c.id },
+        metadata: { id: 1n },
+        concreteType: "Channel",
+        kind: { kind: { case: "other" as const, value: "Sync" } },
+        location: { file, line: 33 },
+      })),
       statsUpdate: Object.fromEntries(
         channels.map((c) => [
           c.id.toString(),
           {
-            createdAt: ts(T0),
-            attributes: [attr("insight.name", c.name), attr("capacity", 1n), attr("len", 1n), attr("insight.owners", c.owners), ...(c.unreachable ? [attr("insight.unreachable", true)] : [])],
+            createdAt: ts(SCENE_T0),
+            attributes: [
+              attr("insight.name", c.name),
+              attr("capacity", 1n),
+              attr("len", 1n),
+              attr("insight.owners", c.owners),
+              ...(c.unreachable ? [attr("insight.unreachable", true)] : []),
+            ],
           },
         ]),
       ),
@@ -137,11 +213,14 @@ function channelUpdates(tasks: readonly TaskSpec[], channels: ReadonlyArray<{ id
     asyncOpUpdate: {
       newAsyncOps: channels.map((c) => ({ id: { id: c.id + 100n }, metadata: { id: 1n }, source: "Channel::send", resourceId: { id: c.id } })),
       statsUpdate: Object.fromEntries(
-        channels.map((c) => [(c.id + 100n).toString(), { createdAt: ts(T0 + 2n * NS), taskId: { id: c.sender }, attributes: [attr("insight.reason", "send: waiting on channel capacity")] }]),
+        channels.map((c) => [
+          (c.id + 100n).toString(),
+          { createdAt: ts(SCENE_T0 + 2n * NS), taskId: { id: c.sender }, attributes: [attr("insight.reason", "send: waiting on channel capacity")] },
+        ]),
       ),
     },
   });
-  return [first, create(UpdateSchema, { now: ts(T0 + 11n * NS), taskUpdate: taskUpdate(tasks, T0 + 11n * NS) })];
+  return [first, create(UpdateSchema, { now: ts(SCENE_T0 + 11n * NS), taskUpdate: taskUpdate(tasks, SCENE_T0 + 11n * NS) })];
 }
 
 /**
@@ -178,8 +257,21 @@ export function tokioDeadlockUpdates(): Update[] {
   ];
   // As console-subscriber lists a tokio Mutex: the lock, and its internal batch semaphore (parent: the lock).
   const kind = { kind: { case: "other" as const, value: "Sync" } };
-  const mutex = (id: bigint, line: number) => ({ id: { id }, metadata: { id: 1n }, concreteType: "Mutex", kind, location: { file: "deadlock-app/src/main.rs", line } });
-  const semaphore = (id: bigint, lock: bigint) => ({ id: { id }, metadata: { id: 1n }, concreteType: "Semaphore", kind, isInternal: true, parentResourceId: { id: lock } });
+  const mutex = (id: bigint, line: number) => ({
+    id: { id },
+    metadata: { id: 1n },
+    concreteType: "Mutex",
+    kind,
+    location: { file: "deadlock-app/src/main.rs", line },
+  });
+  const semaphore = (id: bigint, lock: bigint) => ({
+    id: { id },
+    metadata: { id: 1n },
+    concreteType: "Semaphore",
+    kind,
+    isInternal: true,
+    parentResourceId: { id: lock },
+  });
   // Each lock() is a `Mutex::lock` op on the lock around an `Acquire::new` op on its semaphore, which carries the permits.
   const acquires: Array<{ op: bigint; lock: bigint; task: bigint; granted: boolean }> = [
     { op: 300n, lock: 2n, task: 7n, granted: true },
@@ -193,7 +285,7 @@ export function tokioDeadlockUpdates(): Update[] {
   ]);
   const opStats = Object.fromEntries(
     acquires.flatMap((a) => {
-      const stats = { createdAt: ts(T0 + NS), droppedAt: a.granted ? ts(T0 + NS + 1_000_000n) : undefined, taskId: { id: a.task } };
+      const stats = { createdAt: ts(SCENE_T0 + NS), droppedAt: a.granted ? ts(SCENE_T0 + NS + 1_000_000n) : undefined, taskId: { id: a.task } };
       return [
         [a.op.toString(), stats],
         [(a.op + 1n).toString(), { ...stats, attributes: [attr("permits_requested", 1n), attr("permits_obtained", a.granted ? 1n : 0n)] }],
@@ -201,18 +293,18 @@ export function tokioDeadlockUpdates(): Update[] {
     }),
   );
   const first = create(UpdateSchema, {
-    now: ts(T0 + 5n * NS),
+    now: ts(SCENE_T0 + 5n * NS),
     newMetadata: { metadata: [{ id: { id: 1n }, metadata: { name: "runtime.spawn", target: "tokio::task" } }] },
-    taskUpdate: taskUpdate(tasks, T0 + 5n * NS),
+    taskUpdate: taskUpdate(tasks, SCENE_T0 + 5n * NS),
     resourceUpdate: {
       newResources: [mutex(2n, 47), semaphore(3n, 2n), mutex(4n, 48), semaphore(5n, 4n)],
       statsUpdate: Object.fromEntries(
-        [2n, 3n, 4n, 5n].map((id) => [id.toString(), { createdAt: ts(T0), attributes: id === 2n || id === 4n ? [attr("locked", true)] : [] }]),
+        [2n, 3n, 4n, 5n].map((id) => [id.toString(), { createdAt: ts(SCENE_T0), attributes: id === 2n || id === 4n ? [attr("locked", true)] : [] }]),
       ),
     },
     asyncOpUpdate: { newAsyncOps, statsUpdate: opStats },
   });
-  const second = create(UpdateSchema, { now: ts(T0 + 6n * NS), taskUpdate: taskUpdate(tasks, T0 + 6n * NS) });
+  const second = create(UpdateSchema, { now: ts(SCENE_T0 + 6n * NS), taskUpdate: taskUpdate(tasks, SCENE_T0 + 6n * NS) });
   return [first, second];
 }
 
@@ -231,9 +323,9 @@ export function manyTasksUpdate(count: number, statsOnly = false, second = 20n):
     busyMs: i % 500,
     polls: BigInt(i * 3),
   }));
-  const full = taskUpdate(specs, T0 + second * NS);
+  const full = taskUpdate(specs, SCENE_T0 + second * NS);
   return create(UpdateSchema, {
-    now: ts(T0 + second * NS),
+    now: ts(SCENE_T0 + second * NS),
     newMetadata: statsOnly ? undefined : { metadata: [{ id: { id: 1n }, metadata: { name: "runtime.spawn", target: "tokio::task" } }] },
     taskUpdate: statsOnly ? { statsUpdate: full.statsUpdate } : full,
   });
