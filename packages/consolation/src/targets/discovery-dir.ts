@@ -6,8 +6,8 @@
  * is skipped, never an error.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { discoveryDir } from "@async-insight/protocol";
 
 export const DISCOVERY_FORMAT = "insight-discovery/1";
 
@@ -26,19 +26,6 @@ export interface DiscoveredServer {
   readonly token: boolean;
   /** The file it was read from. */
   readonly file: string;
-}
-
-/** The same directory insight writes to: INSIGHT_DISCOVERY_DIR, else <tmpdir>/insight-<uid>. */
-export function discoveryDir(environment: NodeJS.ProcessEnv = process.env): string {
-  const chosen = environment.INSIGHT_DISCOVERY_DIR;
-  if (chosen !== undefined && chosen !== "") return chosen;
-  let who: string;
-  try {
-    who = String(process.getuid?.() ?? userInfo().username);
-  } catch {
-    who = "user";
-  }
-  return join(tmpdir(), `insight-${who}`);
 }
 
 /** Whether a process with this pid exists (EPERM: it does, owned by someone else). */

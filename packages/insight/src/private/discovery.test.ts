@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { Worker } from "node:worker_threads";
 import { once } from "node:events";
-import { announce, discoveryDir, entryFileName, removeEntriesOfEndedThreads } from "./discovery.js";
+import { discoveryDir } from "@async-insight/protocol";
+import { announce, entryFileName, removeEntriesOfEndedThreads } from "./discovery.js";
 import { processRole } from "./process-role.js";
 
 const dir = mkdtempSync(join(tmpdir(), "insight-discovery-test-"));

@@ -12,8 +12,8 @@
  */
 import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import cluster from "node:cluster";
-import { tmpdir, userInfo } from "node:os";
 import { basename, join } from "node:path";
+import { discoveryDir } from "@async-insight/protocol";
 import { debug } from "./debug.js";
 import type { Worker } from "node:worker_threads";
 import type { ProcessRole } from "./process-role.js";
@@ -35,19 +35,6 @@ export interface DiscoveryEntry {
   readonly script: string;
   /** The target needs a bearer token (the token itself is never written). */
   readonly token: boolean;
-}
-
-/** INSIGHT_DISCOVERY_DIR, else <tmpdir>/insight-<uid>: per user, so nobody else's processes are listed. */
-export function discoveryDir(environment: NodeJS.ProcessEnv = process.env): string {
-  const chosen = environment.INSIGHT_DISCOVERY_DIR;
-  if (chosen !== undefined && chosen !== "") return chosen;
-  let who: string;
-  try {
-    who = String(process.getuid?.() ?? userInfo().username);
-  } catch {
-    who = "user";
-  }
-  return join(tmpdir(), `insight-${who}`);
 }
 
 export function entryFileName(role: Pick<ProcessRole, "pid" | "threadId">): string {

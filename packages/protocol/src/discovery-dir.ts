@@ -1,0 +1,20 @@
+/**
+ * Where a Node process running insight announces its console server (one
+ * `<pid>.json` per process) and where the console looks for them: one
+ * convention shared by the library and the console (docs/processes.md).
+ */
+import { tmpdir, userInfo } from "node:os";
+import { join } from "node:path";
+
+/** INSIGHT_DISCOVERY_DIR, else <tmpdir>/insight-<uid>: per user, so nobody else's processes are listed. */
+export function discoveryDir(environment: NodeJS.ProcessEnv = process.env): string {
+  const chosen = environment.INSIGHT_DISCOVERY_DIR;
+  if (chosen !== undefined && chosen !== "") return chosen;
+  let who: string;
+  try {
+    who = String(process.getuid?.() ?? userInfo().username);
+  } catch {
+    who = "user";
+  }
+  return join(tmpdir(), `insight-${who}`);
+}
