@@ -26,6 +26,15 @@ describe("SpillFrameLog", () => {
     log.close();
   });
 
+  it("holds a time a file puts past the int64 range at the range's edge instead of throwing", () => {
+    const log = new SpillFrameLog();
+    log.append(update(0), 10n ** 45n, false);
+    log.append(update(1), -(10n ** 45n), false);
+    expect([log.frame(0)!.atNs, log.frame(1)!.atNs]).toEqual([2n ** 63n - 1n, -(2n ** 63n)]);
+    expect(idOf(log, 1)).toBe(2n);
+    log.close();
+  });
+
   it("keeps a bounded index: the stride doubles instead of the checkpoints growing", () => {
     const log = new SpillFrameLog();
     const count = MAX_CHECKPOINTS * 5 + 3;

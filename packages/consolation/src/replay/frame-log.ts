@@ -42,6 +42,9 @@ export interface FrameLog {
   close(): void;
 }
 
+const MAX_NS = 2n ** 63n - 1n;
+const MIN_NS = -(2n ** 63n);
+
 /** Frames given in memory (tests, small sources). */
 export class MemoryFrameLog implements FrameLog {
   readonly restarts: readonly number[];
@@ -131,7 +134,8 @@ export class SpillFrameLog implements FrameLog {
     const restart = (flags & RESTART) !== 0;
     const header = Buffer.alloc(HEADER);
     header.writeUInt32LE(payload.length, 0);
-    header.writeBigInt64LE(atNs, 4);
+    // A file can claim any time; the log orders frames by it, so one past the int64 range is held at its edge.
+    header.writeBigInt64LE(atNs > MAX_NS ? MAX_NS : atNs < MIN_NS ? MIN_NS : atNs, 4);
     header.writeUInt8(flags, 12);
     const index = this.#length++;
     if (index % this.#stride === 0) {
