@@ -17,11 +17,11 @@
 // CONSOLATION_NODE_FLAGS, if set, are extra node flags for consolation, e.g.
 // "--optimize-for-size" (V8 refuses that one in NODE_OPTIONS, so it goes on
 // the command line). CONSOLATION_HEAP=default runs consolation with V8's
-// default heap sizing instead of its own (packages/consolation/src/cli/heap-tuning.ts).
+// default heap sizing instead of its own (packages/consolation/src/heap-tuning.ts).
 import { join } from "node:path";
 import { repoRoot, tokioConsoleBin } from "../scripts/lib/paths.mjs";
 import { startManyTasks } from "./lib/many-tasks.mjs";
-import { CLOCK_TICKS, procMemoryMb, procTicks, startInTmux } from "./lib/tmux-console.mjs";
+import { CLOCK_TICKS, procMemoryMb, procTicks, startInTmux, ratioLine } from "./lib/tmux-console.mjs";
 import { readdirSync } from "node:fs";
 
 const tasks = Number(process.argv[2] ?? 10_000);
@@ -64,10 +64,7 @@ try {
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const r of results)
     console.log(`| ${r.console} | ${r.tasks} | ${r.cpuPercent.toFixed(1)}% | ${r.rss.toFixed(0)} MB | ${r.peak.toFixed(0)} MB | ${r.threads} |`);
-  const [tc, ours] = results;
-  console.log(
-    `ratio consolation/tokio-console: CPU ${(ours.cpuPercent / tc.cpuPercent).toFixed(2)}, RSS ${(ours.rss / tc.rss).toFixed(2)}, peak ${(ours.peak / tc.peak).toFixed(2)}`,
-  );
+  console.log(ratioLine(results));
 } finally {
   for (const c of consoles) c.stop();
   app.kill("SIGTERM");

@@ -19,7 +19,7 @@ const arg = (name, fallback) => {
 const MB = 1024 * 1024;
 
 if (process.argv[2] === "--child") {
-  const { readTraceFile } = await import("../packages/consolation/dist/readers/read-trace.js");
+  const { readTraceFile } = await import("../packages/consolation/dist/trace-formats/read-trace.js");
   const file = process.argv[3];
   let events = 0;
   let problems = 0;

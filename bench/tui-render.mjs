@@ -9,8 +9,8 @@
 // leaves V8's defaults). Besides wall time, each frame's CPU time
 // (process.cpuUsage: this process's user+system, GC threads included) is
 // reported: on a shared machine wall time also counts waiting for a core.
-import { tuneHeap } from "../packages/consolation/dist/cli/heap-tuning.js";
-import { createEngineSource } from "../packages/consolation/dist/tui/state/from-engine.js";
+import { tuneHeap } from "../packages/consolation/dist/heap-tuning.js";
+import { createEngineViewStore } from "../packages/consolation/dist/tui/state/from-engine.js";
 import { manyTasksUpdate } from "@async-insight/engine/testing";
 import { initialUiState } from "../packages/consolation/dist/tui/state/ui-state.js";
 import { renderFrame } from "../packages/consolation/dist/tui/view/frame.js";
@@ -19,7 +19,7 @@ import { ScreenWriter } from "../packages/consolation/dist/tui/term/screen-write
 const heapFlags = tuneHeap(process.env);
 const tasks = Number(process.argv[2] ?? 10_000);
 const frames = Number(process.argv[3] ?? 200);
-const source = createEngineSource();
+const source = createEngineViewStore();
 source.applyUpdate(manyTasksUpdate(tasks));
 const statsUpdate = manyTasksUpdate(tasks, true, 21n);
 const writer = new ScreenWriter({ write: () => {} });
@@ -55,8 +55,10 @@ console.log(
     heap: heapFlags.join(" ") || "V8 defaults",
     medianMs: +at(times, 0.5).toFixed(2),
     p95Ms: +at(times, 0.95).toFixed(2),
+    p99Ms: +at(times, 0.99).toFixed(2),
     maxMs: +times.at(-1).toFixed(2),
     cpuMedianMs: +at(cpuTimes, 0.5).toFixed(2),
     cpuP95Ms: +at(cpuTimes, 0.95).toFixed(2),
+    cpuP99Ms: +at(cpuTimes, 0.99).toFixed(2),
   }),
 );

@@ -41,3 +41,8 @@ export function procMemoryMb(pid) {
   const kb = (key) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
 }
+
+/** The closing line of a comparison: consolation's CPU and memory as ratios of tokio-console's (results[0] is tokio-console). */
+export function ratioLine([tc, ours]) {
+  return `ratio consolation/tokio-console: CPU ${(ours.cpuPercent / tc.cpuPercent).toFixed(2)}, RSS ${(ours.rss / tc.rss).toFixed(2)}, peak ${(ours.peak / tc.peak).toFixed(2)}`;
+}

@@ -208,9 +208,10 @@ describe("consolation dump", () => {
   });
 
   it.each([
-    [["dump", "--port", "abc"], 'consolation: --port expects a number, got "abc"'],
+    [["dump", "--port", "abc"], 'consolation: --port expects a port number, got "abc"'],
     [["dump", "ftp://host:1"], 'consolation: invalid target "ftp://host:1": scheme ftp: is not supported (use http:// or https://)'],
-    [["dump", "--port", "70000"], "consolation: invalid port 70000: expected 1-65535"],
+    [["dump", "--port", "70000"], 'consolation: --port expects a port number, got "70000"'],
+    [["dump", "--port", "0"], "consolation: invalid port 0: expected 1-65535"],
   ])("rejects bad arguments %j with a clear message", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).not.toBe(0);

@@ -11,7 +11,7 @@ export const SAMPLES = {
     '2026-01-02T03:04:05.000400Z TRACE runtime.resource[9]{concrete_type="Sleep", kind="timer"} runtime::resource::state_update: duration=250, duration.unit="ms", duration.op="override"',
     "2026-01-02T03:04:05.000500Z DEBUG runtime.spawn[7]{kind=task, task.name=pump, task.id=12} my_app: count=3 pumped some",
     '2026-01-02T03:04:05.000600Z TRACE tokio::task::waker: op="waker.wake", task.id=7',
-    ...readFileSync(fileURLToPath(new URL("../../packages/consolation/src/readers/testdata/seed-001-multiline.txt", import.meta.url)), "utf8")
+    ...readFileSync(fileURLToPath(new URL("../../packages/consolation/src/trace-formats/testdata/seed-001-multiline.txt", import.meta.url)), "utf8")
       .split("\n")
       .slice(0, 30),
   ],

@@ -13,11 +13,11 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { RuntimeStore } from "@async-insight/engine";
-import { readTraceText } from "../../packages/consolation/src/readers/collect.js";
-import { READER_ERROR } from "../../packages/consolation/src/readers/read-trace.js";
-import type { TraceFormat } from "../../packages/consolation/src/readers/runtime-event.js";
-import { readUpdates } from "../../packages/consolation/src/replay/read-updates.js";
-import { ReplaySource } from "../../packages/consolation/src/replay/replay-source.js";
+import { readTraceText } from "../../packages/consolation/src/trace-formats/collect.js";
+import { READER_ERROR } from "../../packages/consolation/src/trace-formats/read-trace.js";
+import type { TraceFormat } from "../../packages/consolation/src/trace-formats/runtime-event.js";
+import { readUpdatesFromFile } from "../../packages/consolation/src/playback/read-updates.js";
+import { ReplaySource } from "../../packages/consolation/src/playback/replay-source.js";
 import { runCli } from "../cli/run-cli.js";
 import { SAMPLES, type SampleFormat } from "./reader-samples.js";
 
@@ -115,7 +115,7 @@ describe("line parsers", () => {
   }
 });
 
-describe("files through readUpdates into the engine, and the replay frame log", () => {
+describe("files through readUpdatesFromFile into the engine, and the replay frame log", () => {
   for (const format of FORMATS) {
     it(`${format}: every Update converted or decoded applies to a store`, async () => {
       let file = 0;
@@ -125,7 +125,7 @@ describe("files through readUpdates into the engine, and the replay frame log", 
           writeFileSync(path, `${lines.join("\n")}\n`);
           const store = new RuntimeStore();
           const problems: Array<{ line: number; message: string }> = [];
-          await readUpdates(path, { update: (u) => store.applyUpdate(u), problem: (p) => problems.push(p), restart: () => undefined });
+          await readUpdatesFromFile(path, { update: (u) => store.applyUpdate(u), problem: (p) => problems.push(p), restart: () => undefined });
           expectCleanProblems(problems, physicalLines(lines));
           const replay = await ReplaySource.open(path);
           try {

@@ -14,7 +14,7 @@ import { FULL_TEXT_LIMIT, RuntimeStore, toDot, toMermaid, wholeGraphView } from 
 import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { runCli } from "../cli/run-cli.js";
 import { scriptedSource } from "../support/scripted-source.js";
-import { createEngineSource } from "../../packages/consolation/src/tui/state/from-engine.js";
+import { createEngineViewStore } from "../../packages/consolation/src/tui/state/from-engine.js";
 import { initialUiState, type Screen, type UiState } from "../../packages/consolation/src/tui/state/ui-state.js";
 import { ScreenWriter } from "../../packages/consolation/src/tui/term/screen-writer.js";
 import { visibleWidth } from "../../packages/consolation/src/tui/term/ansi.js";
@@ -36,7 +36,7 @@ function expectMermaidLabelsInert(mermaid: string): void {
   );
 }
 
-const SEED = fileURLToPath(new URL("../../packages/consolation/src/readers/testdata/seed-001-multiline.txt", import.meta.url));
+const SEED = fileURLToPath(new URL("../../packages/consolation/src/trace-formats/testdata/seed-001-multiline.txt", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "insight-hostile-"));
 /** A table line: ten capped columns at most (FIELD_WIDTH 80 each, the last LONG_FIELD_WIDTH 240). */
 const TABLE = { maxWidth: 1200, maxBytes: 256 * 1024 };
@@ -120,7 +120,7 @@ describe("hostile names in the terminal UI", () => {
   ];
 
   it("writes only its own escapes, every row exactly as wide as the terminal", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     for (const u of hostileCorpusUpdates()) source.applyUpdate(u);
     for (const [name, ui] of screens) {
       const size = { columns: 120, rows: 40 };

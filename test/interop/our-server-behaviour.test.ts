@@ -6,9 +6,9 @@
 import * as http2 from "node:http2";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { GrpcStatus } from "@async-insight/protocol/grpc";
 import { TaskDetailsRequestSchema, UpdateSchema, nanosToTimestamp, type Update } from "@async-insight/protocol";
-import { ConsoleClient, parseTarget, watchTarget, type ConnectionState, type TargetWatch } from "@async-insight/client";
+import { ConsoleClient, MessageTooLargeError, parseTarget, watchTarget, type ConnectionState, type TargetWatch } from "@async-insight/client";
 import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
 import { scriptedSource } from "../support/scripted-source.js";
 import { take } from "../support/streams.js";
@@ -164,8 +164,8 @@ describe("our client and a single Update past 4 MiB", () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBeInstanceOf(ConnectError);
-    expect(Code[(error as ConnectError).code]).toBe(Code[Code.ResourceExhausted]);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect((error as MessageTooLargeError).code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
   });
 });
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { Update } from "@async-insight/protocol";
 import { startInstrumentServer, type RunningInstrumentServer } from "@async-insight/protocol/server";
-import { MultiTargetSession } from "../../packages/consolation/src/targets/multi-session.js";
+import { MultiTargetSession } from "../../packages/consolation/src/tui/conn/multi-session.js";
 import { resolveTargets } from "../../packages/consolation/src/targets/target-set.js";
 import type { ConnectionInfo } from "../../packages/consolation/src/tui/view/render-input.js";
 import { healthyProcessUpdate, processStart, stuckProcessUpdate } from "../support/process-fixtures.js";

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expectOneLineError, runCli } from "../cli/run-cli.js";
 
-const SEED = fileURLToPath(new URL("../../packages/consolation/src/readers/testdata/seed-001-multiline.txt", import.meta.url));
+const SEED = fileURLToPath(new URL("../../packages/consolation/src/trace-formats/testdata/seed-001-multiline.txt", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "insight-trace-cli-"));
 
 describe("consolation trace / wakes / timeline", () => {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Update } from "@async-insight/protocol";
 import { ConsoleClient, type ConnectionState } from "@async-insight/client";
 import { startInstrumentServer, type InstrumentSource, type RunningInstrumentServer } from "@async-insight/protocol/server";
-import { createEngineSource } from "../../packages/consolation/src/tui/state/from-engine.js";
+import { createEngineViewStore } from "../../packages/consolation/src/tui/state/from-engine.js";
 import { LiveFeed } from "../../packages/consolation/src/tui/conn/feed.js";
 import { healthyProcessUpdate, processStart, stuckProcessUpdate } from "../support/process-fixtures.js";
 import { scriptedSource } from "../support/scripted-source.js";
@@ -34,7 +34,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 function watch(port: number) {
-  const source = createEngineSource();
+  const source = createEngineViewStore();
   const events: string[] = [];
   let connected = 0;
   feed = new LiveFeed(new ConsoleClient(new URL(`http://127.0.0.1:${port}`)));
@@ -55,7 +55,7 @@ function watch(port: number) {
   return { source, events, connections: () => connected };
 }
 
-const taskNames = (source: ReturnType<typeof createEngineSource>) =>
+const taskNames = (source: ReturnType<typeof createEngineViewStore>) =>
   source
     .view()
     .tasks()

@@ -1,6 +1,8 @@
 /**
  * A client for the console protocol's Instrument service, over real HTTP/2
- * via Connect's gRPC transport.
+ * (node:http2), speaking gRPC itself: the console needs five calls of one
+ * service, and a general RPC framework cost it ~8 MB of resident memory
+ * and most of its install.
  *
  * Unlike tonic's default, the message limit is large (256 MiB) and
  * configurable: a busy runtime's first snapshot can be far past 4 MiB, and a
@@ -11,11 +13,10 @@
  * decodes it element by element while applying it. All calls share one
  * HTTP/2 connection.
  */
-import { createClient, type Client } from "@connectrpc/connect";
-import type { UniversalClientFn } from "@connectrpc/connect/protocol";
-import { createGrpcTransport, createNodeHttpClient, Http2SessionManager } from "@connectrpc/connect-node";
-import { create } from "@bufbuild/protobuf";
-import { IdSchema, Instrument, type State, type tasks, type Update } from "@async-insight/protocol";
+import { Instrument, type State, type tasks, type Update } from "@async-insight/protocol";
+import { callOverChannel, type CallChunks } from "./private/grpc-call.js";
+import { streamMessages, unaryCall, type MethodSchemas } from "./private/grpc-messages.js";
+import { Http2Channel } from "./private/http2-channel.js";
 import { formatTarget } from "./target.js";
 import { tokenFor } from "./target-token.js";
 import { readUpdates } from "./update-stream.js";
@@ -27,39 +28,39 @@ export interface ConsoleClientOptions {
   readonly maxMessageBytes?: number;
   /** Sent as gRPC metadata `authorization: Bearer <token>`. Default: the one attached to the target (attachToken). */
   readonly token?: string;
+  /** While calls are open the connection is pinged this often (default 10 s)... */
+  readonly pingIntervalMs?: number;
+  /** ...and ended, failing every open call, when an answer takes longer than this (default 10 s). */
+  readonly pingTimeoutMs?: number;
 }
+
+type Methods = typeof Instrument.method;
+
+function schemas<K extends keyof Methods>(name: K): MethodSchemas<Methods[K]["input"], Methods[K]["output"]> {
+  const method = Instrument.method[name];
+  return { path: `/${Instrument.typeName}/${method.name}`, input: method.input, output: method.output };
+}
+
+const WATCH_STATE = schemas("watchState");
+const WATCH_TASK_DETAILS = schemas("watchTaskDetails");
+const PAUSE = schemas("pause");
+const RESUME = schemas("resume");
 
 export class ConsoleClient {
   readonly target: URL;
-  readonly #client: Client<typeof Instrument>;
-  readonly #http: UniversalClientFn;
+  readonly #call: CallChunks;
   readonly #maxMessageBytes: number;
-  readonly #authorization: string | undefined;
 
   constructor(target: URL, options: ConsoleClientOptions = {}) {
     this.target = target;
-    const baseUrl = formatTarget(target);
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-    // A stalled target should surface as a broken stream, not hang forever.
-    const sessionManager = new Http2SessionManager(baseUrl, { pingIntervalMs: 10_000, pingTimeoutMs: 10_000 });
     const token = options.token ?? tokenFor(target);
-    this.#authorization = token ? `Bearer ${token}` : undefined;
-    const authorization = this.#authorization;
-    const transport = createGrpcTransport({
-      baseUrl,
-      readMaxBytes: this.#maxMessageBytes,
-      sessionManager,
-      interceptors: authorization
-        ? [
-            (next) => (request) => {
-              request.header.set("authorization", authorization);
-              return next(request);
-            },
-          ]
-        : [],
+    // A stalled target should surface as a broken stream, not hang forever.
+    const channel = new Http2Channel(formatTarget(target), {
+      pingIntervalMs: options.pingIntervalMs ?? 10_000,
+      pingTimeoutMs: options.pingTimeoutMs ?? 10_000,
     });
-    this.#client = createClient(Instrument, transport);
-    this.#http = createNodeHttpClient({ httpVersion: "2", sessionProvider: () => sessionManager });
+    this.#call = callOverChannel(channel, { authorization: token ? `Bearer ${token}` : undefined });
   }
 
   get label(): string {
@@ -67,24 +68,23 @@ export class ConsoleClient {
   }
 
   watchUpdates(signal: AbortSignal): AsyncIterable<Update> {
-    const url = `${formatTarget(this.target)}/${Instrument.typeName}/${Instrument.method.watchUpdates.name}`;
-    return readUpdates(this.#http, url, signal, this.#maxMessageBytes, this.#authorization);
+    return readUpdates(this.#call, signal, this.#maxMessageBytes);
   }
 
   watchState(signal: AbortSignal): AsyncIterable<State> {
-    return this.#client.watchState({}, { signal });
+    return streamMessages(this.#call, WATCH_STATE, {}, signal, this.#maxMessageBytes);
   }
 
   /** Details of one task; `taskId` is the protocol id (a span id on tokio). */
   watchTaskDetails(taskId: bigint, signal: AbortSignal): AsyncIterable<tasks.TaskDetails> {
-    return this.#client.watchTaskDetails({ id: create(IdSchema, { id: taskId }) }, { signal });
+    return streamMessages(this.#call, WATCH_TASK_DETAILS, { id: { id: taskId } }, signal, this.#maxMessageBytes);
   }
 
   async pause(signal?: AbortSignal): Promise<void> {
-    await this.#client.pause({}, signal ? { signal } : {});
+    await unaryCall(this.#call, PAUSE, {}, signal ?? new AbortController().signal, this.#maxMessageBytes);
   }
 
   async resume(signal?: AbortSignal): Promise<void> {
-    await this.#client.resume({}, signal ? { signal } : {});
+    await unaryCall(this.#call, RESUME, {}, signal ?? new AbortController().signal, this.#maxMessageBytes);
   }
 }

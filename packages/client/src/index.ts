@@ -11,3 +11,5 @@ export { fetchSnapshot, SnapshotError, type SnapshotOptions } from "./fetch-snap
 export { describeConnectionError } from "./describe-error.js";
 export { DEFAULT_TARGET, formatTarget, parseTarget, TargetError } from "./target.js";
 export { attachToken, tokenFor } from "./target-token.js";
+export { MessageTooLargeError } from "./private/message-limit.js";
+export { PingTimeoutError } from "./private/http2-channel.js";

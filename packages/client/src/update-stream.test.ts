@@ -1,11 +1,12 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { Code, ConnectError } from "@connectrpc/connect";
-import type { UniversalClientFn } from "@connectrpc/connect/protocol";
+import { GrpcError, GrpcStatus, parseGrpcStatus } from "@async-insight/protocol/grpc";
 import { describe, expect, it } from "vitest";
 import { updateSections, UpdateSchema, type Update } from "@async-insight/protocol";
 // The protocol's shared fixture; it is test data, so it is not exported from the package.
 import { richUpdate } from "../../protocol/src/testdata/rich-update.js";
-import { readUpdates } from "./update-stream.js";
+import type { CallChunks } from "./private/grpc-call.js";
+import { MessageTooLargeError } from "./private/message-limit.js";
+import { readUpdates, replacementSize, WATCH_UPDATES_PATH } from "./update-stream.js";
 
 function frame(message: Uint8Array, flags = 0): Uint8Array {
   const out = new Uint8Array(5 + message.length);
@@ -16,15 +17,14 @@ function frame(message: Uint8Array, flags = 0): Uint8Array {
 }
 
 /** A server that answers with `body` cut into chunks of `chunk` bytes, then a grpc-status of `status`. */
-function server(body: Uint8Array, chunk: number, status = "0"): UniversalClientFn {
-  return async () => ({
-    status: 200,
-    header: new Headers({ "content-type": "application/grpc" }),
-    trailer: new Headers({ "grpc-status": status }),
-    body: (async function* () {
-      for (let i = 0; i < body.length; i += chunk) yield body.slice(i, i + chunk);
-    })(),
-  });
+/** A call that answers with `body` cut into chunks of `chunk` bytes, then ends with grpc-status `status`, as grpc-call.ts does. */
+function server(body: Uint8Array, chunk: number, status = "0"): CallChunks {
+  return async function* (path) {
+    expect(path).toBe(WATCH_UPDATES_PATH);
+    for (let i = 0; i < body.length; i += chunk) yield body.slice(i, i + chunk);
+    const code = parseGrpcStatus(status);
+    if (code !== GrpcStatus.OK) throw new GrpcError(code, "the target failed");
+  };
 }
 
 const updates = (): Update[] => [
@@ -34,10 +34,9 @@ const updates = (): Update[] => [
   create(UpdateSchema, { now: { seconds: 4n } }),
 ];
 
-async function collect(http: UniversalClientFn, maxBytes = 1 << 20): Promise<Update[]> {
+async function collect(call: CallChunks, maxBytes = 1 << 20): Promise<Update[]> {
   const out: Update[] = [];
-  for await (const update of readUpdates(http, "http://x/rs.tokio.console.instrument.Instrument/WatchUpdates", new AbortController().signal, maxBytes))
-    out.push(update);
+  for await (const update of readUpdates(call, new AbortController().signal, maxBytes)) out.push(update);
   return out;
 }
 
@@ -56,7 +55,7 @@ describe("readUpdates()", () => {
   it("keeps sections a reader walked readable after the buffer moved on", async () => {
     const held: Update[] = [];
     const walked: number[] = [];
-    for await (const update of readUpdates(server(body, 17), "http://x/", new AbortController().signal, 1 << 20)) {
+    for await (const update of readUpdates(server(body, 17), new AbortController().signal, 1 << 20)) {
       let stats = 0;
       updateSections(update).tasks?.forEachStats(() => stats++);
       walked.push(stats);
@@ -68,18 +67,35 @@ describe("readUpdates()", () => {
     held.forEach((update, i) => expect(update).toStrictEqual(fromBinary(UpdateSchema, toBinary(UpdateSchema, sent[i]!))));
   });
 
-  it("refuses a message over the limit with ResourceExhausted", async () => {
+  it("refuses a message over the limit with RESOURCE_EXHAUSTED, as its own limit", async () => {
     const error = await collect(server(body, 1000), 100).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConnectError);
-    expect((error as ConnectError).code).toBe(Code.ResourceExhausted);
+    expect(error).toBeInstanceOf(MessageTooLargeError);
+    expect((error as MessageTooLargeError).code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
+    expect((error as MessageTooLargeError).limit).toBe(100);
   });
 
-  it("reports a compressed message, a cut-off stream and an error status as Connect would", async () => {
+  it("reports a compressed message, a cut-off stream and an error status with gRPC's codes", async () => {
     const compressed = await collect(server(frame(new Uint8Array(1), 1), 10)).catch((e: unknown) => e);
-    expect((compressed as ConnectError).code).toBe(Code.Internal);
+    expect(compressed).toBeInstanceOf(GrpcError);
+    expect((compressed as GrpcError).code).toBe(GrpcStatus.INTERNAL);
     const cut = await collect(server(body.subarray(0, body.length - 3), 10)).catch((e: unknown) => e);
-    expect((cut as ConnectError).code).toBe(Code.InvalidArgument);
+    expect((cut as GrpcError).code).toBe(GrpcStatus.INTERNAL);
+    expect((cut as GrpcError).message).toBe("protocol error: the call ended inside a message");
     const failed = await collect(server(new Uint8Array(0), 10, "14")).catch((e: unknown) => e);
-    expect((failed as ConnectError).code).toBe(Code.Unavailable);
+    expect((failed as GrpcError).code).toBe(GrpcStatus.UNAVAILABLE);
+  });
+
+  it("sizes buffers for the messages arriving now, not for the largest one ever", () => {
+    const MB = 1024 * 1024;
+    // A message that does not fit gets a new buffer with a quarter to spare.
+    expect(replacementSize(0, 56 * 1024)).toBe(71_680);
+    expect(replacementSize(2 * MB, 3.5 * MB)).toBe(Math.ceil(3.5 * MB * 1.25));
+    // The buffer the first 3.5 MB snapshot needed goes at the first update under a third of it...
+    expect(replacementSize(4.375 * MB, 1.36 * MB)).toBe(Math.ceil(1.36 * MB * 1.25));
+    // ...but one sized for the updates is reused as they vary between 1.1 and 2.2 MB.
+    expect(replacementSize(2.75 * MB, 1.1 * MB)).toBeUndefined();
+    expect(replacementSize(2.75 * MB, 2.2 * MB)).toBeUndefined();
+    // Small buffers are always reused.
+    expect(replacementSize(MB, 1000)).toBeUndefined();
   });
 });

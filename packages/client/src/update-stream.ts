@@ -1,6 +1,6 @@
 /**
- * WatchUpdates read frame by frame into one reused buffer. Through Connect,
- * each message got a fresh buffer of its full size (megabytes on a busy
+ * WatchUpdates read frame by frame into one reused buffer. Through a
+ * generic gRPC client (Connect, before), each message got a fresh buffer of its full size (megabytes on a busy
  * runtime), allocated when its first bytes arrived; by the time the message
  * was complete and applied it had lived through several scavenges and been
  * promoted, so every one stayed in memory until a full collection, and V8
@@ -11,20 +11,39 @@
  * update still over it gets its own copy of the bytes it needs
  * (detachLazyUpdate), which dies young when nothing kept the update.
  *
- * Everything else is Connect's: the HTTP/2 session (pings, errors as
- * ConnectErrors), gRPC request headers, and the response and trailer checks,
- * so failures read exactly as they did.
+ * The call itself (headers, status, connection errors) is grpc-call.ts's.
  */
-import { Code, ConnectError } from "@connectrpc/connect";
-import { createAsyncIterable, type UniversalClientFn } from "@connectrpc/connect/protocol";
-import { requestHeader, validateResponse, validateTrailer } from "@connectrpc/connect/protocol-grpc";
 import { detachLazyUpdate, lazyUpdateFromBinary, type Update } from "@async-insight/protocol";
+import { GrpcError, GrpcStatus } from "@async-insight/protocol/grpc";
+import type { CallChunks } from "./private/grpc-call.js";
+import { compressedMessageError, MessageTooLargeError } from "./private/message-limit.js";
 
 const HEADER_BYTES = 5;
 /** The request: one empty InstrumentRequest, framed. */
 const REQUEST = new Uint8Array(HEADER_BYTES);
-/** Past this, a buffer much larger than the messages now arriving is given back. */
-const KEEP_BYTES = 16 * 1024 * 1024;
+export const WATCH_UPDATES_PATH = "/rs.tokio.console.instrument.Instrument/WatchUpdates";
+/** Past this, a buffer much larger than the message about to be read into it is given back. */
+const KEEP_BYTES = 1024 * 1024;
+/**
+ * "Much larger": at 10k tasks the first snapshot is ~3.5 MB and the updates
+ * after it 1.1-2.2 MB, so a buffer sized for the snapshot goes at the first
+ * update under a third of it, while one sized for the updates is not
+ * replaced back and forth as they vary.
+ */
+const SHRINK_FACTOR = 3;
+/** Room for the next messages to grow a little before the buffer must be replaced. */
+const SLACK = 1.25;
+
+/**
+ * The size of a new buffer for a message of `length` bytes when the one in
+ * turn holds `size`, or undefined to reuse it: a new one when the message
+ * does not fit, or when the buffer is over KEEP_BYTES and more than
+ * SHRINK_FACTOR times the message (it would hold memory for nothing).
+ */
+export function replacementSize(size: number, length: number): number | undefined {
+  if (length > size || (size > KEEP_BYTES && size > SHRINK_FACTOR * length)) return Math.ceil(length * SLACK);
+  return undefined;
+}
 
 /**
  * Assembles gRPC messages from chunks into two buffers used in turn, so
@@ -79,16 +98,15 @@ class MessageReader {
   #start(): void {
     const flags = this.#header[0]!;
     const length = new DataView(this.#header.buffer).getUint32(1);
-    if (length > this.maxBytes) {
-      throw new ConnectError(`message size ${length} is larger than configured readMaxBytes ${this.maxBytes}`, Code.ResourceExhausted);
-    }
-    if (flags & 1) throw new ConnectError("received compressed envelope, but do not know how to decompress", Code.Internal);
+    if (length > this.maxBytes) throw new MessageTooLargeError(length, this.maxBytes);
+    if (flags & 1) throw compressedMessageError();
     const next = 1 - this.#current;
     const size = this.#buffers[next]!.length;
     const holder = this.#holders[next]?.deref();
-    if (length > size || (size > KEEP_BYTES && size > 4 * length)) {
+    const replacement = replacementSize(size, length);
+    if (replacement !== undefined) {
       // A new buffer: the old one stays with its update, which needs no copy.
-      this.#buffers[next] = new Uint8Array(Math.ceil(length * 1.25));
+      this.#buffers[next] = new Uint8Array(replacement);
     } else if (holder) detachLazyUpdate(holder);
     this.#holders[next] = undefined;
     this.#current = next;
@@ -97,35 +115,10 @@ class MessageReader {
   }
 }
 
-/** Reads WatchUpdates from `url` (the method's full URL) over `http`; fails with ConnectErrors, as Connect's client does. */
-export async function* readUpdates(
-  http: UniversalClientFn,
-  url: string,
-  signal: AbortSignal,
-  maxBytes: number,
-  authorization?: string,
-): AsyncGenerator<Update> {
-  try {
-    yield* read(http, url, signal, maxBytes, authorization);
-  } catch (error) {
-    throw ConnectError.from(signal.aborted ? (signal.reason ?? error) : error);
-  }
-}
-
-async function* read(http: UniversalClientFn, url: string, signal: AbortSignal, maxBytes: number, authorization: string | undefined): AsyncGenerator<Update> {
-  const header = requestHeader(true, undefined, undefined);
-  if (authorization) header.set("authorization", authorization);
-  const response = await http({
-    url,
-    method: "POST",
-    header,
-    body: createAsyncIterable([REQUEST]),
-    signal,
-  });
-  const { foundStatus, headerError } = validateResponse(response.status, response.header);
-  if (headerError) throw headerError;
+/** Reads WatchUpdates through `call`; fails with GrpcErrors or the connection's own error. */
+export async function* readUpdates(call: CallChunks, signal: AbortSignal, maxBytes: number): AsyncGenerator<Update> {
   const reader = new MessageReader(maxBytes);
-  for await (const chunk of response.body) {
+  for await (const chunk of call(WATCH_UPDATES_PATH, REQUEST, signal)) {
     let offset = 0;
     while (offset < chunk.length) {
       const read = reader.read(chunk, offset);
@@ -136,6 +129,5 @@ async function* read(http: UniversalClientFn, url: string, signal: AbortSignal, 
       yield update;
     }
   }
-  if (reader.partial) throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
-  if (!foundStatus) validateTrailer(response.trailer, response.header);
+  if (reader.partial) throw new GrpcError(GrpcStatus.INTERNAL, "protocol error: the call ended inside a message");
 }

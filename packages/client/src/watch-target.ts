@@ -7,7 +7,7 @@
  * connection delivers data, so a restarted app is picked up quickly while a
  * dead one is not hammered.
  */
-import { Code, ConnectError } from "@connectrpc/connect";
+import { GrpcError, GrpcStatus } from "@async-insight/protocol/grpc";
 import type { State, Update } from "@async-insight/protocol";
 import type { ConsoleClient } from "./console-client.js";
 import { describeConnectionError } from "./describe-error.js";
@@ -68,7 +68,7 @@ export function watchTarget(client: ConsoleClient, handlers: WatchHandlers, back
         handlers.onState?.(state);
       }
     } catch (error) {
-      if (error instanceof ConnectError && error.code === Code.Unimplemented) {
+      if (error instanceof GrpcError && error.code === GrpcStatus.UNIMPLEMENTED) {
         handlers.onNotice?.("the target has no WatchState (console-subscriber < 0.5); pause state will not be shown");
       }
       // Any other failure shows up on the updates stream, which drives reconnects.

@@ -47,15 +47,15 @@ export type {
 } from "./model.js";
 
 // State
-export { RuntimeStore } from "./state/store.js";
-export { mergeUpdates } from "./state/merge.js";
-export { readTaskNanos, type TaskNanos } from "./state/task-nanos.js";
-export { applyAttributeOp, type AttributeOp } from "./state/attributes.js";
-export { percentiles, DEFAULT_PERCENTILES, type Percentile } from "./state/histograms.js";
-export { formatFieldValue } from "./state/fields.js";
+export { RuntimeStore } from "./store/store.js";
+export { mergeUpdates } from "./entities/merge.js";
+export { readTaskNanos, type TaskNanos } from "./entities/task-nanos.js";
+export { applyAttributeOp, type AttributeOp } from "./entities/attributes.js";
+export { percentiles, DEFAULT_PERCENTILES, type Percentile } from "./entities/histograms.js";
+export { formatFieldValue } from "./entities/fields.js";
 
 // Relations
-export { reasonForSource, directionForSource } from "./relations/reasons.js";
+export { reasonForSource, directionForSource } from "./entities/reasons.js";
 export { parseOwnersText, roleLabel, primitiveName } from "./relations/owner-text.js";
 export { roleCertainty, rolesThatFree } from "./relations/owners.js";
 export { taskActivity, type TaskActivity } from "./relations/task-activity.js";

@@ -15,11 +15,11 @@ import { AwaitTracker, awaitMode } from "./private/await-tracker.js";
 import { installLibraryAdapters } from "./adapters/index.js";
 import { installExitReport } from "./private/exit-report.js";
 import { subscribeHttpTasks } from "./private/http-tasks.js";
-import { RuntimeSource } from "./private/instrument-source.js";
+import { RuntimeInstrumentSource } from "./private/instrument-source.js";
 import { enablePollHooks } from "./private/poll-hooks.js";
 import { installRuntime, runtime, Runtime } from "./private/runtime.js";
 import { isLoopback } from "./private/loopback.js";
-import { newTaskContext, taskStorage } from "./private/task-context.js";
+import { newTaskContext, outsideTasks, taskStorage } from "./private/task-context.js";
 import { announce, removeEntriesOfEndedThreads } from "./private/discovery.js";
 import { processRole, type ProcessRole } from "./private/process-role.js";
 
@@ -39,7 +39,7 @@ export interface Insight {
 
 interface Installed extends Insight {
   readonly runtime: Runtime;
-  readonly source: RuntimeSource;
+  readonly source: RuntimeInstrumentSource;
   readonly proof: GcProof;
   server: RunningInstrumentServer | undefined;
   readonly undo: (() => void)[];
@@ -116,7 +116,7 @@ export function init(options: InsightOptions = {}): Insight {
     resolved = resolveOptions({});
   }
   const rt = new Runtime(resolved);
-  const source = new RuntimeSource(rt);
+  const source = new RuntimeInstrumentSource(rt);
   // A console that only takes a snapshot (dump, check's polls) counts for a minute: the proof it
   // triggers shows in the next snapshot it takes.
   const proof = new GcProof(rt, () => source.watching || source.recording || now() - rt.lastWatchedAt < OBSERVED_AFTER_VISIT_MS);
@@ -138,21 +138,25 @@ export function init(options: InsightOptions = {}): Insight {
     if (resolved.httpTasks) undo.push(subscribeHttpTasks());
     if (resolved.exitReport) undo.push(installExitReport(() => runtime));
     startMainTask(rt);
-    source.start();
-    undo.push(() => source.stop());
-    proof.start();
-    undo.push(() => proof.stop());
-    startAwaitTracking(rt, source);
-    // Library pools, locks and queues (adapters/): patches what is loaded, hooks what loads later.
-    void installLibraryAdapters();
-    if (resolved.recordPath) {
-      state.recorder = new FileRecorder(resolved.recordPath, (message) => report({ code: "INSIGHT_RECORD", message }));
-      source.record(state.recorder);
-    }
+    // insight's own timers, file writes, imports and console connections run in no task: created
+    // in the main task's context, every continuation of theirs would count as the app's main task working.
+    outsideTasks(() => {
+      source.start();
+      undo.push(() => source.stop());
+      proof.start();
+      undo.push(() => proof.stop());
+      startAwaitTracking(rt, source);
+      // Library pools, locks and queues (adapters/): patches what is loaded, hooks what loads later.
+      void installLibraryAdapters();
+      if (resolved.recordPath) {
+        state.recorder = new FileRecorder(resolved.recordPath, (message) => report({ code: "INSIGHT_RECORD", message }));
+        source.record(state.recorder);
+      }
+    });
   } catch (error) {
     debug("init failed: %s", error);
   }
-  (state as { ready: Promise<ServerAddress | undefined> }).ready = startServer(state, validExplicitPort(options.listenPort));
+  (state as { ready: Promise<ServerAddress | undefined> }).ready = outsideTasks(() => startServer(state, validExplicitPort(options.listenPort)));
   return state;
 }
 
@@ -164,7 +168,7 @@ function validExplicitPort(port: unknown): number | undefined {
  * Awaits of any promise are noted only while someone looks (or always, or
  * never: INSIGHT_AWAITS), since the hooks cost every promise (await-tracker.ts).
  */
-function startAwaitTracking(rt: Runtime, source: RuntimeSource): void {
+function startAwaitTracking(rt: Runtime, source: RuntimeInstrumentSource): void {
   const mode = awaitMode();
   if (mode === "off") return;
   const tracker = new AwaitTracker();
@@ -297,6 +301,6 @@ export function instance(): Insight | undefined {
 }
 
 /** @internal For tests and the exit report: the live registry. */
-export function internalState(): { runtime: Runtime; source: RuntimeSource; proof: GcProof } | undefined {
+export function internalState(): { runtime: Runtime; source: RuntimeInstrumentSource; proof: GcProof } | undefined {
   return installed ? { runtime: installed.runtime, source: installed.source, proof: installed.proof } : undefined;
 }

@@ -6,15 +6,15 @@
  */
 import { now } from "./private/clock.js";
 import { JoinWait } from "./private/join-wait.js";
-import type { FieldValue, TaskRecord } from "./private/records.js";
+import type { TaskFieldValue, LiveTask } from "./private/records.js";
 import { runtime } from "./private/runtime.js";
-import { currentTaskRecord, newTaskContext, taskStorage, type TaskContext } from "./private/task-context.js";
+import { currentLiveTask, newTaskContext, taskStorage, type TaskContext } from "./private/task-context.js";
 
-const NO_FIELDS: Readonly<Record<string, FieldValue>> = Object.freeze({});
+const NO_FIELDS: Readonly<Record<string, TaskFieldValue>> = Object.freeze({});
 
 export interface SpawnOptions {
   /** Extra fields shown with the task (`task.name`, `task.id` and `kind` are set by insight). */
-  readonly fields?: Readonly<Record<string, FieldValue>>;
+  readonly fields?: Readonly<Record<string, TaskFieldValue>>;
 }
 
 export interface TaskInfo {
@@ -65,7 +65,7 @@ function invoke<T>(fn: () => T | PromiseLike<T>): Promise<T> {
 /** What a spawned task's completion needs, passed through `taskStorage.run` without a closure. */
 interface Running<T> {
   readonly fn: () => T | PromiseLike<T>;
-  readonly task: TaskRecord;
+  readonly task: LiveTask;
   readonly join: JoinWait;
   readonly rt: NonNullable<typeof runtime>;
 }
@@ -105,12 +105,12 @@ function invokeTracked<T>(running: Running<T>): Promise<T> {
 export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: SpawnOptions = {}): TaskHandle<T> {
   const rt = runtime;
   if (rt === undefined) return new TaskHandle(0, name, invoke(fn));
-  let task: TaskRecord;
+  let task: LiveTask;
   let context: TaskContext;
   const start = now();
   try {
     const taskName = String(name);
-    task = rt.createTask(taskName, "task", options.fields ?? NO_FIELDS, rt.spawnSite(taskName, spawn), currentTaskRecord(), start);
+    task = rt.createTask(taskName, "task", options.fields ?? NO_FIELDS, rt.spawnSite(taskName, spawn), currentLiveTask(), start);
     context = newTaskContext(task);
   } catch {
     return new TaskHandle(0, name, invoke(fn));
@@ -129,6 +129,6 @@ export function spawn<T>(name: string, fn: () => T | PromiseLike<T>, options: Sp
 
 /** The task running the current code, if insight is on and the code runs in one. */
 export function currentTask(): TaskInfo | undefined {
-  const task = currentTaskRecord();
+  const task = currentLiveTask();
   return task ? { id: task.taskId, name: task.name, kind: task.kind } : undefined;
 }

@@ -6,6 +6,9 @@
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 
+/** The `format` of every discovery file; a reader skips files of another format. */
+export const DISCOVERY_FORMAT = "insight-discovery/1";
+
 /** INSIGHT_DISCOVERY_DIR, else <tmpdir>/insight-<uid>: per user, so nobody else's processes are listed. */
 export function discoveryDir(environment: NodeJS.ProcessEnv = process.env): string {
   const chosen = environment.INSIGHT_DISCOVERY_DIR;

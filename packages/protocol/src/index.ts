@@ -13,7 +13,7 @@ export * as asyncOps from "./gen/console/async_ops_pb.js";
 export * as trace from "./gen/console/trace_pb.js";
 export { decodeHdrHistogram, HdrHistogram, HdrHistogramError, type HdrRecordedValue } from "./hdr-histogram.js";
 export { fieldName, fieldValue, type FieldValue } from "./field.js";
-export { discoveryDir } from "./discovery-dir.js";
+export { DISCOVERY_FORMAT, discoveryDir } from "./discovery-dir.js";
 export { timestampToNanos, durationToNanos, nanosToTimestamp, nanosToDuration } from "./time.js";
 export { detachLazyUpdate, lazyUpdate, lazyUpdateFromBinary } from "./lazy-update.js";
 export { updateSections, type EntitySection, type ResourceSection, type TaskSection, type UpdateSections } from "./update-sections.js";

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import { subscribeSnapshots, type StreamStatus } from "./api/live-snapshot.ts";
 import { sendCommand } from "./api/server-api.ts";
 import type { WebSnapshot } from "./api/types.ts";
-import { GraphView, type Selection } from "./graph/graph-view.tsx";
+import { GraphPanel, type Selection } from "./graph/graph-panel.tsx";
 import { ProblemsPanel } from "./problems/problems-panel.tsx";
 import { ResourceDetailPane } from "./resources/resource-detail.tsx";
 import { ReplayControls } from "./replay/replay-controls.tsx";
@@ -81,7 +81,7 @@ export function App() {
               onSelect={openTask}
             />
           ) : tab === "graph" ? (
-            <GraphView graph={snapshot.graph} selectedNodeId={selectedNodeId} onSelect={setSelection} />
+            <GraphPanel graph={snapshot.graph} selectedNodeId={selectedNodeId} onSelect={setSelection} />
           ) : tab === "timeline" ? (
             <TimelineView
               timeline={snapshot.timeline}

@@ -9,7 +9,7 @@ import { LONG_FIELD_WIDTH, RuntimeStore, runLints, safeText, type LintConfig } f
 import { nanosToTimestamp, UpdateSchema } from "@async-insight/protocol";
 import { CliError } from "../cli/cli-error.js";
 import type { CommandContext } from "../cli/command-context.js";
-import { readUpdates } from "../replay/read-updates.js";
+import { readUpdatesFromFile } from "../playback/read-updates.js";
 import { reportProblem, type ReportedProblem } from "./check-report.js";
 
 export interface CheckedProcess {
@@ -43,7 +43,7 @@ export async function checkFile(file: string, config: LintConfig, context: Comma
     if (segmentHadTasks) processes.push({ tasks: store.taskCount, problems: lintStore(store, config) });
   };
 
-  const result = await readUpdates(file, {
+  const result = await readUpdatesFromFile(file, {
     update: (u) => {
       store.applyUpdate(u);
       updates++;

@@ -4,7 +4,7 @@
  */
 import { LONG_FIELD_WIDTH, safeText, type Problem, type RuntimeStore, type Wait } from "@async-insight/engine";
 import { displayLocation } from "../format/location.js";
-import { isRuntimeInternal, taskLabelById } from "../reading/task-text.js";
+import { isRuntimeInternal, taskIdAndNameById } from "../wording/task-text.js";
 
 export interface ReportedLocation {
   /** file:line[:col], relative to the working directory when under it. */
@@ -27,7 +27,7 @@ export interface ReportedProblem {
  * user's code is where the task was spawned and where the resource was made.
  */
 function waitLocations(store: RuntimeStore, task: bigint, wait: Wait): ReportedLocation[] {
-  const who = taskLabelById(store, task);
+  const who = taskIdAndNameById(store, task);
   const on = wait.resource ? ` on ${wait.resource.label}` : "";
   const out: ReportedLocation[] = [];
   if (wait.awaitLocation && !isRuntimeInternal(wait.awaitLocation)) {
@@ -53,7 +53,7 @@ export function reportProblem(store: RuntimeStore, problem: Problem): ReportedPr
     severity: problem.severity,
     denied: problem.level === "deny",
     summary: problem.message,
-    tasks: problem.tasks.map((id) => taskLabelById(store, id)),
+    tasks: problem.tasks.map((id) => taskIdAndNameById(store, id)),
     locations: locations.filter((l) => !seen.has(`${l.where}\0${l.what}`) && seen.add(`${l.where}\0${l.what}`)),
     docs: problem.docsPath,
   };

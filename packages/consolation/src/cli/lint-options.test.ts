@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEngineSource } from "../tui/state/from-engine.js";
+import { createEngineViewStore } from "../tui/state/from-engine.js";
 import { channelLockDeadlockUpdates } from "@async-insight/engine/testing";
 import { CliError } from "./cli-error.js";
 import { lintConfigFrom } from "./lint-options.js";
@@ -25,7 +25,7 @@ describe("--warn / --allow", () => {
 
   it("decides what the console reports", () => {
     const lints = (flags: Parameters<typeof lintConfigFrom>[0]) => {
-      const source = createEngineSource(undefined, lintConfigFrom(flags));
+      const source = createEngineViewStore(undefined, lintConfigFrom(flags));
       for (const u of channelLockDeadlockUpdates()) source.applyUpdate(u);
       return source
         .view()

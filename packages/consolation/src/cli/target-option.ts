@@ -2,20 +2,14 @@
 import { Option } from "commander";
 import { attachToken, parseTarget, TargetError } from "@async-insight/client";
 import { CliError } from "./cli-error.js";
+import { portNumber } from "./port-number.js";
 
-export const portOption = () =>
-  new Option("-p, --port <N>", "shorthand for http://127.0.0.1:N").argParser((value: string) => {
-    if (!/^\d+$/.test(value)) throw new CliError(`--port expects a number, got "${value}"`);
-    return Number(value);
-  });
+export const portOption = () => new Option("-p, --port <N>", "shorthand for http://127.0.0.1:N").argParser(portNumber("--port"));
 
 /** `--port` for commands that watch several targets: repeat it for each (docs/processes.md). */
 export const portsOption = () =>
   new Option("-p, --port <N>", "shorthand for http://127.0.0.1:N; repeat it to watch several targets").argParser(
-    (value: string, previous: number[] | undefined) => {
-      if (!/^\d+$/.test(value)) throw new CliError(`--port expects a number, got "${value}"`);
-      return [...(previous ?? []), Number(value)];
-    },
+    (value: string, previous: number[] | undefined) => [...(previous ?? []), portNumber("--port")(value)],
   );
 
 /** Every process with insight that announced itself in the discovery directory. */

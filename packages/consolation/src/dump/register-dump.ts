@@ -2,9 +2,6 @@
 import { Option, type Command } from "commander";
 import type { CommandContext } from "../cli/command-context.js";
 import { discoverOption, discoveryDirOption, portsOption, tokenOption } from "../cli/target-option.js";
-import { runMultiDump } from "../targets/multi-dump.js";
-import { isMultiTarget, resolveTargets, singleTarget } from "../targets/target-set.js";
-import { runDump } from "./dump-command.js";
 
 export function registerDump(program: Command, context: CommandContext): void {
   program
@@ -26,6 +23,12 @@ export function registerDump(program: Command, context: CommandContext): void {
       ) => {
         const options = { json: opts.json ?? false, all: opts.all ?? false, allOps: opts.allOps ?? false, timeoutMs: opts.timeout * 1000 };
         const choice = { arg: target, ports: opts.port, discover: opts.discover, discoveryDir: opts.discoveryDir, token: opts.token };
+        // Loaded only when the command runs, so the other commands never load the dump.
+        const [{ runMultiDump }, { isMultiTarget, resolveTargets, singleTarget }, { runDump }] = await Promise.all([
+          import("./multi-dump.js"),
+          import("../targets/target-set.js"),
+          import("./dump-command.js"),
+        ]);
         if (isMultiTarget(choice)) await runMultiDump(resolveTargets(choice), options, context.out);
         else await runDump(singleTarget(choice), options, context.out);
       },

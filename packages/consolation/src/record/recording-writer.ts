@@ -6,6 +6,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import type { State, Update } from "@async-insight/protocol";
 import { headerLine, restartLine, stateLine, updateLine } from "@async-insight/protocol/recording";
+import { nowNs } from "../targets/live-watch.js";
 
 export class RecordingWriter {
   readonly #stream: WriteStream;
@@ -52,8 +53,4 @@ export class RecordingWriter {
       this.#stream.end((error?: Error | null) => ((error ?? this.#failure) ? reject(error ?? this.#failure) : resolve())),
     );
   }
-}
-
-export function nowNs(): bigint {
-  return BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
 }

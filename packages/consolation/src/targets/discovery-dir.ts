@@ -7,9 +7,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { discoveryDir } from "@async-insight/protocol";
-
-export const DISCOVERY_FORMAT = "insight-discovery/1";
+import { DISCOVERY_FORMAT, discoveryDir } from "@async-insight/protocol";
 
 export type DiscoveredKind = "process" | "cluster-worker" | "worker-thread";
 

@@ -6,6 +6,7 @@
  * host:port. See docs/processes.md.
  */
 import { isIP } from "node:net";
+import { formatTarget } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import { resolveTarget } from "../cli/target-option.js";
 import { readDiscoveryDir, serverLabel, serverRole, type DiscoveredServer } from "./discovery-dir.js";
@@ -55,6 +56,12 @@ export function explicitTargets(choice: TargetChoice): URL[] {
   const urls = [...texts.map((t) => resolveTarget(t, undefined, choice.token)), ...(choice.ports ?? []).map((p) => resolveTarget(undefined, p, choice.token))];
   const seen = new Set<string>();
   return urls.filter((u) => !seen.has(u.host) && seen.add(u.host));
+}
+
+/** How a process introduces itself in the header of a multi-target dump or report. */
+export function processLine(target: NamedTarget): string {
+  const script = target.server?.script ? `  ${target.server.script}` : "";
+  return `${target.label}  ${formatTarget(target.url)}${target.role ? `  ${target.role}` : ""}${script}`;
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);

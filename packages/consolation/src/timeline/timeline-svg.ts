@@ -6,7 +6,7 @@
  */
 import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText, xmlText } from "@async-insight/engine";
 import { formatDuration } from "../format/duration.js";
-import type { WakeReport } from "../wakes/wake-types.js";
+import type { WakeReport } from "../wake-graph/wake-types.js";
 
 const LANE = 28;
 const LABEL_WIDTH = 220;

@@ -1,8 +1,8 @@
 /** One normalized event as one readable line: line number, time, kind, span ids, what happened. */
 import { FIELD_WIDTH, LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
-import type { RuntimeEvent, ScopeSpan } from "../readers/runtime-event.js";
-import { formatTimestampNs } from "../readers/timestamp.js";
-import type { Wake } from "../wakes/wake-types.js";
+import type { RuntimeEvent, ScopeSpan } from "../trace-formats/runtime-event.js";
+import { formatTimestampNs } from "../trace-formats/timestamp.js";
+import type { Wake } from "../wake-graph/wake-types.js";
 import type { Paint, PaintKind } from "./colours.js";
 
 /** Every value below comes from the trace file: untrusted, so made safe and capped where it is printed. */

@@ -8,10 +8,10 @@ import type { Feed } from "./conn/feed.js";
 import type { ConsoleClient } from "@async-insight/client";
 import { TaskDetailsFeed } from "./conn/task-details-feed.js";
 import { handleKey, type Effect } from "./input/keymap.js";
-import { summarizeTaskDetails } from "../reading/histogram-summary.js";
-import type { RuntimeSource } from "./state/runtime-source.js";
+import { summarizeTaskDetails } from "../wording/histogram-summary.js";
+import type { ViewStore } from "./state/view-store.js";
 import { currentScreen, initialUiState, type UiState } from "./state/ui-state.js";
-import type { TaskHistograms } from "./state/view-model.js";
+import type { TaskHistogramSummaries } from "../wording/histogram-summary.js";
 import { decodeKeys } from "./term/key-decoder.js";
 import { ScreenWriter } from "./term/screen-writer.js";
 import type { TerminalSession } from "./term/terminal-session.js";
@@ -24,7 +24,7 @@ const CHROME_ROWS = 6;
 
 export interface AppOptions {
   readonly feed: Feed;
-  readonly source: RuntimeSource;
+  readonly source: ViewStore;
   readonly terminal: TerminalSession;
   /** Where D and M write files. */
   readonly outDir: string;
@@ -36,7 +36,7 @@ export function runApp(options: AppOptions): { done: Promise<void>; quit: () => 
   const writer = new ScreenWriter({ write: (text) => terminal.write(text) });
   let ui: UiState = initialUiState();
   let connection: ConnectionInfo = feed.initialConnection;
-  let histograms: TaskHistograms | undefined;
+  let histograms: TaskHistogramSummaries | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastDraw = 0;
   let finished = false;

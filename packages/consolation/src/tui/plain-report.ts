@@ -6,13 +6,13 @@
  */
 import { updateSections, type Update } from "@async-insight/protocol";
 import { watchTarget, type ConsoleClient } from "@async-insight/client";
-import { RestartDetector } from "../reading/process-change.js";
+import { RestartDetector } from "../wording/process-change.js";
 import { formatDuration } from "../format/duration.js";
 import { renderTable } from "../format/table.js";
 import { CliError } from "../cli/cli-error.js";
-import type { RuntimeSource } from "./state/runtime-source.js";
+import type { ViewStore } from "./state/view-store.js";
 import { arrangeTasks, showsProcess, TASK_SORT_ID } from "./state/task-columns.js";
-import type { Problem, TaskRow } from "./state/view-model.js";
+import type { ShownProblem, TaskRow } from "./state/view-model.js";
 import { HELP_LINE } from "./view/frame.js";
 
 export interface PlainReportOptions {
@@ -36,7 +36,7 @@ function instantOf(update: Update): string {
  * waits until the last one is complete (a message with a later `now`, or
  * no further piece within `settleMs`), so it never reads half a snapshot.
  */
-export function collect(client: ConsoleClient, source: RuntimeSource, options: PlainReportOptions): Promise<{ seen: number; error: string }> {
+export function collect(client: ConsoleClient, source: ViewStore, options: PlainReportOptions): Promise<{ seen: number; error: string }> {
   return new Promise((resolve) => {
     let seen = 0;
     let instant: string | undefined;
@@ -74,7 +74,7 @@ export function collect(client: ConsoleClient, source: RuntimeSource, options: P
   });
 }
 
-export function formatProblems(problems: readonly Problem[]): string[] {
+export function formatProblems(problems: readonly ShownProblem[]): string[] {
   if (problems.length === 0) return ["Problems: none found"];
   const lines = [`Problems (${problems.length})`];
   for (const p of problems) {
@@ -87,19 +87,14 @@ export function formatProblems(problems: readonly Problem[]): string[] {
   return lines;
 }
 
-export async function printPlainReport(
-  client: ConsoleClient,
-  source: RuntimeSource,
-  options: PlainReportOptions,
-  write: (text: string) => void,
-): Promise<void> {
+export async function printPlainReport(client: ConsoleClient, source: ViewStore, options: PlainReportOptions, write: (text: string) => void): Promise<void> {
   const { seen, error } = await collect(client, source, options);
   if (seen === 0) throw new CliError(error || `no data from ${client.label} within ${options.timeoutMs / 1000}s`);
   write(formatPlainReport(`target: ${client.label}`, source, "run in a terminal for the live console"));
 }
 
 /** The report itself, shared with `replay FILE` off a terminal. */
-export function formatPlainReport(title: string, source: RuntimeSource, inTerminal: string): string {
+export function formatPlainReport(title: string, source: ViewStore, inTerminal: string): string {
   const view = source.view();
   const rows = arrangeTasks(
     view.tasks().filter((t) => t.state !== "done"),

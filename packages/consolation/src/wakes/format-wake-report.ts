@@ -1,8 +1,8 @@
 /** The wake analysis as text: one block per task, then every wake with its cause. */
 import { FIELD_WIDTH, safeText } from "@async-insight/engine";
 import { formatDuration } from "../format/duration.js";
-import { formatTimestampNs } from "../readers/timestamp.js";
-import type { WakeReport } from "./wake-types.js";
+import { formatTimestampNs } from "../trace-formats/timestamp.js";
+import type { WakeReport } from "../wake-graph/wake-types.js";
 
 /** Names and ids come from the trace file: untrusted, made safe and capped where printed. */
 const t = (value: unknown) => safeText(String(value), FIELD_WIDTH);

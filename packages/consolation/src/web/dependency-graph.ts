@@ -6,8 +6,8 @@
  * deadlock cycles are marked.
  */
 import { rolesThatFree, type DeadlockCycle, type Freer, type GraphNodeRef, type RuntimeStore, type Wait } from "@async-insight/engine";
-import { taskLabel } from "../reading/task-text.js";
-import { WaitIndex } from "../reading/wait-index.js";
+import { taskIdAndName } from "../wording/task-text.js";
+import { WaitIndex } from "../wording/wait-index.js";
 import { displayState } from "./engine-view.js";
 import type { WebGraph, WebGraphEdge, WebGraphNode } from "@async-insight/web-contract";
 
@@ -50,7 +50,7 @@ export function buildGraph(store: RuntimeStore, waits: WaitIndex = new WaitIndex
     if (task.state === "completed") continue;
     const taskWaits = waits.waitsOf(task.id);
     const id = taskNodeId(task.id);
-    nodes.set(id, { id, kind: "task", key: String(task.id), label: taskLabel(task), state: displayState(store, task), inCycle: inCycle.nodes.has(id) });
+    nodes.set(id, { id, kind: "task", key: String(task.id), label: taskIdAndName(task), state: displayState(store, task), inCycle: inCycle.nodes.has(id) });
     for (const wait of taskWaits) {
       if (!wait.resource) continue;
       resources.add(wait.resource.id);

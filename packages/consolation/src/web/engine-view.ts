@@ -14,9 +14,9 @@ import {
   type TaskRecord,
   type Wait,
 } from "@async-insight/engine";
-import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../reading/task-text.js";
-import type { WaitIndex } from "../reading/wait-index.js";
-import { cycleBasisText } from "../reading/cycle-basis-text.js";
+import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskIdAndNameById, wokenByText } from "../wording/task-text.js";
+import type { WaitIndex } from "../wording/wait-index.js";
+import { cycleBasisText } from "../wording/cycle-basis-text.js";
 import type { TaskStateName, WebProblem, WebResourceDetail, WebResourceRow, WebTaskDetail, WebTaskRow, WebWait } from "@async-insight/web-contract";
 
 export const nsToMs = (ns: bigint): number => Number(ns) / 1e6;
@@ -68,7 +68,7 @@ export function taskDetail(store: RuntimeStore, id: bigint, warnings: readonly s
   return {
     row: taskRow(store, task, warnings.length),
     fields: fieldPairs(task),
-    parent: parentId !== undefined ? { key: String(parentId), label: taskLabelById(store, parentId) } : null,
+    parent: parentId !== undefined ? { key: String(parentId), label: taskIdAndNameById(store, parentId) } : null,
     waits: store.waitsOf(task.id).map(webWait),
     wakers: {
       clones: Number(task.wakers.clones),
@@ -101,7 +101,7 @@ export function resourceRow(store: RuntimeStore, resource: ResourceRecord, waits
 export function resourceDetail(store: RuntimeStore, id: bigint): WebResourceDetail | undefined {
   const resource = store.resource(id);
   if (!resource) return undefined;
-  const label = (task: bigint) => taskLabelById(store, task);
+  const label = (task: bigint) => taskIdAndNameById(store, task);
   return {
     row: resourceRow(store, resource),
     attributes: attributePairs(resource.attributes),

@@ -2,10 +2,10 @@
 import { existsSync, statSync } from "node:fs";
 import { Option, type Command } from "commander";
 import type { CommandContext } from "../cli/command-context.js";
-import { CliError } from "../cli/cli-error.js";
+import { portNumber } from "../cli/port-number.js";
 import { portOption, resolveTarget } from "../cli/target-option.js";
 import { collectValues, exposureFor, exposureWarning, pageUrl } from "./web-exposure.js";
-import { startLiveWebConsole, startRecordingWebConsole, type RunningWebConsole } from "./web-command.js";
+import type { RunningWebConsole } from "./web-command.js";
 
 export const DEFAULT_WEB_PORT = 6670;
 
@@ -15,11 +15,6 @@ interface WebOptions {
   listenPort: number;
   allowHost?: string[];
   commandToken?: string;
-}
-
-function parseListenPort(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new CliError(`--listen-port expects a port number, got "${value}"`);
-  return Number(value);
 }
 
 /** A path to an existing file is a recording to replay; anything else is a live target. */
@@ -34,7 +29,9 @@ export function registerWeb(program: Command, context: CommandContext): void {
     .argument("[target]", "console server to watch (default http://127.0.0.1:6669), or a recording file")
     .addOption(portOption())
     .addOption(new Option("--host <address>", "address to serve the page on; anything but loopback exposes the target to your network").default("127.0.0.1"))
-    .addOption(new Option("--listen-port <N>", "port to serve the page on (0 picks a free one)").default(DEFAULT_WEB_PORT).argParser(parseListenPort))
+    .addOption(
+      new Option("--listen-port <N>", "port to serve the page on (0 picks a free one)").default(DEFAULT_WEB_PORT).argParser(portNumber("--listen-port")),
+    )
     .addOption(
       new Option(
         "--allow-host <name>",
@@ -50,6 +47,8 @@ export function registerWeb(program: Command, context: CommandContext): void {
     .action(async (target: string | undefined, opts: WebOptions) => {
       const exposure = exposureFor(opts.host, opts.allowHost, opts.commandToken);
       const serveOptions = { host: opts.host, port: opts.listenPort, ...exposure };
+      // The web server is loaded only when this command runs, so the other commands never load it.
+      const { startLiveWebConsole, startRecordingWebConsole } = await import("./web-command.js");
       let running: RunningWebConsole;
       if (isRecording(target, opts.port)) {
         running = await startRecordingWebConsole(target, serveOptions);

@@ -5,13 +5,13 @@
  */
 import type { tasks } from "@async-insight/protocol";
 import type { ConsoleClient } from "@async-insight/client";
-import { summarizeHistogram as summarizeNs } from "../reading/histogram-summary.js";
+import { summarizeHistogram as summarizeNs } from "../wording/histogram-summary.js";
 import type { WebHistogram, WebHistograms } from "@async-insight/web-contract";
 
 const WAIT_MS = 3000;
 
 /** The shared summary, in the milliseconds the page's JSON uses. */
-export function summarizeHistogram(histogram: tasks.DurationHistogram | undefined): WebHistogram | null {
+export function summarizeHistogramMs(histogram: tasks.DurationHistogram | undefined): WebHistogram | null {
   const summary = summarizeNs(histogram);
   if (!summary) return null;
   return {
@@ -25,10 +25,10 @@ export function summarizeHistogram(histogram: tasks.DurationHistogram | undefine
 
 export function summarizeDetails(details: tasks.TaskDetails, taskKey: string): WebHistograms {
   const poll = details.pollTimesHistogram.case === "histogram" ? details.pollTimesHistogram.value : undefined;
-  return { taskKey, poll: summarizeHistogram(poll), scheduled: summarizeHistogram(details.scheduledTimesHistogram) };
+  return { taskKey, poll: summarizeHistogramMs(poll), scheduled: summarizeHistogramMs(details.scheduledTimesHistogram) };
 }
 
-export async function fetchHistograms(client: ConsoleClient, spanId: bigint, taskKey: string): Promise<WebHistograms | undefined> {
+export async function histogramsFromTarget(client: ConsoleClient, spanId: bigint, taskKey: string): Promise<WebHistograms | undefined> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), WAIT_MS);
   try {

@@ -4,9 +4,9 @@
  */
 import { ConsoleClient, watchTarget, type TargetWatch } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
-import { ReplayController } from "../replay/replay-controller.js";
-import { ReplaySource } from "../replay/replay-source.js";
-import { fetchHistograms } from "./task-histograms.js";
+import { ReplayController } from "../playback/replay-controller.js";
+import { ReplaySource } from "../playback/replay-source.js";
+import { histogramsFromTarget } from "./task-histograms.js";
 import { defaultDocsRoot, defaultWebRoot, webRootReady } from "./static-files.js";
 import { WebFeed } from "./web-feed.js";
 import { startWebServer, type RunningWebServer } from "./web-server.js";
@@ -67,7 +67,7 @@ export async function startLiveWebConsole(target: URL, options: WebCommandOption
     resume: () => client.resume(),
     histograms: async (key) => {
       const span = feed.spanIdOf(key);
-      return span === undefined ? undefined : fetchHistograms(client, span, key);
+      return span === undefined ? undefined : histogramsFromTarget(client, span, key);
     },
   });
   const watch: TargetWatch = watchTarget(client, {

@@ -10,9 +10,9 @@ import { Temporality } from "@async-insight/protocol";
 import type { ConnectionState } from "@async-insight/client";
 import { boundedJsonReplacer, RuntimeStore, toChromeTrace, toDot, toMermaid, wholeGraphView } from "@async-insight/engine";
 import { buildGraph } from "./dependency-graph.js";
-import { taskLabel } from "../reading/task-text.js";
-import { RestartDetector } from "../reading/process-change.js";
-import { WaitIndex } from "../reading/wait-index.js";
+import { taskIdAndName } from "../wording/task-text.js";
+import { RestartDetector } from "../wording/process-change.js";
+import { WaitIndex } from "../wording/wait-index.js";
 import { lintProblems, resourceDetail, resourceRow, taskDetail, taskRow } from "./engine-view.js";
 import { TimelineRecorder } from "./timeline-recorder.js";
 import type { WebConnection, WebReplay, WebProblem, WebResourceDetail, WebSnapshot, WebTaskDetail } from "@async-insight/web-contract";
@@ -147,7 +147,7 @@ export class WebFeed {
       problems,
       timeline: this.#timeline.toJson((spanKey) => {
         const task = store.taskBySpanId(BigInt(spanKey));
-        return task ? { key: String(task.id), label: taskLabel(task) } : undefined;
+        return task ? { key: String(task.id), label: taskIdAndName(task) } : undefined;
       }),
     };
     return this.#latest;

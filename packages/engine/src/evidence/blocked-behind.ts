@@ -8,7 +8,7 @@ import type { DeadlockCycle, DisplayId } from "../model.js";
 import { wayOut } from "../relations/capacity.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
-import type { TaskEntity } from "../state/task-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 
 export function blockedBehind(
   index: EntityIndex,

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { MS, T0 } from "../testing/fixtures.js";
-import { observe, messageOf, resource, span, task, verdict, wait } from "../testing/scenario.js";
+import { observeScene, messageOf, resource, span, task, verdict, wait } from "../testing/scenario.js";
 
 describe("problems are found on evidence", () => {
   it("ABBA on two mutexes: certain holders make a deadlock-cycle", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "transfer");
       task(b, 2n, "audit");
       resource(b, 10n, "Mutex", "ledger", { locked: true, "insight.owners": "holder:1" });
@@ -24,7 +24,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("a 3-task cycle through a Mutex, a full Channel and a oneshot: nothing before the proof, deadlock-cycle after", () => {
-    const scene = (mode: "waiting" | "stuck") => (b: Parameters<Parameters<typeof observe>[0]>[0]) => {
+    const scene = (mode: "waiting" | "stuck") => (b: Parameters<Parameters<typeof observeScene>[0]>[0]) => {
       task(b, 1n, "a", mode);
       task(b, 2n, "b", mode);
       task(b, 3n, "c", mode);
@@ -38,8 +38,8 @@ describe("problems are found on evidence", () => {
       wait(b, 22n, "Mutex::lock", 10n, 3n);
     };
     // Before the proof only the lock evidence is certain: a holds m while idle and c queues.
-    expect(verdict(observe(scene("waiting")))).toEqual(["lock-held-while-idle: 1,3"]);
-    const proven = observe(scene("stuck"));
+    expect(verdict(observeScene(scene("waiting")))).toEqual(["lock-held-while-idle: 1,3"]);
+    const proven = observeScene(scene("stuck"));
     expect(verdict(proven)).toEqual(["deadlock-cycle: 1,2,3"]);
     expect(messageOf(proven, "deadlock-cycle")).toEqual([
       'Tasks 1 "a", 2 "b", 3 "c" wait on each other through m, jobs, reply and can never make progress: nothing that can still run can wake them.',
@@ -48,7 +48,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("closed cycle through possible ends only: likely-deadlock naming who is known", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "client");
       task(b, 2n, "server");
       resource(b, 10n, "Channel", "requests", { capacity: 1n, len: 1n, "insight.owners": "sender:1,receiver:2" });
@@ -63,7 +63,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("Notify waiters get no error from notifier evidence, at most a likely-deadlock", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "waiter");
       task(b, 2n, "notifier");
       resource(b, 10n, "Notify", "ready", { "insight.owners": "notifier:2" });
@@ -75,7 +75,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("semaphore permits all held by idle tasks while others queue: permits-held-while-idle", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "conn-a");
       task(b, 2n, "conn-b");
       task(b, 3n, "request");
@@ -92,7 +92,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("a leaked lock: never-woken", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "waiter");
       resource(b, 10n, "Mutex", "state", { locked: true, "insight.leaked": 1n, "insight.owners": "" });
       wait(b, 20n, "Mutex::lock", 10n, 1n);
@@ -104,7 +104,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("leaked permits below the request of an unreachable semaphore: never-woken; still reachable: nothing", () => {
-    const scene = (requested: bigint, unreachable: boolean) => (b: Parameters<Parameters<typeof observe>[0]>[0]) => {
+    const scene = (requested: bigint, unreachable: boolean) => (b: Parameters<Parameters<typeof observeScene>[0]>[0]) => {
       task(b, 1n, "batch");
       resource(b, 10n, "Semaphore", "slots", {
         "insight.capacity": 3n,
@@ -115,14 +115,14 @@ describe("problems are found on evidence", () => {
       });
       wait(b, 20n, "Semaphore::acquire", 10n, 1n, { "insight.requested": requested });
     };
-    expect(verdict(observe(scene(2n, true)))).toEqual(["never-woken: 1"]);
-    expect(verdict(observe(scene(1n, false)))).toEqual([]);
+    expect(verdict(observeScene(scene(2n, true)))).toEqual(["never-woken: 1"]);
+    expect(verdict(observeScene(scene(1n, false)))).toEqual([]);
     // A token bucket drops its permits and a refill task adds new ones: reachable, so never doomed.
-    expect(verdict(observe(scene(2n, false)))).toEqual([]);
+    expect(verdict(observeScene(scene(2n, false)))).toEqual([]);
   });
 
   it("a bare never-resolved promise with a proven-stuck task: never-woken, and no lost-waker repeat", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "parked", "stuck");
     });
     expect(verdict(store)).toEqual(["never-woken: 1"]);
@@ -131,7 +131,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("a tokio task awaiting a future that holds no waker (std::future::pending): never-woken", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       b.task({ span: 101n, id: 1n, name: "oneshot-holder", target: "tokio::task", file: "src/main.rs", line: 90 }).taskStats(101n, {
         created: T0,
         polls: 1n,
@@ -145,7 +145,7 @@ describe("problems are found on evidence", () => {
   });
 
   it("a wait on a dropped resource: never-woken", () => {
-    const store = observe((b, update) => {
+    const store = observeScene((b, update) => {
       task(b, 1n, "reader");
       // A dropped resource is announced once; its span may name a new resource afterwards.
       if (update === 0) b.resource({ span: 10n, type: "Channel" }).resourceStats(10n, { "insight.name": "gone" }, { dropped: T0 + MS });
@@ -160,17 +160,17 @@ describe("problems are found on evidence", () => {
 
 describe("more shapes from the corpus", () => {
   it("a task blocked sending into a full channel only it received from: likely before the proof, deadlock after", () => {
-    const scene = (mode: "waiting" | "stuck") => (b: Parameters<Parameters<typeof observe>[0]>[0]) => {
+    const scene = (mode: "waiting" | "stuck") => (b: Parameters<Parameters<typeof observeScene>[0]>[0]) => {
       task(b, 1n, "retry-worker", mode);
       resource(b, 10n, "Channel", "retries", { capacity: 1n, len: 1n, "insight.owners": "receiver:1,sender:1" });
       wait(b, 20n, "Channel::send", 10n, 1n);
     };
-    const before = observe(scene("waiting"));
+    const before = observeScene(scene("waiting"));
     expect(verdict(before)).toEqual(["likely-deadlock: 1"]);
     expect(messageOf(before, "likely-deadlock")).toEqual([
       'Likely deadlock: task 1 "retry-worker" waits on itself through retries; the only task known to receive from retries is 1 "retry-worker".',
     ]);
-    const after = observe(scene("stuck"));
+    const after = observeScene(scene("stuck"));
     expect(verdict(after)).toEqual(["deadlock-cycle: 1"]);
     expect(messageOf(after, "deadlock-cycle")).toEqual([
       'Task 1 "retry-worker" waits on itself through retries and can never make progress: nothing that can still run can wake it.',
@@ -178,7 +178,7 @@ describe("more shapes from the corpus", () => {
   });
 
   it("a oneshot handshake proven stuck: each side is never-woken, not a deadlock with itself", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "client", "stuck");
       task(b, 2n, "server", "stuck");
       // Awaiting a oneshot uses its receiving end; neither sender was used, so nothing links the two.
@@ -193,7 +193,7 @@ describe("more shapes from the corpus", () => {
   });
 
   it("proven-stuck tasks on a Notify nobody uses are each never-woken", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "w1", "stuck");
       task(b, 2n, "w2", "stuck");
       resource(b, 10n, "Notify", "go", { "insight.unreachable": true });
@@ -207,7 +207,7 @@ describe("more shapes from the corpus", () => {
   });
 
   it("a join cycle is certain; a semaphore ABBA is likely (permits can be handed away)", () => {
-    const joins = observe((b) => {
+    const joins = observeScene((b) => {
       task(b, 1n, "registrar");
       task(b, 2n, "validate");
       resource(b, 10n, "JoinHandle", "validate", { "insight.owners": "task:2" });
@@ -218,7 +218,7 @@ describe("more shapes from the corpus", () => {
     expect(messageOf(joins, "deadlock-cycle")).toEqual([
       'Tasks 1 "registrar", 2 "validate" wait on each other through validate, registrar and can never make progress: validate ends only when 2 "validate" finishes; registrar ends only when 1 "registrar" finishes.',
     ]);
-    const permits = observe((b) => {
+    const permits = observeScene((b) => {
       task(b, 1n, "render");
       task(b, 2n, "export");
       resource(b, 10n, "Semaphore", "gpu", { "insight.capacity": 1n, permits: 0n, "insight.owners": "permit:1" });
@@ -231,7 +231,7 @@ describe("more shapes from the corpus", () => {
   });
 
   it("an rwlock upgrade: the reader waits to write behind its own read guard", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "migrator");
       resource(b, 10n, "RwLock", "config", { write_locked: false, current_readers: 1n, "insight.owners": "reader:1" });
       wait(b, 20n, "RwLock::write", 10n, 1n);
@@ -242,7 +242,7 @@ describe("more shapes from the corpus", () => {
   });
 
   it("a busy pipeline that forms a fresh knot at every update never alarms", () => {
-    const store = observe((b, update) => {
+    const store = observeScene((b, update) => {
       task(b, 1n, "client");
       task(b, 2n, "server");
       resource(b, 10n, "Channel", "requests", { capacity: 1n, len: 1n, "insight.owners": "sender:1,receiver:2" });
@@ -259,7 +259,7 @@ describe("more shapes from the corpus", () => {
 
 describe("groups with an open end", () => {
   it("a stuck task linked into a group that waits on an unused handle joins it; the story's request does not", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "writer", "stuck");
       task(b, 2n, "reader", "stuck");
       task(b, 3n, "auditor", "stuck");

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { MS, T0, type UpdateBuilder } from "../testing/fixtures.js";
-import { observe, resource, task, verdict, wait } from "../testing/scenario.js";
+import { observeScene, resource, task, verdict, wait } from "../testing/scenario.js";
 
 describe("healthy shapes raise no alarm", () => {
   it("actor request/reply over a oneshot: the reply's sender is not known yet", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "client");
       task(b, 2n, "worker");
       // The client sent the request (with the reply's sender half); the worker received it and is slow.
@@ -22,7 +22,7 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("actor request/reply where the worker waits for the next request meanwhile", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "client");
       task(b, 2n, "worker");
       resource(b, 10n, "Channel", "requests", { capacity: 8n, len: 0n, "insight.owners": "sender:1,receiver:2" });
@@ -34,7 +34,7 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("fan-in: producers call send on the consumer's channel", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "aggregator");
       task(b, 2n, "producer-a");
       task(b, 3n, "producer-b", "running");
@@ -47,7 +47,7 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("Notify notified from elsewhere, or from a signal handler (no notifier task)", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "reloader");
       task(b, 2n, "ticker");
       task(b, 3n, "on-signal");
@@ -62,7 +62,7 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("a lock whose holder finished without a leak proof is no error: the guard may be released elsewhere", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "waiter");
       b.task({ span: 102n, id: 2n, name: "handed-off" }).taskStats(102n, { created: T0, dropped: T0 + MS, polls: 1n, started: T0, ended: T0 + MS });
       resource(b, 10n, "Mutex", "state", { locked: true, "insight.owners": "holder:2" });
@@ -72,14 +72,14 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("a semaphore with free permits left, or a busy holder, is no starvation", () => {
-    const free = observe((b) => {
+    const free = observeScene((b) => {
       task(b, 1n, "holder");
       task(b, 2n, "queued");
       resource(b, 10n, "Semaphore", "pool", { "insight.capacity": 3n, permits: 1n, "insight.owners": "permit:1,permit:1" });
       wait(b, 20n, "Semaphore::acquire", 10n, 2n, { "insight.requested": 2n });
     });
     expect(verdict(free)).toEqual([]);
-    const busy = observe((b) => {
+    const busy = observeScene((b) => {
       task(b, 1n, "holder", "running");
       task(b, 2n, "queued");
       resource(b, 10n, "Semaphore", "pool", { "insight.capacity": 1n, permits: 0n, "insight.owners": "permit:1" });
@@ -89,14 +89,14 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("a proven-stuck task is not claimed at its first update", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "parked", "stuck");
     }, 1);
     expect(verdict(store)).toEqual([]);
   });
 
   it("a request or main whose own code finished proves nothing: other code ends them", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       b.task({ span: 101n, id: 1n, name: "GET /events", kind: "request" }).taskStats(101n, {
         created: T0,
         polls: 1n,
@@ -118,7 +118,7 @@ describe("healthy shapes raise no alarm", () => {
   });
 
   it("a task with wakers held and no visible wait is idle, not stuck", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "fetching");
     });
     expect(verdict(store)).toEqual([]);
@@ -146,17 +146,17 @@ describe("permits handed on", () => {
   };
 
   it("a scheduler that acquires permits and hands them to the jobs it spawns is not stuck on itself", () => {
-    expect(verdict(observe(scene(true)))).toEqual([]);
+    expect(verdict(observeScene(scene(true)))).toEqual([]);
   });
 
   it("without live spawned tasks to hand them to, holding every permit while asking for one more is a likely deadlock", () => {
-    expect(verdict(observe(scene(false)))).toEqual(["likely-deadlock: 1"]);
+    expect(verdict(observeScene(scene(false)))).toEqual(["likely-deadlock: 1"]);
   });
 });
 
 describe("transient lost wakers", () => {
   it("a task that reads 0 wakers at two updates but was polled in between is not stuck", () => {
-    const store = observe((b, update) => {
+    const store = observeScene((b, update) => {
       b.task({ span: 101n, id: 1n, name: "self-waking" }).taskStats(101n, {
         created: T0,
         polls: 10n + BigInt(update),

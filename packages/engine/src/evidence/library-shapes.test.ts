@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { UpdateBuilder, Value } from "../testing/fixtures.js";
-import { messageOf, observe, resource, task, verdict, wait, type TaskMode } from "../testing/scenario.js";
+import { messageOf, observeScene, resource, task, verdict, wait, type TaskMode } from "../testing/scenario.js";
 
 const LIB = { "insight.library": "generic-pool@3.9.0" };
 
@@ -31,7 +31,7 @@ function nestedAcquire(extra: Record<string, Value> = {}, modes: { t4?: TaskMode
 
 describe("pools in the wait-for graph", () => {
   it("nested acquire: 2/2 connections held by tasks each waiting for another is a deadlock-cycle through the pool", () => {
-    const store = observe(nestedAcquire());
+    const store = observeScene(nestedAcquire());
     expect(verdict(store)).toEqual(["deadlock-cycle: 4,7"]);
     expect(messageOf(store, "deadlock-cycle")).toEqual([
       'Tasks 4 "GET /orders/1", 7 "GET /orders/2" wait on each other through pool orders-db and can never make progress: pool orders-db: 2/2 connections held by tasks 4 and 7, each waiting for another connection from it.',
@@ -42,7 +42,7 @@ describe("pools in the wait-for graph", () => {
   });
 
   it("pg: Pool::connect waits close the same cycle, and an unnamed pool is named by type, id and file (not its whole path)", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 4n, "a");
       task(b, 7n, "b");
       b.resource({ span: 10n, type: "Pool", file: "/srv/orders/db.mjs", line: 3 }).resourceStats(10n, {
@@ -60,7 +60,7 @@ describe("pools in the wait-for graph", () => {
   });
 
   it("a third request queued on the deadlocked pool is downstream: named with the cycle, no problem of its own", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       nestedAcquire({ "insight.pending": 3n })(b);
       task(b, 9n, "GET /health/db");
       wait(b, 22n, "Pool::acquire", 10n, 9n);
@@ -72,25 +72,25 @@ describe("pools in the wait-for graph", () => {
   });
 
   it("a free unit (in_use < capacity) is no deadlock: the waiters will be served", () => {
-    expect(verdict(observe(nestedAcquire({ "insight.capacity": 3n, "insight.in_use": 2n })))).toEqual([]);
+    expect(verdict(observeScene(nestedAcquire({ "insight.capacity": 3n, "insight.in_use": 2n })))).toEqual([]);
   });
 
   it("a unit checked out outside any task (holders account for fewer units than in use) is no deadlock", () => {
-    expect(verdict(observe(nestedAcquire({ "insight.owners": "holder:4" })))).toEqual([]);
+    expect(verdict(observeScene(nestedAcquire({ "insight.owners": "holder:4" })))).toEqual([]);
   });
 
   it("a holder that is running is no deadlock", () => {
-    expect(verdict(observe(nestedAcquire({}, { t4: "running" })))).toEqual([]);
+    expect(verdict(observeScene(nestedAcquire({}, { t4: "running" })))).toEqual([]);
   });
 
   it("with insight.timeout_ms the waits fail by themselves: no deadlock", () => {
-    const store = observe(nestedAcquire({ "insight.timeout_ms": 5000n }));
+    const store = observeScene(nestedAcquire({ "insight.timeout_ms": 5000n }));
     expect(store.cycles()).toEqual([]);
     expect(store.likelyCycles()).toEqual([]);
   });
 
   it("without insight.capacity the holders are not known to be all of them: at most likely-deadlock", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       nestedAcquire()(b);
       resource(b, 10n, "Pool", "orders-db", { ...LIB, "insight.owners": "holder:4,holder:7" });
     });
@@ -98,7 +98,7 @@ describe("pools in the wait-for graph", () => {
   });
 
   it("a mixed cycle: an async-mutex Mutex held by 1, which waits on a pool whose holders wait on that Mutex", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "refresh-cache");
       task(b, 2n, "GET /a");
       task(b, 3n, "GET /b");
@@ -115,7 +115,7 @@ describe("pools in the wait-for graph", () => {
   });
 
   it("a limiter whose slots run tasks each waiting for another slot: deadlock-cycle naming the limiter", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 3n, "outer-1");
       task(b, 5n, "outer-2");
       resource(b, 10n, "Limiter", "fetches", {
@@ -138,14 +138,14 @@ describe("pools in the wait-for graph", () => {
       resource(b, 10n, "Mutex", "state", { "insight.library": "async-mutex@0.5.0", locked: true, "insight.leaked": 1n, "insight.owners": "", ...extra });
       wait(b, 20n, "Mutex::acquire", 10n, 1n);
     };
-    expect(verdict(observe(scene({})))).toEqual(["never-woken: 1"]);
-    expect(verdict(observe(scene({ "insight.timeout_ms": 1000n })))).toEqual([]);
+    expect(verdict(observeScene(scene({})))).toEqual(["never-woken: 1"]);
+    expect(verdict(observeScene(scene({ "insight.timeout_ms": 1000n })))).toEqual([]);
   });
 
   it("healthy fan-out: each request holds a connection running a query and waits for another (Promise.all over pool.query)", () => {
     // Unlike nested acquisition, the held connections are in use: each request also awaits its
     // running query (a plain promise the await tracker notes), which ends by itself. A way out.
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 4n, "GET /a");
       task(b, 7n, "GET /b");
       resource(b, 10n, "Pool", "orders-db", { ...LIB, "insight.capacity": 2n, "insight.in_use": 2n, "insight.owners": "holder:4,holder:7" });
@@ -160,7 +160,7 @@ describe("pools in the wait-for graph", () => {
   });
 
   it("library waits get reasons and acquire sides even without insight.reason", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "w");
       resource(b, 10n, "PQueue", "jobs", { "insight.library": "p-queue@8.0.1", "insight.capacity": 1n, "insight.in_use": 1n, "insight.owners": "" });
       wait(b, 20n, "PQueue::add", 10n, 1n);

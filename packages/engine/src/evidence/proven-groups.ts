@@ -19,7 +19,7 @@
 import type { CycleResource, CycleTask, DeadlockCycle, DisplayId, NeverWokenVerdict, Wait, WaitEdge } from "../model.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
-import type { TaskEntity } from "../state/task-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 
 export interface ProvenAnalysis {
   /** Linked groups, basis `proven`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RuntimeStore } from "../state/store.js";
+import { RuntimeStore } from "../store/store.js";
 import { S, T0, UpdateBuilder } from "../testing/fixtures.js";
 import { resource, task, wait } from "../testing/scenario.js";
 

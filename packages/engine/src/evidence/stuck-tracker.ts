@@ -4,7 +4,7 @@
  * stats only (a task's state and waker counts change nowhere else), so the
  * cost follows the stats applied, not the task count.
  */
-import type { TaskEntity } from "../state/task-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 
 export class StuckTracker {
   readonly #stuck = new Set<TaskEntity>();

@@ -6,7 +6,7 @@
  */
 import type { DeadlockCycle, DisplayId, NeverWokenVerdict, StuckVerdicts } from "../model.js";
 import { waitsOf, type EntityIndex } from "../relations/waits.js";
-import type { TaskEntity } from "../state/task-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 import { blockedBehind } from "./blocked-behind.js";
 import { doomOf } from "./doomed-waits.js";
 import { provenAnalysis } from "./proven-groups.js";

@@ -5,7 +5,7 @@
  */
 import type { DeadlockCycle, DisplayId, Freer, TaskState, Wait } from "../model.js";
 import { rolesThatFree } from "../relations/owners.js";
-import type { RuntimeStore } from "../state/store.js";
+import type { RuntimeStore } from "../store/store.js";
 
 export interface GraphViewNode {
   /** `t<id>` or `r<id>`: unique and safe as an identifier. */
@@ -31,13 +31,13 @@ export interface GraphView {
 const tKey = (id: DisplayId) => `t${id}`;
 const rKey = (id: DisplayId) => `r${id}`;
 
-export function taskLabel(name: string | undefined, id: DisplayId): string {
+export function taskNameOrId(name: string | undefined, id: DisplayId): string {
   return name ?? `task ${id}`;
 }
 
 export function cycleView(cycle: DeadlockCycle): GraphView {
   const nodes: GraphViewNode[] = [
-    ...cycle.tasks.map((t) => ({ key: tKey(t.id), kind: "task" as const, id: t.id, label: taskLabel(t.name, t.id) })),
+    ...cycle.tasks.map((t) => ({ key: tKey(t.id), kind: "task" as const, id: t.id, label: taskNameOrId(t.name, t.id) })),
     ...cycle.resources.map((r) => ({ key: rKey(r.id), kind: "resource" as const, id: r.id, label: r.label })),
   ];
   const edges = cycle.edges.map((e) => ({
@@ -65,7 +65,7 @@ class ViewBuilder {
     const key = tKey(id);
     if (!this.#nodes.has(key)) {
       const task = this.store.task(id);
-      this.#nodes.set(key, { key, kind: "task", id, label: taskLabel(task?.name, id), state: task?.state ?? "completed" });
+      this.#nodes.set(key, { key, kind: "task", id, label: taskNameOrId(task?.name, id), state: task?.state ?? "completed" });
     }
     return key;
   }

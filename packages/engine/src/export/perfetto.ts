@@ -6,8 +6,8 @@
  * the trace shows what was observed, not every poll.
  */
 import type { DisplayId, Nanos } from "../model.js";
-import type { RuntimeStore } from "../state/store.js";
-import { taskLabel } from "./graph-view.js";
+import type { RuntimeStore } from "../store/store.js";
+import { taskNameOrId } from "./graph-view.js";
 
 export interface TraceEvent {
   readonly name: string;
@@ -51,7 +51,7 @@ export function toChromeTrace(store: RuntimeStore, options: TraceOptions = {}): 
   for (const task of store.tasks()) {
     if (wanted && !wanted.has(task.id)) continue;
     const tid = Number(task.id);
-    events.push({ name: "thread_name", ph: "M", pid: PID, tid, args: { name: `${taskLabel(task.name, task.id)} (${task.id})` } });
+    events.push({ name: "thread_name", ph: "M", pid: PID, tid, args: { name: `${taskNameOrId(task.name, task.id)} (${task.id})` } });
     for (const entry of store.timeline(task.id)) {
       if (entry.type === "poll") {
         const end = entry.end ?? now;

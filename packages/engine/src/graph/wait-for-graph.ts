@@ -17,8 +17,8 @@ import { freerClause, taskName, unitClause } from "../evidence/evidence-text.js"
 import { isUnitResource, wayOut } from "../relations/capacity.js";
 import { rolesThatFree } from "../relations/owners.js";
 import { freersOf, waitsOf, type EntityIndex } from "../relations/waits.js";
-import type { ResourceEntity } from "../state/resource-entity.js";
-import type { TaskEntity } from "../state/task-entity.js";
+import type { ResourceEntity } from "../entities/resource-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 import { IncrementalSccs, type Component } from "./incremental-scc.js";
 
 const ROLE_SETS = ["receiver", "sender", "party", "notifier", "task", "holder", "holder+reader+permit", "all"] as const;

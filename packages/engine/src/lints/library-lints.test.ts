@@ -5,7 +5,7 @@
  * (docs/engine.md, "Library resources").
  */
 import { describe, expect, it } from "vitest";
-import { RuntimeStore } from "../state/store.js";
+import { RuntimeStore } from "../store/store.js";
 import { MS, S, T0, UpdateBuilder, type Value } from "../testing/fixtures.js";
 import { messageOf, span, verdict } from "../testing/scenario.js";
 

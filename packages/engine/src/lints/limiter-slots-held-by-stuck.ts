@@ -9,7 +9,7 @@
 import type { DisplayId } from "../model.js";
 import { resourceText, unitWords } from "../relations/capacity.js";
 import { define, formatNanos, locs, type Lint } from "./lint.js";
-import { allUnitsHeld, explainedByCycles, stuckHolder, taskList } from "./private/held-units.js";
+import { allUnitsHeld, explainedByCycles, stuckHolder, namedTaskList } from "./private/held-units.js";
 
 const LIMITER_TYPES: ReadonlySet<string> = new Set(["Limiter", "PQueue"]);
 
@@ -48,7 +48,7 @@ export const limiterSlotsHeldByStuck: Lint = {
         {
           subject: `resource:${resource.id}`,
           message:
-            `${resourceText(resource)}: ${units.held}/${units.capacity} ${plural} held by task${ids.length === 1 ? "" : "s"} ${taskList(store, ids)}, ${how}` +
+            `${resourceText(resource)}: ${units.held}/${units.capacity} ${plural} held by task${ids.length === 1 ? "" : "s"} ${namedTaskList(store, ids)}, ${how}` +
             `${doing.length > 0 ? ` (${doing.join("; ")})` : ""}; ${queued} task${queued === 1 ? "" : "s"} queued behind them.`,
           tasks: [...ids, ...units.queued],
           resources: [resource.id],

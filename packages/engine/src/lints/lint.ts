@@ -2,7 +2,7 @@
 import type { CycleResource, DeadlockCycle, DisplayId, LintDefinition, LintThresholds, Nanos, TaskRecord } from "../model.js";
 import { taskName } from "../evidence/evidence-text.js";
 import { resourceText } from "../relations/capacity.js";
-import type { RuntimeStore } from "../state/store.js";
+import type { RuntimeStore } from "../store/store.js";
 
 export interface LintContext {
   readonly store: RuntimeStore;

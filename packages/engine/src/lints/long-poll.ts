@@ -4,7 +4,7 @@
  * polled while it ran.
  */
 import type { DisplayId, LongPoll } from "../model.js";
-import type { RuntimeStore } from "../state/store.js";
+import type { RuntimeStore } from "../store/store.js";
 import { define, formatNanos, isBlockingKind, locs, taskText, type Lint } from "./lint.js";
 
 /** Starvation is costly to compute (it scans timelines), so remember it per poll. */

@@ -6,7 +6,7 @@
  */
 import type { DisplayId } from "../model.js";
 import { define, formatNanos, locs, type Lint } from "./lint.js";
-import { allUnitsHeld, stillFor, taskList, toldElsewhere } from "./private/held-units.js";
+import { allUnitsHeld, stillFor, namedTaskList, toldElsewhere } from "./private/held-units.js";
 
 export const permitsHeldWhileIdle: Lint = {
   definition: define(
@@ -30,7 +30,7 @@ export const permitsHeldWhileIdle: Lint = {
         idleFor = idleFor === undefined || still < idleFor ? still : idleFor;
       }
       const ids: DisplayId[] = holders.map((h) => h.task);
-      const names = taskList(store, ids);
+      const names = namedTaskList(store, ids);
       const total = capacity !== undefined ? `all ${capacity}` : `${held}`;
       return [
         {

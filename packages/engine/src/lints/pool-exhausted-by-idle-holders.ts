@@ -8,7 +8,7 @@
 import type { DisplayId } from "../model.js";
 import { capacityFacts, resourceText, unitWords } from "../relations/capacity.js";
 import { define, formatNanos, locs, type Lint } from "./lint.js";
-import { allUnitsHeld, stillFor, taskList, toldElsewhere } from "./private/held-units.js";
+import { allUnitsHeld, stillFor, namedTaskList, toldElsewhere } from "./private/held-units.js";
 
 /**
  * A pg `Client`'s one unit is held by the query it is running, so its holder
@@ -47,7 +47,7 @@ export const poolExhaustedByIdleHolders: Lint = {
         {
           subject: `resource:${resource.id}`,
           message:
-            `${resourceText(resource)}: ${units.held}/${units.capacity} ${plural} held by idle task${ids.length === 1 ? "" : "s"} ${taskList(store, ids)}` +
+            `${resourceText(resource)}: ${units.held}/${units.capacity} ${plural} held by idle task${ids.length === 1 ? "" : "s"} ${namedTaskList(store, ids)}` +
             ` (no progress for at least ${formatNanos(idleFor ?? 0n)}${doing.length > 0 ? `; ${doing.join("; ")}` : ""});` +
             ` ${queued} task${queued === 1 ? "" : "s"} waiting for a ${words?.unit ?? "unit"}.` +
             (timeoutMs !== undefined ? ` These waits will fail after ${timeoutMs} ms.` : ""),

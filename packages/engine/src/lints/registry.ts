@@ -4,7 +4,7 @@
  * fail), and running the enabled lints against a store.
  */
 import type { LintConfig, LintDefinition, LintLevel, Problem, Severity } from "../model.js";
-import type { RuntimeStore } from "../state/store.js";
+import type { RuntimeStore } from "../store/store.js";
 import { autoBoxedFuture } from "./auto-boxed-future.js";
 import { blockedOnFullChannel } from "./blocked-on-full-channel.js";
 import { deadlockCycle } from "./deadlock-cycle.js";

@@ -4,7 +4,7 @@
  * the role, because "sole" is what tells a reader nobody else can help.
  */
 import type { DisplayId, FreerCertainty, FreerRole, Nanos, WaitDirection } from "../model.js";
-import type { OwnerEntry } from "../state/resource-entity.js";
+import type { OwnerEntry } from "../entities/resource-entity.js";
 import { unitWords } from "./capacity.js";
 
 const ROLES: ReadonlySet<string> = new Set(["holder", "reader", "permit", "receiver", "sender", "party", "task", "notifier"]);

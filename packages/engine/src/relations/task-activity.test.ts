@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { taskActivity } from "../index.js";
 import { MS, T0 } from "../testing/fixtures.js";
-import { observe, resource, task, wait } from "../testing/scenario.js";
+import { observeScene, resource, task, wait } from "../testing/scenario.js";
 
 describe("one task-state vocabulary", () => {
   it("tells running, scheduled, blocked (a known wait), idle (none) and done apart", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "polling", "running");
       b.task({ span: 102n, id: 2n, name: "woken" }).taskStats(102n, {
         created: T0,
@@ -31,7 +31,7 @@ describe("one task-state vocabulary", () => {
   });
 
   it("gives each wait its freers with their certainty", () => {
-    const store = observe((b) => {
+    const store = observeScene((b) => {
       task(b, 1n, "holder");
       task(b, 2n, "consumer");
       task(b, 3n, "producer");

@@ -4,13 +4,17 @@
  * that waits on something known (a pending async op) and a task whose wait
  * nobody reported. Only the first may be called "blocked".
  */
-import type { TaskRecord } from "../model.js";
-import type { RuntimeStore } from "../state/store.js";
+import type { DisplayId, TaskRecord } from "../model.js";
+
+/** The one fact about the store this needs (the store satisfies it; relations sit below the store). */
+export interface PendingWaits {
+  hasPendingWait(task: DisplayId): boolean;
+}
 
 export type TaskActivity = "running" | "scheduled" | "blocked" | "idle" | "done";
 
 /** `blocked` = idle with at least one pending async op; `idle` = idle with no known wait. */
-export function taskActivity(store: RuntimeStore, task: TaskRecord): TaskActivity {
+export function taskActivity(store: PendingWaits, task: TaskRecord): TaskActivity {
   switch (task.state) {
     case "completed":
       return "done";

@@ -26,7 +26,7 @@
  * latest exclusive grant, the read grants after it, and permits per task.
  */
 import type { DisplayId, Nanos } from "../model.js";
-import type { AsyncOpEntity } from "../state/async-op-entity.js";
+import type { AsyncOpEntity } from "../entities/async-op-entity.js";
 
 export type TokioLockKind = "Mutex" | "RwLock" | "Semaphore";
 

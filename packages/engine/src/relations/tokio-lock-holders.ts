@@ -5,8 +5,8 @@
  * nobody: a missing holder costs a missed deadlock, a wrong one a false alarm.
  */
 import type { DisplayId, Nanos } from "../model.js";
-import type { OwnerEntry } from "../state/resource-entity.js";
-import type { TaskEntity } from "../state/task-entity.js";
+import type { OwnerEntry } from "../entities/resource-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 import type { Grant, TokioLockEvidence } from "./tokio-lock-evidence.js";
 
 /** The lock's published state, as the rules read it. */

@@ -4,8 +4,8 @@
  * that state their owners (`insight.owners`, the Node library) are left alone.
  */
 import type { DisplayId, Nanos } from "../model.js";
-import type { AsyncOpEntity } from "../state/async-op-entity.js";
-import type { OwnerEntry, ResourceEntity } from "../state/resource-entity.js";
+import type { AsyncOpEntity } from "../entities/async-op-entity.js";
+import type { OwnerEntry, ResourceEntity } from "../entities/resource-entity.js";
 import type { EntityIndex } from "./waits.js";
 import { TokioLockEvidence, type TokioLockKind } from "./tokio-lock-evidence.js";
 import { tokioHolders } from "./tokio-lock-holders.js";

@@ -3,12 +3,12 @@
  * the task-to-task edges. Pure reads over the store's entity index.
  */
 import type { DisplayId, Freer, Wait } from "../model.js";
-import type { AsyncOpEntity } from "../state/async-op-entity.js";
-import type { ResourceEntity } from "../state/resource-entity.js";
-import type { TaskEntity } from "../state/task-entity.js";
+import type { AsyncOpEntity } from "../entities/async-op-entity.js";
+import type { ResourceEntity } from "../entities/resource-entity.js";
+import type { TaskEntity } from "../entities/task-entity.js";
 import { unitHoldersCertain } from "./capacity.js";
 import { roleCertainty, roleLabel } from "./owners.js";
-import { directionForSource } from "./reasons.js";
+import { directionForSource } from "../entities/reasons.js";
 
 export interface EntityIndex {
   readonly now: bigint | undefined;

@@ -81,7 +81,7 @@ export interface TaskStatsSpec {
   lastWake?: bigint;
 }
 
-export interface ResourceSpec {
+export interface ResourceFixture {
   span: bigint;
   type: string;
   kind?: string;
@@ -158,7 +158,7 @@ export class UpdateBuilder {
     return this;
   }
 
-  resource(spec: ResourceSpec): this {
+  resource(spec: ResourceFixture): this {
     const kind =
       spec.kind === "Timer" ? { case: "known" as const, value: resources.Resource_Kind_Known.TIMER } : { case: "other" as const, value: spec.kind ?? "Sync" };
     this.#newResources.push(

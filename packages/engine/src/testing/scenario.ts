@@ -4,7 +4,7 @@
  * named resources with owners, pending waits. Task span = 100 + id; every
  * verdict is read back through `runLints`, as `check` reads it.
  */
-import { RuntimeStore } from "../state/store.js";
+import { RuntimeStore } from "../store/store.js";
 import { runLints } from "../lints/registry.js";
 import type { DisplayId } from "../model.js";
 import { MS, S, T0, UpdateBuilder, type Value } from "./fixtures.js";
@@ -54,7 +54,7 @@ export const STUCK_LINTS: ReadonlySet<string> = new Set([
 ]);
 
 /** Applies the same scene at two updates 1 s apart (10 s after T0), as a verdict needs. */
-export function observe(scene: (b: UpdateBuilder, update: number) => void, updates = 2): RuntimeStore {
+export function observeScene(scene: (b: UpdateBuilder, update: number) => void, updates = 2): RuntimeStore {
   const store = new RuntimeStore({ retainForNs: null });
   const b = new UpdateBuilder();
   for (let i = 0; i < updates; i++) {

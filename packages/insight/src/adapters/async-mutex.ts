@@ -17,7 +17,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { claim, currentTaskRecord, follow, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedResource, type TrackedWait } from "./kit.js";
+import { claim, currentLiveTask, follow, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedResource, type TrackedWait } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
 
 interface Sem {
@@ -113,7 +113,7 @@ function patch(exports: unknown, context: AdapterContext): void {
           if (!(promise instanceof Promise)) return promise;
           const resource = resourceOf(this, acquire);
           if (resource === undefined) return promise;
-          const task = currentTaskRecord();
+          const task = currentLiveTask();
           const owner = mutexOf.get(this);
           const weight = owner ? 1 : typeof args[0] === "number" ? args[0] : 1;
           let wait: TrackedWait | undefined;

@@ -5,7 +5,7 @@
  * Patched: createPool (creation site), Pool.prototype.acquire, use, release
  * and destroy (the public API; `use` goes through acquire and release).
  */
-import { claim, currentTaskRecord, observe, track, trackedOf, usageText, type LibraryState, type ResourceSpec } from "./kit.js";
+import { claim, currentLiveTask, observe, track, trackedOf, usageText, type LibraryState, type ResourceSpec } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
 
 /** The parts of generic-pool's Pool the adapter reads (its public getters, and the configured timeout). */
@@ -76,7 +76,7 @@ function patch(exports: unknown, context: AdapterContext): void {
           const resource = track(this, poolSpec, acquire);
           if (resource === undefined) return;
           claim(promise);
-          const task = currentTaskRecord();
+          const task = currentLiveTask();
           // Served at once when the request left the queue before acquire returned. generic-pool's
           // queue handles every queued request's rejection itself, so observing it changes nothing.
           if (this.pending > before.pending) resource.wait(promise, { source: "Pool::acquire", below: acquire, task });

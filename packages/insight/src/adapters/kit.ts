@@ -67,31 +67,19 @@
 import { claimPromise } from "../private/await-tracker.js";
 import { debug } from "../private/debug.js";
 import { clientGoneReason } from "../private/orphans.js";
-import type { AttributeValues, Describable, OpRecord, ResourceRecord, TaskRecord } from "../private/records.js";
+import type { AttributeValues, Describable, OpRecord, LiveResource, LiveTask } from "../private/records.js";
 import { runtime, type Runtime } from "../private/runtime.js";
-import { currentTaskRecord, taskStorage } from "../private/task-context.js";
+import { currentLiveTask, outsideTasks } from "../private/task-context.js";
 import { captureUserSite, userSite } from "./user-site.js";
 
 export { claimPromise as claim };
 export { follow, observe } from "./settle.js";
 export { userSite } from "./user-site.js";
 export { runningText, taskList, tasksText, usageText } from "./words.js";
-export { currentTaskRecord };
-export type { TaskRecord };
-
-/** The library's own counters, read at publish. Absent fields are not published. */
-export interface LibraryState {
-  /** Units in existence at most: pool max, limiter concurrency, semaphore permits. */
-  readonly capacity?: number | undefined;
-  /** Units checked out / running now. */
-  readonly inUse?: number | undefined;
-  /** Waiters queued now. */
-  readonly pending?: number | undefined;
-  /** Waits on it end by themselves after this many ms. */
-  readonly timeoutMs?: number | undefined;
-  /** Other attributes (`locked` for a Mutex, `permits` for a Semaphore). */
-  readonly extra?: AttributeValues | undefined;
-}
+import type { LibraryState } from "./library-state.js";
+export type { LibraryState };
+export { currentLiveTask };
+export type { LiveTask };
 
 export interface ResourceSpec<T extends object> {
   /** The name users know: `Pool`, `Mutex`, `PQueue`... */
@@ -124,7 +112,7 @@ export interface WaitSpec {
   /** The wrapped method: the await site is the first user frame below it. */
   readonly below: Function;
   /** The waiting task; the current one by default. */
-  readonly task?: TaskRecord | undefined;
+  readonly task?: LiveTask | undefined;
   /** Extra op attributes (e.g. `insight.requested`). */
   readonly extra?: AttributeValues | undefined;
   /** Units of this resource inside whose work the wait was made (a nested limiter call: slot-context.ts). */
@@ -133,13 +121,13 @@ export interface WaitSpec {
 
 /** One blocked wait. Holds its op and task, never the promise. */
 export class TrackedWait {
-  readonly task: TaskRecord | undefined;
+  readonly task: LiveTask | undefined;
   op: OpRecord | undefined;
   /** WaitSpec.within. */
   readonly within: readonly object[] | undefined;
   readonly #resource: TrackedResource<object>;
 
-  constructor(resource: TrackedResource<object>, task: TaskRecord | undefined, op: OpRecord, within?: readonly object[]) {
+  constructor(resource: TrackedResource<object>, task: LiveTask | undefined, op: OpRecord, within?: readonly object[]) {
     this.#resource = resource;
     this.task = task;
     this.op = op;
@@ -162,7 +150,7 @@ export class TrackedWait {
 /** A library object published as a resource. */
 export class TrackedResource<T extends object = object> implements Describable {
   /** Set right after construction (track()). */
-  record!: ResourceRecord;
+  record!: LiveResource;
   readonly spec: ResourceSpec<T>;
   /** Weak: a pool the app dropped must stay collectable (docs/model.md, "proof"). */
   readonly #target: WeakRef<T>;
@@ -177,7 +165,7 @@ export class TrackedResource<T extends object = object> implements Describable {
   readonly holders = new Map<object, Holding>();
   readonly waits = new Set<TrackedWait>();
   /** The task whose release last freed a unit: the waker of the next granted wait. */
-  lastReleaser: TaskRecord | undefined;
+  lastReleaser: LiveTask | undefined;
   /** Marked since the last publish (changed()). */
   #due = false;
   /** Units held that free themselves for now (spec.selfFreeing), unit → noun; recomputed after a change. */
@@ -218,8 +206,8 @@ export class TrackedResource<T extends object = object> implements Describable {
   }
 
   /** Tasks holding units (not those lent to one operation), one entry per unit. */
-  holderTasks(): (TaskRecord | undefined)[] {
-    const out: (TaskRecord | undefined)[] = [];
+  holderTasks(): (LiveTask | undefined)[] {
+    const out: (LiveTask | undefined)[] = [];
     for (const [unit, { task, count }] of this.holders) if (this.operationOf(unit) === undefined) for (let i = 0; i < count; i++) out.push(task);
     return out;
   }
@@ -240,7 +228,7 @@ export class TrackedResource<T extends object = object> implements Describable {
   #selfFreeingUnits(noun: string): Map<object, string> {
     const out = new Map<object, string>();
     if (this.waits.size === 0) return out;
-    const waiting = new Set<TaskRecord>();
+    const waiting = new Set<LiveTask>();
     const blocked = new Set<object>();
     for (const wait of this.waits) {
       if (wait.op === undefined) continue;
@@ -254,8 +242,8 @@ export class TrackedResource<T extends object = object> implements Describable {
   }
 
   /** Units lent to one operation: operation name → the tasks it ran for, one entry per unit. */
-  operationTasks(): Map<string, (TaskRecord | undefined)[]> {
-    const out = new Map<string, (TaskRecord | undefined)[]>();
+  operationTasks(): Map<string, (LiveTask | undefined)[]> {
+    const out = new Map<string, (LiveTask | undefined)[]>();
     for (const [unit, { task, count }] of this.holders) {
       const operation = this.operationOf(unit);
       if (operation === undefined) continue;
@@ -279,7 +267,7 @@ export class TrackedResource<T extends object = object> implements Describable {
    * "pool.query()"): the library checked them out for that one operation and
    * frees them when it ends; they are counted but not published as owners.
    */
-  hold(unit: object, task: TaskRecord | undefined = currentTaskRecord(), count = 1, operation?: string): void {
+  hold(unit: object, task: LiveTask | undefined = currentLiveTask(), count = 1, operation?: string): void {
     this.holders.set(unit, operation === undefined ? { task, count } : { task, count, operation });
     this.changed();
   }
@@ -287,7 +275,7 @@ export class TrackedResource<T extends object = object> implements Describable {
   /** A unit was given back (unknown units are ignored). */
   release(unit: object): void {
     if (!this.holders.delete(unit)) return;
-    this.lastReleaser = currentTaskRecord();
+    this.lastReleaser = currentLiveTask();
     this.changed();
   }
 
@@ -304,7 +292,7 @@ export class TrackedResource<T extends object = object> implements Describable {
     const rt = runtime;
     if (rt === undefined) return undefined;
     if (promise !== undefined) claimPromise(promise);
-    const task = spec.task ?? currentTaskRecord();
+    const task = spec.task ?? currentLiveTask();
     // Within the capture budget (user-site.ts), the wait gets its site and words now; past it, only
     // if it still waits at the next publish (settle): a contended pool blocks thousands of times a
     // second, and reading a stack and the library's state for each was most of its cost.
@@ -318,7 +306,7 @@ export class TrackedResource<T extends object = object> implements Describable {
     if (promise !== undefined) {
       const end = () => wait.end();
       // Outside the task: the callback must not keep the task's context alive.
-      taskStorage.exit(() => Promise.prototype.then.call(promise, end, end));
+      outsideTasks(() => Promise.prototype.then.call(promise, end, end));
     }
     return wait;
   }
@@ -330,7 +318,7 @@ export class TrackedResource<T extends object = object> implements Describable {
     const rt = runtime;
     if (rt === undefined) return;
     try {
-      rt.completeOp(op, this.lastReleaser ?? currentTaskRecord());
+      rt.completeOp(op, this.lastReleaser ?? currentLiveTask());
       // One release frees one unit: a later grant (a new connection made, say) was not its doing.
       this.lastReleaser = undefined;
       this.changed();
@@ -393,7 +381,7 @@ export class TrackedResource<T extends object = object> implements Describable {
 }
 
 interface Holding {
-  readonly task: TaskRecord | undefined;
+  readonly task: LiveTask | undefined;
   readonly count: number;
   readonly operation?: string;
 }

@@ -11,7 +11,7 @@
  * fact: its default export is wrapped as the module loads (esm-hooks.ts),
  * which needs `node --import async-insight/register` (docs/adapters.md).
  */
-import { claim, currentTaskRecord, observe, runningText, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedWait } from "./kit.js";
+import { claim, currentLiveTask, observe, runningText, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedWait } from "./kit.js";
 import type { AdapterContext, AdapterDefinition } from "./patching.js";
 import { currentSlots, nestedIn, runInSlot } from "./slot-context.js";
 
@@ -39,7 +39,7 @@ function instrumentLimiter(limit: Limit, context: AdapterContext, limiterSpec: R
     if (!context.on() || typeof fn !== "function") return limit(fn, ...args);
     const resource = context.safely(() => track(limited, limiterSpec, limited), undefined);
     if (resource === undefined) return limit(fn, ...args);
-    const task = currentTaskRecord();
+    const task = currentLiveTask();
     const slot = {};
     // The slots this call is made from (read now: a queued call runs from another one's completion).
     const chain = currentSlots();

@@ -11,7 +11,7 @@
  * class is an ESM export and cannot be replaced, so a queue is tracked, and
  * located, at its first add().
  */
-import { claim, currentTaskRecord, observe, runningText, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedWait } from "./kit.js";
+import { claim, currentLiveTask, observe, runningText, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedWait } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
 import { currentSlots, nestedIn, runInSlot } from "./slot-context.js";
 
@@ -59,7 +59,7 @@ function patch(exports: unknown, context: AdapterContext): void {
         if (!context.on() || typeof job !== "function") return original.call(this, job, ...rest);
         const resource = context.safely(() => track(this, queueSpec, add), undefined);
         if (resource === undefined) return original.call(this, job, ...rest);
-        const task = currentTaskRecord();
+        const task = currentLiveTask();
         const queue = this;
         const slot = {};
         // The jobs this add() is made from (read now: a queued job starts from another one's completion).

@@ -15,7 +15,7 @@ import { startPostgres, type PostgresServer } from "../../../../scripts/lib/serv
 import { loadSource, resolveSite } from "../private/callsite.js";
 import { resolveOptions } from "../private/config.js";
 import { markerLines, until } from "../testing/in-process.js";
-import type { OpRecord, ResourceRecord } from "../private/records.js";
+import type { OpRecord, LiveResource } from "../private/records.js";
 import { installRuntime, Runtime } from "../private/runtime.js";
 import { WireBuilder } from "../private/wire.js";
 import { spawn } from "../spawn.js";
@@ -82,17 +82,17 @@ function newPool(options: pg.PoolConfig): pg.Pool {
 /** Polls (a few ms at a time) until `check` returns a value. */
 const pendingOps = (source: string) => [...rt.ops.values()].filter((op) => op.source === source && op.droppedAt < 0);
 
-function resourceOf(type: string): ResourceRecord {
+function resourceOf(type: string): LiveResource {
   const found = [...rt.resources.values()].filter((r) => r.concreteType === type);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
 
-function attributes(resource: ResourceRecord) {
+function attributes(resource: LiveResource) {
   return resource.target.deref()!.describe();
 }
 
-function owners(resource: ResourceRecord): string[] {
+function owners(resource: LiveResource): string[] {
   return String(attributes(resource)["insight.owners"]).split(",").filter(Boolean).sort();
 }
 

@@ -19,7 +19,7 @@
  * These internal names are stable across pg-pool 3.x (pg 8.x); a missing one
  * makes patch() throw, so the loader disables the adapter and says so.
  */
-import { claim, currentTaskRecord, track, trackedOf, usageText, type LibraryState, type ResourceSpec, type TaskRecord, type TrackedWait } from "./kit.js";
+import { claim, currentLiveTask, track, trackedOf, usageText, type LibraryState, type ResourceSpec, type LiveTask, type TrackedWait } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
 import { patchPgClient } from "./pg-client.js";
 
@@ -47,7 +47,7 @@ type Method = (this: PgPool, ...args: unknown[]) => unknown;
 
 /** Who asked for each pending item, and its wait when it blocked. */
 interface Request {
-  readonly task: TaskRecord | undefined;
+  readonly task: LiveTask | undefined;
   wait: TrackedWait | undefined;
   /** Made by pool.query() for its one query: the client is freed by the query ending, not by the task. */
   readonly forQuery: boolean;
@@ -120,7 +120,7 @@ function patchPool(proto: Record<string, unknown>, context: AdapterContext): voi
     (original) =>
       function connect(this: PgPool, ...args: unknown[]) {
         if (!context.on()) return original.apply(this, args);
-        const before = context.safely(() => ({ queued: this._pendingQueue.length, idle: this._idle.length, task: currentTaskRecord() }), undefined);
+        const before = context.safely(() => ({ queued: this._pendingQueue.length, idle: this._idle.length, task: currentLiveTask() }), undefined);
         const outerItem = newClientItem;
         newClientItem = undefined;
         const forQuery = queryDepth > 0;

@@ -9,7 +9,7 @@
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { currentTaskRecord, follow, track, trackedOf, usageText, type LibraryState, type ResourceSpec } from "./kit.js";
+import { currentLiveTask, follow, track, trackedOf, usageText, type LibraryState, type ResourceSpec } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
 
 interface TarnPool {
@@ -59,7 +59,7 @@ function patch(exports: unknown, context: AdapterContext): void {
           if (!(promise instanceof Promise)) return;
           const resource = track(this, poolSpec, acquire);
           if (resource === undefined) return;
-          const task = currentTaskRecord();
+          const task = currentLiveTask();
           // Still queued when acquire returns: no free resource was there to take.
           const wait = this.pendingAcquires.includes(pending) ? resource.wait(undefined, { source: "Pool::acquire", below: acquire, task }) : undefined;
           // The app reads `.promise` after acquire returns: it gets one that settles as tarn's does, once the loan is recorded.

@@ -27,7 +27,7 @@
  */
 import { subscribe } from "node:diagnostics_channel";
 import { claimNextAwait } from "../private/await-hooks.js";
-import { claim, currentTaskRecord, track, trackedOf, type LibraryState, type ResourceSpec, type TaskRecord, type TrackedWait } from "./kit.js";
+import { claim, currentLiveTask, track, trackedOf, type LibraryState, type ResourceSpec, type LiveTask, type TrackedWait } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
 
 type Dispatcher = Record<symbol, unknown> & { readonly stats?: { connected: number; free: number; queued: number; running: number; pending: number } };
@@ -72,11 +72,11 @@ let dispatchDepth = 0;
  * dispatches after awaits of its own, when the app already awaits its promise:
  * a queued dispatch claims the oldest, so the await is not listed twice.
  */
-const fetches = new WeakMap<TaskRecord, WeakRef<Promise<unknown>>[]>();
+const fetches = new WeakMap<LiveTask, WeakRef<Promise<unknown>>[]>();
 /** The fetch() whose dispatch is on the stack. */
 let dispatchingFetch: Promise<unknown> | undefined;
 
-function nextFetch(task: TaskRecord | undefined): Promise<unknown> | undefined {
+function nextFetch(task: LiveTask | undefined): Promise<unknown> | undefined {
   const list = task === undefined ? undefined : fetches.get(task);
   while (list !== undefined && list.length > 0) {
     const promise = list.shift()!.deref();
@@ -90,7 +90,7 @@ function claimQueued(): void {
   if (apiDepth > 0) return;
   if (dispatchingFetch !== undefined) claim(dispatchingFetch);
   // A top-level request() the app bound before the patch: its promise is awaited next, in this run.
-  else claimNextAwait(currentTaskRecord());
+  else claimNextAwait(currentLiveTask());
 }
 
 function origin(target: Dispatcher): string {
@@ -194,7 +194,7 @@ function patch(exports: unknown, context: AdapterContext): void {
         if (!context.on()) return original.apply(this, args);
         if (dispatchDepth === 0) {
           const outerFetch = dispatchingFetch;
-          dispatchingFetch = apiDepth === 0 ? context.safely(() => nextFetch(currentTaskRecord()), undefined) : undefined;
+          dispatchingFetch = apiDepth === 0 ? context.safely(() => nextFetch(currentLiveTask()), undefined) : undefined;
           dispatchDepth++;
           try {
             return dispatch.apply(this, args);
@@ -298,7 +298,7 @@ function patch(exports: unknown, context: AdapterContext): void {
           const result = original.apply(this, args);
           if (context.on() && result instanceof Promise) {
             context.safely(() => {
-              const task = currentTaskRecord();
+              const task = currentLiveTask();
               if (task === undefined) return;
               let list = fetches.get(task);
               if (list === undefined) fetches.set(task, (list = []));

@@ -1,9 +1,9 @@
 /** The words of library waits (adapters/kit.ts): units in use, and the tasks holding them. */
-import type { TaskRecord } from "../private/records.js";
-import type { LibraryState, TrackedResource } from "./kit.js";
+import type { LiveTask } from "../private/records.js";
+import type { LibraryState, UnitHolders } from "./library-state.js";
 
 /** Task ids, comma-separated, for reasons: "4, 7". */
-export function taskList(tasks: Iterable<TaskRecord | undefined>): string {
+export function taskList(tasks: Iterable<LiveTask | undefined>): string {
   const ids: number[] = [];
   for (const task of tasks) if (task !== undefined) ids.push(task.taskId);
   return ids.join(", ");
@@ -14,7 +14,7 @@ export function taskList(tasks: Iterable<TaskRecord | undefined>): string {
  * its count when it holds more than one: "tasks 4, 7", "task 2 (2
  * connections)", "tasks 2 (3 connections), 5". `units` is the plural noun.
  */
-export function tasksText(tasks: readonly TaskRecord[], units: string): string {
+export function tasksText(tasks: readonly LiveTask[], units: string): string {
   const counts = new Map<number, number>();
   for (const task of tasks) counts.set(task.taskId, (counts.get(task.taskId) ?? 0) + 1);
   const parts: string[] = [];
@@ -22,7 +22,7 @@ export function tasksText(tasks: readonly TaskRecord[], units: string): string {
   return `task${counts.size === 1 ? "" : "s"} ${parts.join(", ")}`;
 }
 
-function ofText(resource: TrackedResource<object>, state: LibraryState): string {
+function ofText(resource: UnitHolders, state: LibraryState): string {
   const inUse = state.inUse ?? resource.heldUnits;
   return state.capacity !== undefined && Number.isFinite(state.capacity) ? `${inUse}/${state.capacity}` : `${inUse}`;
 }
@@ -35,7 +35,7 @@ function ofText(resource: TrackedResource<object>, state: LibraryState): string 
  * "2/2 checked out; 2 by pool.query() calls of task 5 (2 connections), freed
  * when they end".
  */
-export function usageText(resource: TrackedResource<object>, state: LibraryState, verb: string, units = "connections"): string {
+export function usageText(resource: UnitHolders, state: LibraryState, verb: string, units = "connections"): string {
   const tasks = resource.holderTasks();
   const known = tasks.filter((t) => t !== undefined);
   const outside = tasks.length - known.length;
@@ -56,7 +56,7 @@ export function usageText(resource: TrackedResource<object>, state: LibraryState
  * tasks whose functions run in them; a task running in several is named once
  * with its count: "4/4 running: tasks 3 (3 slots), 5".
  */
-export function runningText(resource: TrackedResource<object>, state: LibraryState): string {
+export function runningText(resource: UnitHolders, state: LibraryState): string {
   const known = resource.holderTasks().filter((t) => t !== undefined);
   let text: string;
   if (known.length === 0) text = `${ofText(resource, state)} running`;
@@ -71,7 +71,7 @@ export function runningText(resource: TrackedResource<object>, state: LibrarySta
  * Slots running a task's own work that frees itself (ResourceSpec.selfFreeing):
  * ", 2 of them calls of task 5 that free themselves".
  */
-function selfFreeingText(resource: TrackedResource<object>): string {
+function selfFreeingText(resource: UnitHolders): string {
   let text = "";
   for (const [noun, tasks] of resource.operationTasks()) {
     const ids = [...new Set(tasks.filter((t) => t !== undefined).map((t) => t.taskId))];

@@ -13,8 +13,8 @@
  */
 import diagnosticsChannel from "node:diagnostics_channel";
 import { debug } from "./debug.js";
-import type { TaskRecord } from "./records.js";
-import { currentTaskRecord } from "./task-context.js";
+import type { LiveTask } from "./records.js";
+import { currentLiveTask } from "./task-context.js";
 
 export type EmitterKind = "ChildProcess" | "Worker" | "Socket" | "HttpRequest";
 
@@ -25,12 +25,12 @@ interface Known {
 
 /** Emitters per task are few in the waits this is for; older ones drop out. */
 const PER_TASK = 8;
-const known = new WeakMap<TaskRecord, Known[]>();
+const known = new WeakMap<LiveTask, Known[]>();
 
 type Listening = { eventNames(): (string | symbol)[]; rawListeners(name: string | symbol): Function[] };
 
 function remember(kind: EmitterKind, target: unknown): void {
-  const task = currentTaskRecord();
+  const task = currentLiveTask();
   if (task === undefined || typeof target !== "object" || target === null) return;
   let list = known.get(task);
   if (list === undefined) known.set(task, (list = []));
@@ -84,7 +84,7 @@ function marked(emitter: Listening, mark: Mark): string[] {
  * The one emitter of `task` with a pending `events.once` (or async iteration)
  * listener, or undefined when none or several have one.
  */
-export function emitterWaitOf(task: TaskRecord, mark: Mark): EmitterWait | undefined {
+export function emitterWaitOf(task: LiveTask, mark: Mark): EmitterWait | undefined {
   const list = known.get(task);
   if (list === undefined) return undefined;
   let found: EmitterWait | undefined;

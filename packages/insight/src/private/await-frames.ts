@@ -34,12 +34,15 @@ function toFrames(_error: Error, callSites: NodeJS.CallSite[]): Frame[] {
   return out;
 }
 
-/** The frames of a stack captured with Error.captureStackTrace into `holder` (read once: V8 formats on first read). */
-export function readFrames(holder: { stack?: unknown }): Frame[] {
+/**
+ * The frames of a stack captured with Error.captureStackTrace into `holder`
+ * (read once: V8 formats on first read), or of the call sites it carries.
+ */
+export function readFrames(holder: { stack?: unknown; sites?: readonly NodeJS.CallSite[] | undefined }): Frame[] {
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = toFrames;
   try {
-    const frames = holder.stack;
+    const frames = holder.sites !== undefined ? toFrames(undefined as unknown as Error, holder.sites as NodeJS.CallSite[]) : holder.stack;
     if (!Array.isArray(frames)) return [];
     // Node calls the hooks through its own dispatcher: not part of what ran.
     let start = 0;

@@ -11,16 +11,14 @@ import { combinatorInput, combinatorInputs, combinatorOpen, endCombinatorRun } f
 import { AwaitNote, lastFetch, madeByInsight, type Captured } from "./await-note.js";
 import { loadingTask, madeByLoader } from "./await-loading.js";
 import type { Site } from "./callsite.js";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 import { runtime, type Runtime } from "./runtime.js";
-import { taskStorage } from "./task-context.js";
+import { outsideTasks, taskStorage } from "./task-context.js";
 
 /** Frames per await stack: past a library's and Node's frames to the app's await (plus Node's hook dispatcher). */
 const AWAIT_DEPTH = 13;
 /** Frames per root promise's creation stack: the creating Node function or library line is near the top. */
 const CREATION_DEPTH = 6;
-/** Enough to see what made a derived promise: Node's hook dispatcher, `then`, and a combinator that called it. */
-const TOP_DEPTH = 4;
 /** Per task and run: derived promises looked at before giving up (`.then` calls before the await). */
 const PER_TURN = 6;
 /**
@@ -91,7 +89,7 @@ let busy = false;
 let noted: AwaitNote[] = [];
 
 // The run being read: one task's synchronous run in one turn (a nested spawn's run replaces it).
-let runTask: TaskRecord | undefined;
+let runTask: LiveTask | undefined;
 let runTurn = -1;
 /** Derived promises looked at in this run. */
 let looks = 0;
@@ -118,7 +116,7 @@ let previousRoot: object | undefined;
  */
 let madeByNote: { readonly promise: Promise<unknown>; readonly note: AwaitNote } | undefined;
 
-function enterRun(task: TaskRecord): void {
+function enterRun(task: LiveTask): void {
   runTask = task;
   runTurn = turn;
   looks = rootsSince = 0;
@@ -135,8 +133,13 @@ export function forgetRun(): void {
   endCombinatorRun();
 }
 
-function capture(depth: number): Captured {
+/** One unit of the budget: a capture's, or (lookedStack) one charged for a capture saved. */
+function spend(): void {
   if (--budget === 0) exhausted?.();
+}
+
+function capture(depth: number): Captured {
+  spend();
   const holder: Captured = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth;
@@ -149,7 +152,7 @@ function capture(depth: number): Captured {
 }
 
 /** Each task's latest noted await (a join on a TaskHandle takes its stack: joinAwaited). */
-const latest = new WeakMap<TaskRecord, AwaitNote>();
+const latest = new WeakMap<LiveTask, AwaitNote>();
 
 /** An await's stacks, handed to a join (join-wait.ts) to read at publish. */
 export interface AwaitStacks {
@@ -165,7 +168,7 @@ export interface AwaitStacks {
  * wait with better words and an owner, at that await's site: the note is
  * ended (a combinator's other inputs stay) and its stacks handed over.
  */
-export function joinAwaited(task: TaskRecord): AwaitStacks | undefined {
+export function joinAwaited(task: LiveTask): AwaitStacks | undefined {
   const last = latest.get(task);
   if (last === undefined || last.ended || last.stack === undefined) return undefined;
   const stacks: AwaitStacks = { stack: last.stack, created: last.input ? undefined : last.created };
@@ -200,7 +203,7 @@ const claimed = new WeakSet<object>();
 /** Awaited promise → its note, so a claim that comes after the await (undici's fetch) can withdraw it. */
 const noteOf = new WeakMap<object, AwaitNote>();
 /** The next await noted in this task and turn is an adapter's wait (claimNextAwait). */
-let nextClaim: { task: TaskRecord; turn: number } | undefined;
+let nextClaim: { task: LiveTask; turn: number } | undefined;
 
 /**
  * An adapter covers awaits of `promise`: the tracker must not also report it
@@ -221,7 +224,7 @@ export function claimPromise(promise: object): void {
  * await in this same synchronous run, the app's await of that promise, is
  * taken as claimed.
  */
-export function claimNextAwait(task: TaskRecord | undefined): void {
+export function claimNextAwait(task: LiveTask | undefined): void {
   nextClaim = task === undefined ? undefined : { task, turn };
 }
 
@@ -244,6 +247,7 @@ const COMBINATORS = new Set(["all", "race", "allSettled", "any"]);
  * builtin `then` called by the builtin combinator.
  */
 function makerOf(_error: Error, sites: NodeJS.CallSite[]): Maker {
+  lookedSites = sites;
   let i = 0;
   while (i < sites.length && sites[i]!.getFileName() === "node:internal/promise_hooks") i++;
   const top = sites[i];
@@ -259,8 +263,28 @@ function makerOf(_error: Error, sites: NodeJS.CallSite[]): Maker {
   return APP_AWAIT;
 }
 
+/**
+ * The call sites of the last look (lookAt): a look deep enough to be the
+ * await's stack too, so an await it finds is noted without a second capture.
+ */
+let lookedSites: NodeJS.CallSite[] | undefined;
+
+/**
+ * The last look's stack, for the await it found. The budget is still
+ * charged the unit the await's own capture used to cost, so what is noted
+ * per second (and so what a console is shown) is what it was with two
+ * captures; only the CPU of the second one is saved.
+ */
+function lookedStack(): Captured {
+  spend();
+  const sites = lookedSites;
+  lookedSites = undefined;
+  return { sites };
+}
+
 function lookAt(): Maker {
-  const holder = capture(TOP_DEPTH);
+  // As deep as an await's stack: the look that finds an await is also its stack (lookedStack).
+  const holder = capture(AWAIT_DEPTH);
   const previous = Error.prepareStackTrace;
   Error.prepareStackTrace = makerOf;
   try {
@@ -320,6 +344,7 @@ export function onInit(promise: Promise<unknown>, parent: Promise<unknown> | und
       return;
     looks++;
     rootsSince = 0;
+    lookedSites = undefined;
     const maker = lookAt();
     if (maker === COMBINATOR) {
       combinatorInput(parent, lastRoot, previousRoot);
@@ -342,10 +367,10 @@ export function onInit(promise: Promise<unknown>, parent: Promise<unknown> | und
     if (phase === "combinators") unwinding = maker === LIBRARY_AWAIT;
     let taken: AwaitNote | undefined;
     if (phase === "first") {
-      taken = primary = note(task, parent, capture(AWAIT_DEPTH), inputs, undefined);
+      taken = primary = note(task, parent, lookedStack(), inputs, undefined);
       phase = maker === APP_AWAIT ? "combinators" : "app";
     } else if (maker === APP_AWAIT && (phase === "app" || inputs !== undefined)) {
-      taken = note(task, parent, capture(AWAIT_DEPTH), inputs, primary);
+      taken = note(task, parent, lookedStack(), inputs, primary);
       phase = "combinators";
     }
     if (taken !== undefined && inputs === undefined) madeByNote = { promise, note: taken };
@@ -353,6 +378,8 @@ export function onInit(promise: Promise<unknown>, parent: Promise<unknown> | und
   } catch (error) {
     debug("noting an await failed: %s", error);
   } finally {
+    // Call sites hold their frames' functions and receivers: none kept past the hook.
+    lookedSites = undefined;
     busy = false;
   }
 }
@@ -362,7 +389,7 @@ export function onInit(promise: Promise<unknown>, parent: Promise<unknown> | und
  * combinator's result). `first` is the run's first note when this one
  * follows it: the app's await after a library's, or a combinator's.
  */
-function note(task: TaskRecord, parent: Promise<unknown>, stack: Captured, inputs: object[] | undefined, first: AwaitNote | undefined): AwaitNote | undefined {
+function note(task: LiveTask, parent: Promise<unknown>, stack: Captured, inputs: object[] | undefined, first: AwaitNote | undefined): AwaitNote | undefined {
   const rt = runtime;
   if (rt === undefined || noted.length >= rt.options.eventBufferCapacity) return undefined;
   if (inputs === undefined) {
@@ -399,7 +426,7 @@ function watch(promise: Promise<unknown>, notes: AwaitNote[]): void {
     for (const n of notes) n.end();
   };
   // Outside the task: the callback must not keep the task's context alive.
-  taskStorage.exit(() => promiseThen.call(promise, end, end));
+  outsideTasks(() => promiseThen.call(promise, end, end));
 }
 
 /** Counts the note as a pending wait of its task, to be recorded at the next publish. */

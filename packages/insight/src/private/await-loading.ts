@@ -25,7 +25,7 @@
 import { fileURLToPath } from "node:url";
 import { debug } from "./debug.js";
 import { isOwnFile } from "./await-frames.js";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 
 /** Frames per look: past Node's hook dispatcher and a builtin or two (`new Promise`, `then`) to the code that made it. */
 const LOADING_DEPTH = 6;
@@ -33,7 +33,7 @@ const LOADING_DEPTH = 6;
 const LOADING_LOOKS = 20_000;
 
 /** The main task while its modules load (set by register.ts), else undefined. */
-export let loadingTask: TaskRecord | undefined;
+export let loadingTask: LiveTask | undefined;
 let looks = 0;
 /** The loader's promises passed over: what derives from them is the loader's too. */
 let passedOver = new WeakSet<object>();
@@ -42,7 +42,7 @@ let passedOver = new WeakSet<object>();
  * The main task `task` has not started running the app's modules yet: the
  * tracker passes over the loader's promises in it until the app's first.
  */
-export function awaitEntryModule(task: TaskRecord | undefined): void {
+export function awaitEntryModule(task: LiveTask | undefined): void {
   loadingTask = task;
   looks = 0;
   passedOver = new WeakSet();

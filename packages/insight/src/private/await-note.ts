@@ -8,17 +8,20 @@ import { emitterWaitOf } from "./await-emitters.js";
 import type { Location, Site } from "./callsite.js";
 import { guarded } from "./debug.js";
 import { clientGoneReason, orphanProgress } from "./orphans.js";
-import type { AttributeValues, Describable, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
+import type { AttributeValues, Describable, OpRecord, LiveResource, LiveTask } from "./records.js";
 import { runtime, type Runtime } from "./runtime.js";
 
-/** A stack captured with Error.captureStackTrace, unread. */
-export type Captured = { stack?: unknown };
+/**
+ * A stack captured with Error.captureStackTrace, unread; or the call sites a
+ * look at the await already had (await-hooks.ts lookedStack), unread too.
+ */
+export type Captured = { stack?: unknown; sites?: readonly NodeJS.CallSite[] | undefined };
 
 /** Per-task latest outgoing fetch (undici's diagnostics channel), for the reason's words. */
-export const lastFetch = new WeakMap<TaskRecord, string>();
+export const lastFetch = new WeakMap<LiveTask, string>();
 
 export class AwaitNote implements Describable {
-  readonly task: TaskRecord;
+  readonly task: LiveTask;
   readonly at: number;
   /** The await's stack, unread (read at publish, if the wait is still pending). Shared by a combinator's inputs. */
   stack: Captured | undefined;
@@ -40,12 +43,12 @@ export class AwaitNote implements Describable {
   supersededBy: Captured | undefined;
   ended = false;
   op: OpRecord | undefined;
-  resource: ResourceRecord | undefined;
+  resource: LiveResource | undefined;
   #describe: AttributeValues = {};
   /** The stacks, once read (a note kept for a later publish keeps only these). */
   #read: { created: Frame[]; frames: Frame[]; later: Frame[] | undefined } | undefined;
 
-  constructor(task: TaskRecord, at: number, stack: Captured, created: Captured | undefined, input = false) {
+  constructor(task: LiveTask, at: number, stack: Captured, created: Captured | undefined, input = false) {
     this.task = task;
     this.at = at;
     this.stack = stack;
@@ -181,7 +184,7 @@ interface Words {
   readonly name: string | undefined;
 }
 
-function describeWait(task: TaskRecord, kind: AwaitKind, api: string, where: Location | undefined): Words {
+function describeWait(task: LiveTask, kind: AwaitKind, api: string, where: Location | undefined): Words {
   const at = where ? ` at ${shortLocation(where)}` : "";
   // No creation seen: made outside any task, before insight looked, or past the capture budget.
   const promise = where ? `a promise created${at}` : "a promise insight did not see made";

@@ -187,6 +187,6 @@ function cacheSource(file: string, lines: string[] | null): void {
   sources.set(file, lines);
 }
 
-export function formatLocation(location: Location | undefined): string {
+export function locationOrUnknown(location: Location | undefined): string {
   return location ? `${location.file}:${location.line}:${location.column}` : "<unknown>";
 }

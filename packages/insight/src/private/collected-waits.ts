@@ -14,10 +14,17 @@
  * task's own result can never settle (spawn's completion callback holds it),
  * so every wait on it is certainly endless, whoever waits.
  */
-import type { ResourceRecord } from "./records.js";
-import type { Runtime } from "./runtime.js";
+import type { LiveResource, LiveTask, OpRecord } from "./records.js";
 
-export function settleCollectedWaits(rt: Runtime, resource: ResourceRecord): void {
+/** The runtime's part this decision uses (runtime.ts calls it with itself). */
+export interface WaitBook {
+  readonly ops: ReadonlyMap<number, OpRecord>;
+  completeOp(op: OpRecord, waker: LiveTask | undefined): void;
+  dropResource(resource: LiveResource): void;
+  markUnreachable(resource: LiveResource): void;
+}
+
+export function settleCollectedWaits(rt: WaitBook, resource: LiveResource): void {
   if (!resource.collected || resource.unreachable || resource.droppedAt >= 0) return;
   if (resource.concreteType === "JoinHandle") {
     rt.markUnreachable(resource);

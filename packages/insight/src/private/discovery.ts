@@ -13,12 +13,10 @@
 import { mkdirSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import cluster from "node:cluster";
 import { basename, join } from "node:path";
-import { discoveryDir } from "@async-insight/protocol";
+import { DISCOVERY_FORMAT, discoveryDir } from "@async-insight/protocol";
 import { debug } from "./debug.js";
 import type { Worker } from "node:worker_threads";
 import type { ProcessRole } from "./process-role.js";
-
-export const DISCOVERY_FORMAT = "insight-discovery/1";
 
 export interface DiscoveryEntry {
   readonly format: typeof DISCOVERY_FORMAT;

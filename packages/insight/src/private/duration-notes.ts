@@ -8,7 +8,7 @@
  * once; a task forgotten at its end gets none, as it is never shown.
  */
 import { DurationRecorder } from "./histogram.js";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 
 /** Durations noted between two settles, at most (two numbers each): past it they are folded in at once. */
 const MAX_PENDING = 1 << 18;
@@ -17,14 +17,14 @@ export class DurationNotes {
   #pending: number[] = [];
 
   /** `fold` is called when the list is full, so it never grows past MAX_PENDING. */
-  note(task: TaskRecord, scheduled: boolean, ms: number, fold: () => void): void {
+  note(task: LiveTask, scheduled: boolean, ms: number, fold: () => void): void {
     const pending = this.#pending;
     pending.push(scheduled ? -task.spanId : task.spanId, ms * 1e6);
     if (pending.length >= MAX_PENDING) fold();
   }
 
   /** Records the noted durations into the histograms of the tasks `tasks` still holds. */
-  fold(tasks: ReadonlyMap<number, TaskRecord>): void {
+  fold(tasks: ReadonlyMap<number, LiveTask>): void {
     const pending = this.#pending;
     if (pending.length === 0) return;
     this.#pending = [];

@@ -6,9 +6,9 @@
  * this report is what says why.
  */
 import { readFileSync, writeSync } from "node:fs";
-import { formatLocation, resolveSite, sourceLine, type Location } from "./callsite.js";
+import { locationOrUnknown, resolveSite, sourceLine, type Location } from "./callsite.js";
 import { guarded } from "./debug.js";
-import type { OpRecord, TaskRecord } from "./records.js";
+import type { OpRecord, LiveTask } from "./records.js";
 import type { Runtime } from "./runtime.js";
 
 function lineText(location: Location): string | undefined {
@@ -26,12 +26,12 @@ function describeWait(op: OpRecord): string {
   const name = op.resource.name ? ` ${op.resource.name}` : "";
   const site = resolveSite(op.site);
   const text = site ? lineText(site) : undefined;
-  return `${op.reason} (${op.resource.concreteType}${name}) at ${formatLocation(site)}${text ? `: ${text}` : ""}`;
+  return `${op.reason} (${op.resource.concreteType}${name}) at ${locationOrUnknown(site)}${text ? `: ${text}` : ""}`;
 }
 
-function describeTask(task: TaskRecord): string {
+function describeTask(task: LiveTask): string {
   const where = resolveSite(task.site) ?? task.fallbackLocation;
-  const head = `  task ${task.taskId} "${task.name}" (${task.kind}, spawned at ${formatLocation(where)})`;
+  const head = `  task ${task.taskId} "${task.name}" (${task.kind}, spawned at ${locationOrUnknown(where)})`;
   const wait = task.waitingOn
     ? `\n    waiting: ${describeWait(task.waitingOn)}`
     : "\n    waiting on something insight does not instrument (a plain promise, I/O)";

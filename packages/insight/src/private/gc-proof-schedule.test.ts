@@ -73,3 +73,31 @@ it("forces no GC while the heap is over proofMaxHeapMb (a big heap's pause would
   expect(within.proof.maybeSweep(within.start + PROOF_IDLE_MS + 100)).toBe(true);
   await sweepDone(within.proof);
 });
+
+it("watches the app's own GCs only while observed and there is something to prove", async () => {
+  const { rt, proof, start, setObserved } = setup();
+  const [idle] = [...rt.tasks.values()];
+  // Idle for less than 3 s: no candidate yet, so no GC is watched.
+  proof.maybeSweep(start + PROOF_IDLE_MS - 100);
+  expect(proof.watchingGcs).toBe(false);
+  setObserved(false);
+  proof.maybeSweep(start + PROOF_IDLE_MS + 100);
+  expect(proof.watchingGcs).toBe(false);
+  setObserved(true);
+  expect(proof.maybeSweep(start + PROOF_IDLE_MS + 100)).toBe(true);
+  expect(proof.watchingGcs).toBe(true);
+  await sweepDone(proof);
+  // The candidate ended: nothing to prove, nothing watched.
+  rt.completeTask(idle!);
+  proof.maybeSweep(start + PROOF_IDLE_MS + 200);
+  expect(proof.watchingGcs).toBe(false);
+  // A primitive collected while a task still waits on it: a check settles it, so GCs are watched again.
+  const waiter = rt.createTask("waiter", "task", {}, undefined, undefined);
+  const resource = rt.createResource("Mutex", false, undefined, { describe: () => ({}) }, setup, undefined);
+  rt.createOp(resource, "Mutex::lock", "waiting for the lock", undefined, waiter);
+  rt.collected(resource);
+  proof.maybeSweep(start + PROOF_IDLE_MS + 300);
+  expect([resource.collected, proof.watchingGcs]).toEqual([true, true]);
+  proof.stop();
+  expect(proof.watchingGcs).toBe(false);
+});

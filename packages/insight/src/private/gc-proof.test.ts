@@ -14,7 +14,7 @@ import { sleep } from "../sync/time.js";
 import { resolveOptions } from "./config.js";
 import { GcProof } from "./gc-proof.js";
 import { subscribeHttpTasks } from "./http-tasks.js";
-import type { ResourceRecord, TaskRecord } from "./records.js";
+import type { LiveResource, LiveTask } from "./records.js";
 import { installRuntime, Runtime } from "./runtime.js";
 import { newTaskContext, taskStorage } from "./task-context.js";
 import { WireBuilder } from "./wire.js";
@@ -36,13 +36,13 @@ afterEach(() => {
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
-function task(name: string): TaskRecord {
+function task(name: string): LiveTask {
   const found = [...rt.tasks.values()].filter((t) => t.name === name);
   expect(found).toHaveLength(1);
   return found[0]!;
 }
 
-function resource(name: string): ResourceRecord {
+function resource(name: string): LiveResource {
   const found = [...rt.resources.values()].filter((r) => r.name === name);
   expect(found).toHaveLength(1);
   return found[0]!;

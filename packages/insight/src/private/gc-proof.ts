@@ -8,9 +8,11 @@
  * (every waker dropped, tokio's "lost waker"). Primitives collected while
  * tasks still waited on them are marked unreachable.
  *
- * Any full GC will do. While someone looks, the app's own major GCs are
- * watched (a `gc` PerformanceObserver) and each is followed by a check, at
- * no cost to the app. A full GC is forced only for candidates (a task idle,
+ * Any full GC will do. While someone looks and there is something to prove
+ * (a candidate, below, or a primitive collected with waits pending), the
+ * app's own major GCs are watched (a `gc` PerformanceObserver) and each is
+ * followed by a check; with nothing to prove (a busy, healthy service) no
+ * GC is watched. A full GC is forced only for candidates (a task idle,
  * or a wait pending, for 3 s) that no full GC has seen yet: while a console watches (or did in the last minute:
  * a dump connects only for a snapshot) or a recording runs; at most once per
  * `proofInterval`; for the same candidates again only after something
@@ -21,7 +23,7 @@ import { debug, guarded } from "./debug.js";
 import { now } from "./clock.js";
 import { fullGc } from "./full-gc.js";
 import type { Runtime } from "./runtime.js";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 import { taskStorage } from "./task-context.js";
 import { getHeapStatistics } from "node:v8";
 
@@ -73,6 +75,11 @@ export class GcProof {
     return this.#sweeping;
   }
 
+  /** The app's own GCs are being watched (see maybeSweep). */
+  get watchingGcs(): boolean {
+    return this.#gcObserver !== undefined;
+  }
+
   start(): void {
     if (this.#runtime.options.proof === "off") return;
     // Outside any task, so the timer keeps no task's context alive.
@@ -93,10 +100,15 @@ export class GcProof {
       this.#watchNaturalGcs(false);
       return false;
     }
-    // Every full GC the app makes while someone looks is a free check; the
-    // candidates it saw need no forced one.
-    this.#watchNaturalGcs(true);
     const { any, fresh } = this.#candidates(at);
+    // Every full GC the app makes while someone looks is a free check; the
+    // candidates it saw need no forced one. Watching costs a performance
+    // entry delivered to JS for every GC, scavenges included (hundreds a
+    // second in a busy service), so only while a check could find anything:
+    // a candidate task (one only after 3 s idle or waiting; this runs every
+    // second, so at most a second late), or a primitive collected with waits
+    // still pending, which a check settles.
+    this.#watchNaturalGcs(any || this.#collectedPending());
     if (!any || this.#sweeping || at - this.#lastSweep < rt.options.proofIntervalMs) return false;
     // A full GC's pause grows with the heap: past the limit, only the app's own GCs prove anything.
     if (heapUsed() > rt.options.proofMaxHeapBytes) {
@@ -211,6 +223,14 @@ export class GcProof {
     return { proven, unreachable };
   }
 
+  /** Whether a primitive was collected with waits pending that no check has settled yet. */
+  #collectedPending(): boolean {
+    for (const resource of this.#runtime.resources.values()) {
+      if (resource.collected && !resource.unreachable && resource.droppedAt < 0 && resource.pendingOps > 0) return true;
+    }
+    return false;
+  }
+
   /** Whether some task is a candidate (idle or waiting >= 3 s, not proven), and whether one became so since the last checked GC. */
   #candidates(at: number): { any: boolean; fresh: boolean } {
     const cutoff = at - PROOF_IDLE_MS;
@@ -232,7 +252,7 @@ export class GcProof {
  * Since when `task` has been a candidate for the proof, or -1: a spawned task
  * idle since its last poll, or any task (a request too) in an insight wait.
  */
-function candidateSince(task: TaskRecord): number {
+function candidateSince(task: LiveTask): number {
   if (task.droppedAt >= 0 || task.proven || task.polls === 0 || task.lastPollStarted > task.lastPollEnded) return -1;
   const wait = task.waitingOn;
   if (wait !== undefined && wait.droppedAt < 0) return Math.max(wait.createdAt, task.lastPollEnded);

@@ -11,7 +11,7 @@ import { resolveOptions } from "./config.js";
 import { subscribeHttpTasks } from "./http-tasks.js";
 import { enablePollHooks } from "./poll-hooks.js";
 import { installRuntime, Runtime } from "./runtime.js";
-import { currentTaskRecord } from "./task-context.js";
+import { currentLiveTask } from "./task-context.js";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -25,7 +25,7 @@ it("gives each request on a keep-alive connection no parent task", async () => {
   cleanups.push(subscribeHttpTasks(), enablePollHooks());
   const seen: { name: string; spanId: number; parentSpanId: number }[] = [];
   const server = http.createServer((_request, response) => {
-    const task = currentTaskRecord();
+    const task = currentLiveTask();
     if (task) seen.push({ name: task.name, spanId: task.spanId, parentSpanId: task.parentSpanId });
     response.end("ok");
   });

@@ -13,7 +13,7 @@ import { debug } from "./debug.js";
 import { runtime } from "./runtime.js";
 import { responseClosed } from "./orphans.js";
 import { newTaskContext, taskStorage, type TaskContext } from "./task-context.js";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 
 const CHANNEL = "http.server.request.start";
 
@@ -43,7 +43,7 @@ interface RequestStart {
  * Every request starts in its own macrotask, so this holds one task at a
  * time; a list and one shared callback rather than a closure per request.
  */
-let firstPolls: TaskRecord[] = [];
+let firstPolls: LiveTask[] = [];
 
 function endFirstPolls(): void {
   const tasks = firstPolls;

@@ -26,16 +26,16 @@ function fellBehind(what: string): GrpcError {
   return new GrpcError(GrpcStatus.RESOURCE_EXHAUSTED, `this console fell ${CLIENT_BUFFER} ${what} behind, so the target ended its stream; reconnect`);
 }
 
-export interface RuntimeSourceOptions {
+export interface RuntimeInstrumentSourceOptions {
   readonly watcherLimits?: WatcherLimits;
   readonly sliceBudget?: SliceBudget;
 }
 
-export class RuntimeSource implements InstrumentSource {
+export class RuntimeInstrumentSource implements InstrumentSource {
   readonly #runtime: Runtime;
   readonly #wire: WireBuilder;
   readonly #watchers = new Set<UpdateWatcher>();
-  readonly #options: RuntimeSourceOptions;
+  readonly #options: RuntimeInstrumentSourceOptions;
   readonly #sliceTurns = new SliceTurns();
   /** The snapshot being built, which consoles attaching now join. */
   #snapshot: SharedSnapshot | undefined;
@@ -46,7 +46,7 @@ export class RuntimeSource implements InstrumentSource {
   /** Gets every update, like a console that never disconnects (a recording). */
   #recorder: UpdateSink | undefined;
 
-  constructor(runtime: Runtime, options: RuntimeSourceOptions = {}) {
+  constructor(runtime: Runtime, options: RuntimeInstrumentSourceOptions = {}) {
     this.#runtime = runtime;
     this.#options = options;
     this.#wire = new WireBuilder(runtime);

@@ -26,14 +26,14 @@
  */
 import { now } from "./clock.js";
 import { debug } from "./debug.js";
-import type { AttributeValues, Describable, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
+import type { AttributeValues, Describable, OpRecord, LiveResource, LiveTask } from "./records.js";
 import { runtime, type Runtime } from "./runtime.js";
 import { joinAwaited, joinSite, type AwaitStacks } from "./await-tracker.js";
 import { clientGoneReason, orphanProgress } from "./orphans.js";
-import { currentTaskRecord } from "./task-context.js";
+import { currentLiveTask } from "./task-context.js";
 
 interface Waiter {
-  readonly task: TaskRecord;
+  readonly task: LiveTask;
   readonly at: number;
   /** The waiter's polls when it awaited. */
   readonly polls: number;
@@ -47,21 +47,21 @@ interface Waiter {
  * must not keep the waiter shown as waiting for the task (issue 14 item 3).
  * With polls off, only the waiter's end is seen.
  */
-function abandoned(task: TaskRecord, polls: number): boolean {
+function abandoned(task: LiveTask, polls: number): boolean {
   if (task.droppedAt >= 0) return true;
   const current = task.waitingOn;
   return current !== undefined && current.droppedAt < 0 && current.resource.concreteType !== "JoinHandle" && current.pollsAtStart > polls;
 }
 
 export class JoinWait implements Describable {
-  readonly #task: TaskRecord;
-  #resource: ResourceRecord | undefined;
+  readonly #task: LiveTask;
+  #resource: LiveResource | undefined;
   #ops: OpRecord[] = [];
   /** Awaits noted but not recorded yet. */
   #waiters: Waiter[] = [];
   #finished = false;
 
-  constructor(task: TaskRecord) {
+  constructor(task: LiveTask) {
     this.#task = task;
   }
 
@@ -72,7 +72,7 @@ export class JoinWait implements Describable {
   /** Someone awaits the handle (`then` was called). */
   awaited(): void {
     const rt = runtime;
-    const waiter = currentTaskRecord();
+    const waiter = currentLiveTask();
     if (rt === undefined || this.#finished || waiter === undefined || waiter === this.#task) return;
     try {
       const stacks = joinAwaited(waiter);
@@ -149,13 +149,13 @@ export class JoinWait implements Describable {
 }
 
 /** A noted join of `task` is over before it was recorded. */
-function unnoted(rt: Runtime, task: TaskRecord): void {
+function unnoted(rt: Runtime, task: LiveTask): void {
   task.pendingAwaits--;
   if (task.clientGone) orphanProgress(rt, task);
 }
 
 /** A join that ended unrecorded still woke its waiter: one waker cloned and used. */
-function wakeUnrecorded(rt: Runtime, task: TaskRecord, waker: TaskRecord): void {
+function wakeUnrecorded(rt: Runtime, task: LiveTask, waker: LiveTask): void {
   task.wakerClones++;
   rt.wake(task, waker);
 }

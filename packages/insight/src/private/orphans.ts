@@ -14,7 +14,7 @@
 import { resolveSite, type Site } from "./callsite.js";
 import { shortLocation } from "./await-frames.js";
 import { guarded } from "./debug.js";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 import type { Runtime } from "./runtime.js";
 import { taskStorage } from "./task-context.js";
 
@@ -24,7 +24,7 @@ export function clientGoneReason(site: Site | undefined, reason: string): string
 }
 
 /** The response of request `task` closed. */
-export function responseClosed(rt: Runtime, task: TaskRecord): void {
+export function responseClosed(rt: Runtime, task: LiveTask): void {
   if (task.droppedAt >= 0) return;
   if (task.pendingOps <= 0 && task.pendingAwaits <= 0) {
     rt.completeTask(task);
@@ -42,7 +42,7 @@ export function responseClosed(rt: Runtime, task: TaskRecord): void {
 }
 
 /** A wait of an orphaned request ended, or the GC proof proved it stuck: end it if its work is over. */
-export function orphanProgress(rt: Runtime, task: TaskRecord): void {
+export function orphanProgress(rt: Runtime, task: LiveTask): void {
   if (!task.clientGone || task.droppedAt >= 0) return;
   if (task.proven) {
     finish(rt, task);
@@ -63,7 +63,7 @@ export function orphanProgress(rt: Runtime, task: TaskRecord): void {
   );
 }
 
-function finish(rt: Runtime, task: TaskRecord): void {
+function finish(rt: Runtime, task: LiveTask): void {
   task.clientGone = false;
   for (const op of rt.ops.values()) if (op.task === task && op.droppedAt < 0) rt.completeOp(op, undefined);
   task.clientGone = true;

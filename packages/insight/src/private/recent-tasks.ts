@@ -4,15 +4,15 @@
  * channel shared by thousands of request tasks keeps only the latest few; a
  * repeat by the latest user costs one comparison.
  */
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 
 export const MAX_RECENT_TASKS = 8;
 
-export class RecentTasks implements Iterable<TaskRecord> {
-  #tasks: TaskRecord[] = [];
+export class RecentTasks implements Iterable<LiveTask> {
+  #tasks: LiveTask[] = [];
 
   /** Notes a use by `task`; true when the set of tasks changed. */
-  note(task: TaskRecord | undefined): boolean {
+  note(task: LiveTask | undefined): boolean {
     if (task === undefined) return false;
     const tasks = this.#tasks;
     if (tasks[tasks.length - 1] === task) return false;
@@ -27,7 +27,7 @@ export class RecentTasks implements Iterable<TaskRecord> {
     return this.#tasks.length;
   }
 
-  [Symbol.iterator](): Iterator<TaskRecord> {
+  [Symbol.iterator](): Iterator<LiveTask> {
     return this.#tasks[Symbol.iterator]();
   }
 }

@@ -7,9 +7,9 @@ import type { DurationRecorder } from "./histogram.js";
 import type { Location, Site } from "./callsite.js";
 
 export type TaskKind = "task" | "request" | "main";
-export type FieldValue = string | number | bigint | boolean;
+export type TaskFieldValue = string | number | bigint | boolean;
 
-export class TaskRecord {
+export class LiveTask {
   /** Protocol id (a span id in tokio terms). */
   readonly spanId: number;
   /** Stable `task.id`, what people read and what owners name. */
@@ -17,7 +17,7 @@ export class TaskRecord {
   readonly name: string;
   readonly kind: TaskKind;
   readonly parentSpanId: number;
-  readonly fields: Readonly<Record<string, FieldValue>>;
+  readonly fields: Readonly<Record<string, TaskFieldValue>>;
   readonly site: Site | undefined;
   readonly createdAt: number;
   droppedAt = -1;
@@ -72,7 +72,7 @@ export class TaskRecord {
     name: string,
     kind: TaskKind,
     parentSpanId: number,
-    fields: Readonly<Record<string, FieldValue>>,
+    fields: Readonly<Record<string, TaskFieldValue>>,
     site: Site | undefined,
     createdAt: number,
   ) {
@@ -95,7 +95,7 @@ export interface Describable {
   describe(): AttributeValues;
 }
 
-export class ResourceRecord {
+export class LiveResource {
   readonly spanId: number;
   readonly concreteType: string;
   readonly timer: boolean;
@@ -120,7 +120,7 @@ export class ResourceRecord {
   /** Guards or permits collected without being released: `insight.leaked`. */
   leaked = 0;
   tracked = true;
-  /** As TaskRecord.dirtyIn and TaskRecord.sentIn. */
+  /** As LiveTask.dirtyIn and LiveTask.sentIn. */
   dirtyIn = 0;
   sentIn = 0;
 
@@ -137,10 +137,10 @@ export class ResourceRecord {
 
 export class OpRecord {
   readonly spanId: number;
-  readonly resource: ResourceRecord;
+  readonly resource: LiveResource;
   /** `Type::method`. */
   readonly source: string;
-  readonly task: TaskRecord | undefined;
+  readonly task: LiveTask | undefined;
   readonly site: Site | undefined;
   readonly createdAt: number;
   reason: string;
@@ -154,21 +154,13 @@ export class OpRecord {
   /** Metadata id of the await site, assigned when first published. */
   metaId = 0n;
   tracked = true;
-  /** As TaskRecord.dirtyIn and TaskRecord.sentIn. */
+  /** As LiveTask.dirtyIn and LiveTask.sentIn. */
   dirtyIn = 0;
   sentIn = 0;
   // Deliberately no reference to the primitive, its waiter or the promise:
   // a deadlocked chain must stay garbage to V8 so the GC proof can see it.
 
-  constructor(
-    spanId: number,
-    resource: ResourceRecord,
-    source: string,
-    task: TaskRecord | undefined,
-    site: Site | undefined,
-    createdAt: number,
-    reason: string,
-  ) {
+  constructor(spanId: number, resource: LiveResource, source: string, task: LiveTask | undefined, site: Site | undefined, createdAt: number, reason: string) {
     this.spanId = spanId;
     this.resource = resource;
     this.source = source;

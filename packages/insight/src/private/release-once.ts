@@ -9,12 +9,12 @@
  * (`insight.leaked`, docs/model.md). Most are released within microseconds
  * and never pay for a finalizer (young-records.ts).
  */
-import type { ResourceRecord } from "./records.js";
+import type { LiveResource } from "./records.js";
 import { runtime } from "./runtime.js";
 
 /** What the watch keeps: never the guard, never the primitive (both must stay collectable). */
 interface Grant {
-  readonly resource: ResourceRecord;
+  readonly resource: LiveResource;
   readonly count: number;
   released: boolean;
 }
@@ -32,12 +32,12 @@ const leaks = new FinalizationRegistry<Grant>((grant) => {
 export abstract class ReleaseOnce {
   readonly #release: () => void;
   #released = false;
-  readonly #resource: ResourceRecord | undefined;
+  readonly #resource: LiveResource | undefined;
   readonly #count: number;
   #grant: Grant | undefined;
 
   /** `resource` (instrumented primitives only) gets `count` leaked if this is collected unreleased. */
-  protected constructor(release: () => void, resource?: ResourceRecord, count = 1) {
+  protected constructor(release: () => void, resource?: LiveResource, count = 1) {
     this.#release = release;
     this.#count = count;
     const rt = runtime;

@@ -7,12 +7,12 @@
 import { captureSite, settleSite, type Site } from "./callsite.js";
 import { now } from "./clock.js";
 import type { ResolvedOptions } from "./config.js";
-import { OpRecord, ResourceRecord, TaskRecord, type Describable, type FieldValue, type TaskKind } from "./records.js";
+import { OpRecord, LiveResource, LiveTask, type Describable, type TaskFieldValue, type TaskKind } from "./records.js";
 import { ClosedQueue } from "./closed-queue.js";
 import { settleCollectedWaits } from "./collected-waits.js";
 import { YoungRecords } from "./young-records.js";
 import { DurationNotes } from "./duration-notes.js";
-import { currentTaskRecord } from "./task-context.js";
+import { currentLiveTask } from "./task-context.js";
 
 /** Closed tasks (resources, waits) remembered for consoles, per kind. */
 export const MAX_CLOSED_RETAINED = 10_000;
@@ -28,8 +28,8 @@ export class Runtime {
   #nextSpanId = 1;
   #nextTaskId = 1;
 
-  readonly tasks = new Map<number, TaskRecord>();
-  readonly resources = new Map<number, ResourceRecord>();
+  readonly tasks = new Map<number, LiveTask>();
+  readonly resources = new Map<number, LiveResource>();
   readonly ops = new Map<number, OpRecord>();
 
   /**
@@ -60,14 +60,14 @@ export class Runtime {
   #shortOps = 0;
   readonly dropped: DroppedCounts = { tasks: 0, resources: 0, ops: 0 };
 
-  readonly #closedTasks = new ClosedQueue<TaskRecord>();
-  readonly #closedResources = new ClosedQueue<ResourceRecord>();
+  readonly #closedTasks = new ClosedQueue<LiveTask>();
+  readonly #closedResources = new ClosedQueue<LiveResource>();
   readonly #closedOps = new ClosedQueue<OpRecord>();
-  readonly #finalizer = new FinalizationRegistry<ResourceRecord>((record) => this.collected(record));
+  readonly #finalizer = new FinalizationRegistry<LiveResource>((record) => this.collected(record));
   /** Creations and completions of tasks and waits: the GC proof sweeps again only after some. */
   changes = 0;
 
-  mainTask: TaskRecord | undefined;
+  mainTask: LiveTask | undefined;
   /** Whether poll and scheduled durations go into histograms (a console is watching, or deep mode). */
   recordHistograms = false;
   /** Durations owed to the histograms, folded in at the next settle (duration-notes.ts). */
@@ -153,12 +153,12 @@ export class Runtime {
   createTask(
     name: string,
     kind: TaskKind,
-    fields: Readonly<Record<string, FieldValue>>,
+    fields: Readonly<Record<string, TaskFieldValue>>,
     site: Site | undefined,
-    parent: TaskRecord | null | undefined = currentTaskRecord(),
+    parent: LiveTask | null | undefined = currentLiveTask(),
     at = now(),
-  ): TaskRecord {
-    const record = new TaskRecord(this.#newSpanId(), this.#nextTaskId++, name, kind, parent?.tracked ? parent.spanId : 0, fields, site, at);
+  ): LiveTask {
+    const record = new LiveTask(this.#newSpanId(), this.#nextTaskId++, name, kind, parent?.tracked ? parent.spanId : 0, fields, site, at);
     this.#captured(site);
     this.#admit(this.newTasks, record, "tasks");
     if (record.tracked) this.tasks.set(record.spanId, record);
@@ -167,7 +167,7 @@ export class Runtime {
     return record;
   }
 
-  completeTask(task: TaskRecord): void {
+  completeTask(task: LiveTask): void {
     if (task.droppedAt >= 0) return;
     task.droppedAt = now();
     task.wakerDrops = task.wakerClones;
@@ -182,7 +182,7 @@ export class Runtime {
     this.markTask(task);
   }
 
-  markTask(task: TaskRecord): void {
+  markTask(task: LiveTask): void {
     if (task.dirtyIn !== this.#generation && task.tracked) {
       task.dirtyIn = this.#generation;
       // A task created this interval is listed in newTasks, whose stats go out too.
@@ -191,7 +191,7 @@ export class Runtime {
   }
 
   /** One poll: a synchronous run of the task's code from `start` to `end`. */
-  poll(task: TaskRecord, start: number, end: number): void {
+  poll(task: LiveTask, start: number, end: number): void {
     if (!task.tracked || task.droppedAt >= 0) return;
     if (task.proven) this.#disprove(task);
     const readyAt = Math.max(task.lastWake, task.lastPollEnded, task.createdAt);
@@ -226,13 +226,13 @@ export class Runtime {
    * proof is sound; if it ever does, the task gets a live waker back rather
    * than staying reported as stuck.
    */
-  #disprove(task: TaskRecord): void {
+  #disprove(task: LiveTask): void {
     task.proven = false;
     task.wakerClones = task.wakerDrops + 1;
   }
 
   /** The GC proof found nothing left that could resume `task`: all its wakers are dropped (tokio's lost waker). */
-  proveStuck(task: TaskRecord): void {
+  proveStuck(task: LiveTask): void {
     if (task.proven || task.droppedAt >= 0) return;
     task.proven = true;
     task.wakerDrops = task.wakerClones;
@@ -242,10 +242,10 @@ export class Runtime {
   }
 
   /** Set by orphans.ts: a request whose client is gone finished a wait, or was proven stuck. */
-  onOrphanProgress: ((task: TaskRecord) => void) | undefined;
+  onOrphanProgress: ((task: LiveTask) => void) | undefined;
 
   /** `task` became runnable because `waker` (a task, or nobody: outside the runtime) completed its wait. */
-  wake(task: TaskRecord, waker: TaskRecord | undefined): void {
+  wake(task: LiveTask, waker: LiveTask | undefined): void {
     if (!task.tracked || task.droppedAt >= 0) return;
     task.wakes++;
     task.wakerDrops++;
@@ -257,16 +257,8 @@ export class Runtime {
   // --- resources -----------------------------------------------------------
 
   /** `site` overrides the creation site read from the stack (for resources made where no user frame is on it). */
-  createResource(
-    concreteType: string,
-    timer: boolean,
-    name: string | undefined,
-    target: Describable,
-    below: Function,
-    site?: Site,
-    at = now(),
-  ): ResourceRecord {
-    const record = new ResourceRecord(this.#newSpanId(), concreteType, timer, name, site ?? captureSite(below), at, target);
+  createResource(concreteType: string, timer: boolean, name: string | undefined, target: Describable, below: Function, site?: Site, at = now()): LiveResource {
+    const record = new LiveResource(this.#newSpanId(), concreteType, timer, name, site ?? captureSite(below), at, target);
     this.#captured(record.site);
     this.#admit(this.newResources, record, "resources");
     if (record.tracked) {
@@ -276,7 +268,7 @@ export class Runtime {
     return record;
   }
 
-  markResource(resource: ResourceRecord): void {
+  markResource(resource: LiveResource): void {
     // A primitive with waiters may be collected with them (a deadlock nobody
     // else references): keep its final state, read while it still exists.
     if (resource.pendingOps > 0) this.#readAttributes(resource);
@@ -286,7 +278,7 @@ export class Runtime {
     }
   }
 
-  #readAttributes(resource: ResourceRecord): void {
+  #readAttributes(resource: LiveResource): void {
     const target = resource.target.deref();
     if (target === undefined) return;
     try {
@@ -301,29 +293,29 @@ export class Runtime {
    * what that means depends on the waiting tasks, judged at the next GC
    * proof check (settleCollected); until then it stays as it was.
    */
-  collected(resource: ResourceRecord): void {
+  collected(resource: LiveResource): void {
     if (resource.pendingOps > 0) resource.collected = true;
     else this.dropResource(resource);
   }
 
   /** A collected primitive's pending waits, once the tasks have been checked (collected-waits.ts). */
-  settleCollected(resource: ResourceRecord): void {
+  settleCollected(resource: LiveResource): void {
     settleCollectedWaits(this, resource);
   }
 
-  markUnreachable(resource: ResourceRecord): void {
+  markUnreachable(resource: LiveResource): void {
     if (resource.unreachable || resource.droppedAt >= 0) return;
     resource.unreachable = true;
     this.markResource(resource);
   }
 
   /** `count` guards or permits of `resource` were collected without being released. */
-  leak(resource: ResourceRecord, count: number): void {
+  leak(resource: LiveResource, count: number): void {
     resource.leaked += count;
     this.markResource(resource);
   }
 
-  dropResource(resource: ResourceRecord): void {
+  dropResource(resource: LiveResource): void {
     if (resource.droppedAt >= 0 || !resource.tracked) return;
     resource.droppedAt = now();
     this.#closedResources.push(resource);
@@ -340,15 +332,7 @@ export class Runtime {
    * awaits, and only the stack says which (a cache keyed by anything coarser
    * put the second lock() of an ABBA deadlock at the first one's line).
    */
-  createOp(
-    resource: ResourceRecord,
-    source: string,
-    reason: string,
-    below: Function | undefined,
-    task = currentTaskRecord(),
-    at = now(),
-    site?: Site,
-  ): OpRecord {
+  createOp(resource: LiveResource, source: string, reason: string, below: Function | undefined, task = currentLiveTask(), at = now(), site?: Site): OpRecord {
     const op = new OpRecord(this.#newSpanId(), resource, source, task, below === undefined ? site : captureSite(below), at, reason);
     this.#captured(op.site);
     resource.pendingOps++;
@@ -369,7 +353,7 @@ export class Runtime {
   }
 
   /** The wait ended; `waker` is the task whose action ended it (undefined: outside the runtime). */
-  completeOp(op: OpRecord, waker: TaskRecord | undefined): void {
+  completeOp(op: OpRecord, waker: LiveTask | undefined): void {
     if (op.droppedAt >= 0) return;
     op.droppedAt = now();
     op.resource.pendingOps--;
@@ -466,7 +450,7 @@ export class Runtime {
   }
 
   /** Tasks still running, for the exit report. */
-  pendingTasks(): TaskRecord[] {
+  pendingTasks(): LiveTask[] {
     this.settleDeferred();
     return [...this.tasks.values()].filter((t) => t.droppedAt < 0);
   }

@@ -9,7 +9,7 @@ import { GrpcStatus, INSTRUMENT_SERVICE, startInstrumentServer, type RunningInst
 import http2 from "node:http2";
 import { afterEach, expect, it } from "vitest";
 import { resolveOptions } from "./config.js";
-import { RuntimeSource } from "./instrument-source.js";
+import { RuntimeInstrumentSource } from "./instrument-source.js";
 import { Runtime } from "./runtime.js";
 
 let server: RunningInstrumentServer | undefined;
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 it("ends a console that took nothing while 70 updates were published with RESOURCE_EXHAUSTED, not OK", async () => {
   const rt = new Runtime(resolveOptions({}, {}));
-  const source = new RuntimeSource(rt);
+  const source = new RuntimeInstrumentSource(rt);
   server = await startInstrumentServer(source, { port: 0 });
   session = http2.connect(`http://127.0.0.1:${server.address.port}`);
   const stream = session.request({

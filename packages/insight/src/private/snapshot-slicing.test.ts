@@ -2,7 +2,7 @@ import type { Update } from "@async-insight/protocol";
 import { GrpcError, GrpcStatus } from "@async-insight/protocol/server";
 import { describe, expect, it } from "vitest";
 import { resolveOptions } from "./config.js";
-import { RuntimeSource } from "./instrument-source.js";
+import { RuntimeInstrumentSource } from "./instrument-source.js";
 import { MAX_CLOSED_RETAINED, Runtime } from "./runtime.js";
 
 const taskIds = (update: Update) => (update.taskUpdate?.newTasks ?? []).map((t) => Number(t.id?.id));
@@ -11,7 +11,7 @@ describe("a console's snapshot of a large state", () => {
   it("is built across many macrotasks, each slice bounded, every record exactly once, all pieces stamped alike", async () => {
     const rt = new Runtime(resolveOptions({}, {}));
     const created = Array.from({ length: 20_000 }, (_, i) => rt.createTask(`t${i}`, "task", {}, undefined, undefined).spanId);
-    const source = new RuntimeSource(rt, { sliceBudget: { maxMs: 10_000, maxRecords: 500 } });
+    const source = new RuntimeInstrumentSource(rt, { sliceBudget: { maxMs: 10_000, maxRecords: 500 } });
     const abort = new AbortController();
     // A macrotask counter: it advances only when the event loop gets a turn.
     let turns = 0;
@@ -45,7 +45,7 @@ describe("a console's snapshot of a large state", () => {
     const rt = new Runtime(resolveOptions({}, {}));
     const tasks = Array.from({ length: 10 }, (_, i) => rt.createTask(`t${i}`, "task", {}, undefined, undefined));
     rt.clearDeltas();
-    const source = new RuntimeSource(rt, { sliceBudget: { maxMs: 10_000, maxRecords: 4 } });
+    const source = new RuntimeInstrumentSource(rt, { sliceBudget: { maxMs: 10_000, maxRecords: 4 } });
     const abort = new AbortController();
     const stream = source.watchUpdates(abort.signal)[Symbol.asyncIterator]();
     const first = (await stream.next()).value as Update;
@@ -74,7 +74,7 @@ describe("consoles attaching while a snapshot is built", () => {
     const rt = new Runtime(resolveOptions({}, {}));
     const tasks = Array.from({ length: 12 }, (_, i) => rt.createTask(`t${i}`, "task", {}, undefined, undefined));
     rt.clearDeltas();
-    const source = new RuntimeSource(rt, { sliceBudget: { maxMs: 10_000, maxRecords: 4 } });
+    const source = new RuntimeInstrumentSource(rt, { sliceBudget: { maxMs: 10_000, maxRecords: 4 } });
     const abort = new AbortController();
     const early = source.watchUpdates(abort.signal)[Symbol.asyncIterator]();
     const earlyFirst = (await early.next()).value as Update;
@@ -113,7 +113,7 @@ it("keeps at most MAX_CLOSED_RETAINED finished tasks however many finished (rete
 
 it("ends a console that falls behind with RESOURCE_EXHAUSTED and the reason, freeing what was queued", async () => {
   const rt = new Runtime(resolveOptions({}, {}));
-  const source = new RuntimeSource(rt, { watcherLimits: { maxUpdates: 3, maxBytes: 1 << 30 } });
+  const source = new RuntimeInstrumentSource(rt, { watcherLimits: { maxUpdates: 3, maxBytes: 1 << 30 } });
   const abort = new AbortController();
   const stream = source.watchUpdates(abort.signal)[Symbol.asyncIterator]();
   await stream.next(); // the snapshot

@@ -6,16 +6,16 @@
  *
  * The context is also the GC proof's witness (docs/model.md, "Proof by
  * garbage collection"): its only strong references are the async contexts that
- * can still run code of the task. The TaskRecord is reached from it, never the
+ * can still run code of the task. The LiveTask is reached from it, never the
  * other way strongly: the record keeps a WeakRef, so once nothing that could
  * resume the task exists, a full GC empties that WeakRef.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 
 export class TaskContext {
-  readonly record: TaskRecord;
-  constructor(record: TaskRecord) {
+  readonly record: LiveTask;
+  constructor(record: LiveTask) {
     this.record = record;
   }
 }
@@ -26,7 +26,7 @@ export class TaskContext {
  * the main task's.
  */
 class NoTaskEntered {
-  record: TaskRecord | undefined = undefined;
+  record: LiveTask | undefined = undefined;
   /** The main task's own context, held so its GC witness lives as long as code can run in it by default. */
   witness: TaskContext | undefined = undefined;
 }
@@ -56,12 +56,26 @@ export function mainByDefault(context: TaskContext): void {
  * next publish, then through a WeakRef (young-records.ts): a WeakRef
  * per short request task would cost more than everything else insight does.
  */
-export function newTaskContext(record: TaskRecord): TaskContext {
+export function newTaskContext(record: LiveTask): TaskContext {
   const context = new TaskContext(record);
   record.pendingContext = context;
   return context;
 }
 
-export function currentTaskRecord(): TaskRecord | undefined {
+export function currentLiveTask(): LiveTask | undefined {
   return taskStorage.getStore()?.record;
+}
+
+/**
+ * Runs `fn` in no task, as `taskStorage.exit(fn)` does, for what must not
+ * keep a task's context alive (a settle callback on a promise the task
+ * awaits). On Node 20 and 22 (AsyncLocalStorage on async_hooks) exit()
+ * disables the storage for the call, and when insight's is the only one that
+ * turns Node's async hooks off and on again: half a microsecond or more per
+ * call, on the request path while a console watches. Running with no store
+ * gives the callbacks made inside the same empty context without that; on
+ * Node 24 (AsyncContextFrame) exit() is this very call.
+ */
+export function outsideTasks<T>(fn: () => T): T {
+  return taskStorage.run(undefined as unknown as NoTaskEntered, fn);
 }

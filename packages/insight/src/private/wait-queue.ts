@@ -8,9 +8,9 @@
  * only moment a stack is captured), completed by whoever ends it.
  */
 import { debug } from "./debug.js";
-import type { AttributeValues, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
+import type { AttributeValues, OpRecord, LiveResource, LiveTask } from "./records.js";
 import { runtime } from "./runtime.js";
-import { currentTaskRecord } from "./task-context.js";
+import { currentLiveTask } from "./task-context.js";
 
 export class Waiter<T> {
   prev: Waiter<T> | undefined = undefined;
@@ -18,7 +18,7 @@ export class Waiter<T> {
   queued = false;
   op: OpRecord | undefined = undefined;
   /** The waiting task, for primitives that hand ownership over (locks, permits). */
-  task: TaskRecord | undefined = undefined;
+  task: LiveTask | undefined = undefined;
   resolve!: (value: T) => void;
   reject!: (reason: unknown) => void;
   detach: (() => void) | undefined = undefined;
@@ -68,7 +68,7 @@ export class WaitQueue<T> {
 
 export interface BlockSpec {
   /** The primitive's resource, when instrumented. */
-  readonly resource: ResourceRecord | undefined;
+  readonly resource: LiveResource | undefined;
   /** `Type::method`. */
   readonly source: string;
   /** Computed only when instrumented. */
@@ -94,7 +94,7 @@ export function block<T>(queue: WaitQueue<T>, waiter: Waiter<T>, spec: BlockSpec
   const rt = runtime;
   if (rt !== undefined && spec.resource !== undefined) {
     try {
-      waiter.task = currentTaskRecord();
+      waiter.task = currentLiveTask();
       const op = rt.createOp(spec.resource, spec.source, spec.reason(), spec.below);
       if (spec.extra !== undefined) op.extra = spec.extra;
       waiter.op = op;
@@ -125,7 +125,7 @@ export function finish<T>(waiter: Waiter<T>): void {
   if (op !== undefined) {
     waiter.op = undefined;
     try {
-      runtime?.completeOp(op, currentTaskRecord());
+      runtime?.completeOp(op, currentLiveTask());
       if (op.resource.tracked) runtime?.markResource(op.resource);
     } catch (error) {
       debug("recording a wake failed: %s", error);

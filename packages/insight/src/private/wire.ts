@@ -5,23 +5,22 @@
  */
 import { create } from "@bufbuild/protobuf";
 import {
-  FieldSchema,
   Metadata_Kind,
   Metadata_Level,
   UpdateSchema,
   asyncOps,
-  nanosToDuration,
-  nanosToTimestamp,
   resources,
   tasks,
   type Field,
+  type PollStats,
   type RegisterMetadata_NewMetadata,
   type Update,
 } from "@async-insight/protocol";
 import { loadSource, resolveSite, sourceLine, type Location } from "./callsite.js";
 import { msToNanos, now, toEpochNanos } from "./clock.js";
 import { DurationRecorder, HISTOGRAM_MAX_NS } from "./histogram.js";
-import type { AttributeValues, FieldValue, OpRecord, ResourceRecord, TaskRecord } from "./records.js";
+import { durationMessage, idMessage, locationMessage, metaIdMessage, pollStatsMessage, spanIdMessage, timestampMessage } from "./wire-messages.js";
+import type { AttributeValues, TaskFieldValue, OpRecord, LiveResource, LiveTask } from "./records.js";
 import type { Runtime } from "./runtime.js";
 
 const TASK_META = 1n;
@@ -30,21 +29,22 @@ const OP_META = 3n;
 const TARGET = "insight";
 
 function ts(ms: number) {
-  return ms < 0 ? undefined : nanosToTimestamp(toEpochNanos(ms));
+  return ms < 0 ? undefined : timestampMessage(toEpochNanos(ms));
 }
 
 function locationInit(location: Location | undefined) {
   return location ? { file: location.file, line: location.line, column: location.column } : undefined;
 }
 
-export function field(name: string, value: FieldValue, metaId: bigint): Field {
+export function field(name: string, value: TaskFieldValue, metaId: bigint): Field {
   let v: Field["value"];
   if (typeof value === "string") v = { case: "strVal", value };
   else if (typeof value === "boolean") v = { case: "boolVal", value };
   else if (typeof value === "bigint") v = value >= 0n ? { case: "u64Val", value } : { case: "i64Val", value };
   else if (Number.isInteger(value)) v = value >= 0 ? { case: "u64Val", value: BigInt(value) } : { case: "i64Val", value: BigInt(value) };
   else v = { case: "debugVal", value: String(value) };
-  return create(FieldSchema, { name: { case: "strName", value: name }, value: v, metadataId: { id: metaId } });
+  // A finished message, as create() would make it (wire-messages.ts): a task has three or more.
+  return { $typeName: "rs.tokio.console.common.Field", name: { case: "strName", value: name }, value: v, metadataId: metaIdMessage(metaId) };
 }
 
 function attributes(values: AttributeValues, metaId: bigint) {
@@ -119,33 +119,31 @@ export class MetadataTable {
   }
 }
 
-function taskMessage(task: TaskRecord) {
+// A task and its stats are built as finished messages (wire-messages.ts): a delta is mostly these.
+function taskMessage(task: LiveTask): tasks.Task {
   const fields = [field("kind", task.kind, TASK_META), field("task.name", task.name, TASK_META), field("task.id", task.taskId, TASK_META)];
   for (const [name, value] of Object.entries(task.fields)) fields.push(field(name, value, TASK_META));
+  const location = resolveSite(task.site) ?? task.fallbackLocation;
   return {
-    id: { id: BigInt(task.spanId) },
-    metadata: { id: TASK_META },
+    $typeName: "rs.tokio.console.tasks.Task",
+    id: idMessage(BigInt(task.spanId)),
+    metadata: metaIdMessage(TASK_META),
     kind: tasks.Task_Kind.SPAWN,
     fields,
-    parents: task.parentSpanId ? [{ id: BigInt(task.parentSpanId) }] : [],
-    location: locationInit(resolveSite(task.site) ?? task.fallbackLocation),
+    parents: task.parentSpanId ? [spanIdMessage(BigInt(task.parentSpanId))] : [],
+    location: location ? locationMessage(location.file, location.line, location.column) : undefined,
   };
 }
 
-function pollStats(polls: number, first: number, started: number, ended: number, busyMs: number) {
-  return {
-    polls: BigInt(polls),
-    firstPoll: ts(first),
-    lastPollStarted: ts(started),
-    lastPollEnded: ts(ended),
-    busyTime: nanosToDuration(msToNanos(busyMs)),
-  };
+function pollStats(polls: number, first: number, started: number, ended: number, busyMs: number): PollStats {
+  return pollStatsMessage(BigInt(polls), ts(first), ts(started), ts(ended), durationMessage(msToNanos(busyMs)));
 }
 
-function taskStats(task: TaskRecord, at: number) {
+function taskStats(task: LiveTask, at: number): tasks.Stats {
   // A task in a poll right now has no last_poll_ended (console-api's rule).
   const inPoll = task.lastPollStarted > task.lastPollEnded;
   return {
+    $typeName: "rs.tokio.console.tasks.Stats",
     createdAt: ts(task.createdAt),
     droppedAt: ts(task.droppedAt),
     wakes: BigInt(task.wakes),
@@ -153,7 +151,7 @@ function taskStats(task: TaskRecord, at: number) {
     wakerDrops: BigInt(task.wakerDrops),
     lastWake: ts(task.lastWake),
     selfWakes: BigInt(task.selfWakes),
-    scheduledTime: nanosToDuration(msToNanos(task.scheduledMs)),
+    scheduledTime: durationMessage(msToNanos(task.scheduledMs)),
     pollStats: pollStats(
       task.polls,
       task.firstPoll,
@@ -164,7 +162,7 @@ function taskStats(task: TaskRecord, at: number) {
   };
 }
 
-function resourceMessage(resource: ResourceRecord) {
+function resourceMessage(resource: LiveResource) {
   return {
     id: { id: BigInt(resource.spanId) },
     metadata: { id: RESOURCE_META },
@@ -177,7 +175,7 @@ function resourceMessage(resource: ResourceRecord) {
   };
 }
 
-function resourceStats(resource: ResourceRecord) {
+function resourceStats(resource: LiveResource) {
   const target = resource.target.deref();
   if (target) {
     try {
@@ -365,7 +363,7 @@ export class WireBuilder {
     });
   }
 
-  taskDetails(task: TaskRecord): tasks.TaskDetails {
+  taskDetails(task: LiveTask): tasks.TaskDetails {
     this.#runtime.settleDurations();
     return create(tasks.TaskDetailsSchema, {
       taskId: { id: BigInt(task.spanId) },

@@ -1,5 +1,5 @@
 /**
- * Tasks whose context is still held strongly (TaskRecord.pendingContext),
+ * Tasks whose context is still held strongly (LiveTask.pendingContext),
  * and lock guards or permits not watched yet. A WeakRef or a finalizer costs
  * microseconds and GC work per object, too much for a task or a permit per
  * request; most are over within one publish interval, so only those still
@@ -11,23 +11,23 @@
  * every request takes (two tasks per request in a typical handler). A cleared
  * slot lets an ended task be garbage at once, before the next settle.
  */
-import type { TaskRecord } from "./records.js";
+import type { LiveTask } from "./records.js";
 
 export interface Watchable {
   watch(): void;
 }
 
 export class YoungRecords {
-  #tasks: (TaskRecord | undefined)[] = [];
+  #tasks: (LiveTask | undefined)[] = [];
   readonly guards = new Set<Watchable>();
 
-  addTask(task: TaskRecord): void {
+  addTask(task: LiveTask): void {
     task.youngSlot = this.#tasks.length;
     this.#tasks.push(task);
   }
 
   /** The task ended young: it never needs a WeakRef. */
-  endTask(task: TaskRecord): void {
+  endTask(task: LiveTask): void {
     const slot = task.youngSlot;
     if (slot < 0) return;
     this.#tasks[slot] = undefined;

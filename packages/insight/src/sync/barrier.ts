@@ -7,7 +7,7 @@
  * (possible freers: any other code holding the barrier could arrive too).
  */
 import { instrument, owners, taskIf, touch } from "../private/instrument.js";
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import type { LiveResource, LiveTask } from "../private/records.js";
 import { block, finish, WaitQueue, Waiter } from "../private/wait-queue.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
 import { checkCount, checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
@@ -20,9 +20,9 @@ export class Barrier {
   readonly size: number;
   #arrived = 0;
   readonly #waiters = new WaitQueue<BarrierWaitResult>();
-  readonly #resource: ResourceRecord | undefined;
-  #lastRound = new Set<TaskRecord | undefined>();
-  #thisRound = new Set<TaskRecord | undefined>();
+  readonly #resource: LiveResource | undefined;
+  #lastRound = new Set<LiveTask | undefined>();
+  #thisRound = new Set<LiveTask | undefined>();
 
   constructor(size: number, options?: PrimitiveOptions) {
     checkCount(size, "Barrier size");
@@ -63,7 +63,7 @@ export class Barrier {
 
   /** @internal */
   describe() {
-    const missing: [string, TaskRecord | undefined][] = [];
+    const missing: [string, LiveTask | undefined][] = [];
     for (const task of this.#lastRound) if (!this.#thisRound.has(task)) missing.push(["party", task]);
     return { size: this.size, arrived: this.#arrived, "insight.owners": owners(missing) };
   }

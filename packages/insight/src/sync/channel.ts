@@ -14,7 +14,7 @@
  * creator, since creating a channel is not evidence of using it), and every
  * blocked send or recv as an async op.
  */
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import type { LiveResource, LiveTask } from "../private/records.js";
 import { drop, instrument, owners, taskIf, touch } from "../private/instrument.js";
 import { RecentTasks } from "../private/recent-tasks.js";
 import { block, finish, rejectAll, wakeFirst, WaitQueue, Waiter } from "../private/wait-queue.js";
@@ -40,7 +40,7 @@ export class Channel<T> implements AsyncIterable<T> {
   #highWater = 0;
   #handles = 0;
   #receiver: Receiver<T> | undefined;
-  readonly #resource: ResourceRecord | undefined;
+  readonly #resource: LiveResource | undefined;
   /** Tasks that received / sent lately (instrumented only). */
   readonly #receiverTasks = new RecentTasks();
   readonly #senderTasks = new RecentTasks();
@@ -122,7 +122,7 @@ export class Channel<T> implements AsyncIterable<T> {
 
   /** @internal */
   describe() {
-    const pairs: [string, TaskRecord | undefined][] = [];
+    const pairs: [string, LiveTask | undefined][] = [];
     if (!this.#receiverDropped) for (const task of this.#receiverTasks) pairs.push(["receiver", task]);
     if (!this.closed) for (const task of this.#senderTasks) pairs.push(["sender", task]);
     return {

@@ -8,7 +8,7 @@
  * task N".
  */
 import { holderText, instrument, owners, taskIf, touch } from "../private/instrument.js";
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import type { LiveResource, LiveTask } from "../private/records.js";
 import { block, finish, updateReasons, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
@@ -18,7 +18,7 @@ export class MutexGuard<T> extends ReleaseOnce {
   readonly #mutex: Mutex<T>;
 
   /** @internal */
-  constructor(mutex: Mutex<T>, release: () => void, resource: ResourceRecord | undefined) {
+  constructor(mutex: Mutex<T>, release: () => void, resource: LiveResource | undefined) {
     super(release, resource);
     this.#mutex = mutex;
   }
@@ -43,8 +43,8 @@ export class Mutex<T = undefined> {
   unsafeValue: T;
   #locked = false;
   readonly #waiters = new WaitQueue<MutexGuard<T>>();
-  readonly #resource: ResourceRecord | undefined;
-  #holder: TaskRecord | undefined;
+  readonly #resource: LiveResource | undefined;
+  #holder: LiveTask | undefined;
 
   constructor(value?: T, options?: PrimitiveOptions) {
     const { name } = checkPrimitiveOptions(options);
@@ -89,7 +89,7 @@ export class Mutex<T = undefined> {
     return { locked: this.#locked, "insight.owners": owners(this.#locked ? [["holder", this.#holder]] : []) };
   }
 
-  #acquire(holder: TaskRecord | undefined): MutexGuard<T> {
+  #acquire(holder: LiveTask | undefined): MutexGuard<T> {
     this.#locked = true;
     this.#holder = holder;
     touch(this.#resource);

@@ -9,7 +9,7 @@
  */
 import { instrument, owners, taskIf, touch } from "../private/instrument.js";
 import { RecentTasks } from "../private/recent-tasks.js";
-import type { ResourceRecord } from "../private/records.js";
+import type { LiveResource } from "../private/records.js";
 import { block, finish, WaitQueue, Waiter } from "../private/wait-queue.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
 import { checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
@@ -17,7 +17,7 @@ import { checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 export class Notify {
   #permit = false;
   readonly #waiters = new WaitQueue<void>();
-  readonly #resource: ResourceRecord | undefined;
+  readonly #resource: LiveResource | undefined;
   readonly #notifiers = new RecentTasks();
 
   constructor(options?: PrimitiveOptions) {

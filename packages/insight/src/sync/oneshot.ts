@@ -11,7 +11,7 @@
  */
 import { drop, instrument, owners, taskIf, touch } from "../private/instrument.js";
 import { RecentTasks } from "../private/recent-tasks.js";
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import type { LiveResource, LiveTask } from "../private/records.js";
 import { block, finish, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { RecvError } from "./errors.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
@@ -24,12 +24,12 @@ class OneshotState<T> {
   txDropped = false;
   rxDropped = false;
   readonly waiters = new WaitQueue<T>();
-  resource: ResourceRecord | undefined;
+  resource: LiveResource | undefined;
   readonly senders = new RecentTasks();
   readonly receivers = new RecentTasks();
 
   describe() {
-    const pairs: [string, TaskRecord | undefined][] = [];
+    const pairs: [string, LiveTask | undefined][] = [];
     if (!this.txDropped && !this.sent) for (const task of this.senders) pairs.push(["sender", task]);
     if (!this.rxDropped && !this.received) for (const task of this.receivers) pairs.push(["receiver", task]);
     return {

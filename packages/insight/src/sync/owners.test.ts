@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { resolveOptions } from "../private/config.js";
-import type { AttributeValues, ResourceRecord } from "../private/records.js";
+import type { AttributeValues, LiveResource } from "../private/records.js";
 import { installRuntime, Runtime } from "../private/runtime.js";
 import { spawn } from "../spawn.js";
 import { Channel } from "./channel.js";
@@ -22,7 +22,7 @@ afterEach(() => installRuntime(undefined));
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-function resource(name: string): ResourceRecord {
+function resource(name: string): LiveResource {
   const found = [...rt.resources.values()].filter((r) => r.name === name);
   expect(found).toHaveLength(1);
   return found[0]!;

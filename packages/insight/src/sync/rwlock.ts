@@ -7,7 +7,7 @@
  * `holder:<task>` for the writer and `reader:<task>` per reader.
  */
 import { holderText, instrument, owners, taskIf, touch } from "../private/instrument.js";
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import type { LiveResource, LiveTask } from "../private/records.js";
 import { block, finish, updateReasons, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ReleaseOnce } from "../private/release-once.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
@@ -18,7 +18,7 @@ export class RwLockGuard<T> extends ReleaseOnce {
   readonly writable: boolean;
 
   /** @internal */
-  constructor(lock: RwLock<T>, writable: boolean, release: () => void, resource: ResourceRecord | undefined) {
+  constructor(lock: RwLock<T>, writable: boolean, release: () => void, resource: LiveResource | undefined) {
     super(release, resource);
     this.#lock = lock;
     this.writable = writable;
@@ -47,9 +47,9 @@ export class RwLock<T = undefined> {
   #readers = 0;
   #writer = false;
   readonly #waiters = new WaitQueue<RwLockGuard<T>>();
-  readonly #resource: ResourceRecord | undefined;
-  #writeHolder: TaskRecord | undefined;
-  readonly #readHolders = new Map<TaskRecord | undefined, number>();
+  readonly #resource: LiveResource | undefined;
+  #writeHolder: LiveTask | undefined;
+  readonly #readHolders = new Map<LiveTask | undefined, number>();
 
   constructor(value?: T, options?: PrimitiveOptions) {
     const { name } = checkPrimitiveOptions(options);
@@ -79,7 +79,7 @@ export class RwLock<T = undefined> {
 
   /** @internal */
   describe() {
-    const pairs: [string, TaskRecord | undefined][] = [];
+    const pairs: [string, LiveTask | undefined][] = [];
     if (this.#writer) pairs.push(["holder", this.#writeHolder]);
     for (const [task, n] of this.#readHolders) for (let i = 0; i < n; i++) pairs.push(["reader", task]);
     return { write_locked: this.#writer, current_readers: this.#readers, max_readers: MAX_READERS, "insight.owners": owners(pairs) };
@@ -104,7 +104,7 @@ export class RwLock<T = undefined> {
     });
   }
 
-  #grantRead(task: TaskRecord | undefined): RwLockGuard<T> {
+  #grantRead(task: LiveTask | undefined): RwLockGuard<T> {
     this.#readers++;
     if (this.#resource) this.#readHolders.set(task, (this.#readHolders.get(task) ?? 0) + 1);
     touch(this.#resource);
@@ -125,7 +125,7 @@ export class RwLock<T = undefined> {
     );
   }
 
-  #grantWrite(task: TaskRecord | undefined): RwLockGuard<T> {
+  #grantWrite(task: LiveTask | undefined): RwLockGuard<T> {
     this.#writer = true;
     this.#writeHolder = task;
     touch(this.#resource);

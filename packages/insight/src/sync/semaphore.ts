@@ -13,7 +13,7 @@
  * as an async op with `insight.requested`.
  */
 import { instrument, owners, taskIf, touch } from "../private/instrument.js";
-import type { ResourceRecord, TaskRecord } from "../private/records.js";
+import type { LiveResource, LiveTask } from "../private/records.js";
 import { block, finish, rejectAll, WaitQueue, Waiter } from "../private/wait-queue.js";
 import { ClosedError } from "./errors.js";
 import { ReleaseOnce } from "../private/release-once.js";
@@ -29,7 +29,7 @@ export class Permit extends ReleaseOnce {
   readonly count: number;
 
   /** @internal */
-  constructor(count: number, release: () => void, resource: ResourceRecord | undefined) {
+  constructor(count: number, release: () => void, resource: LiveResource | undefined) {
     super(release, resource, count);
     this.count = count;
   }
@@ -41,9 +41,9 @@ export class Semaphore {
   #capacity: number;
   #closed = false;
   readonly #waiters = new WaitQueue<Permit>();
-  readonly #resource: ResourceRecord | undefined;
+  readonly #resource: LiveResource | undefined;
   /** Holders and how many permits each holds (instrumented only). */
-  readonly #holders = new Map<TaskRecord | undefined, number>();
+  readonly #holders = new Map<LiveTask | undefined, number>();
 
   constructor(permits: number, options?: PrimitiveOptions) {
     checkCount(permits, "Semaphore permits", 0);
@@ -98,7 +98,7 @@ export class Semaphore {
 
   /** @internal */
   describe() {
-    const pairs: [string, TaskRecord | undefined][] = [];
+    const pairs: [string, LiveTask | undefined][] = [];
     for (const [task, n] of this.#holders) for (let i = 0; i < n; i++) pairs.push(["permit", task]);
     return { permits: this.#permits, closed: this.#closed, "insight.capacity": this.#capacity, "insight.owners": owners(pairs) };
   }
@@ -109,7 +109,7 @@ export class Semaphore {
     touch(this.#resource);
   }
 
-  #grant(count: number, task: TaskRecord | undefined): Permit {
+  #grant(count: number, task: LiveTask | undefined): Permit {
     this.#permits -= count;
     if (this.#resource) this.#holders.set(task, (this.#holders.get(task) ?? 0) + count);
     touch(this.#resource);

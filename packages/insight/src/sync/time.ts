@@ -5,13 +5,13 @@
  * the runtime (`insight.woken_by` 0), as a timer wake is in tokio.
  */
 import { drop, instrument, touch } from "../private/instrument.js";
-import type { OpRecord, ResourceRecord } from "../private/records.js";
+import type { OpRecord, LiveResource } from "../private/records.js";
 import { runtime } from "../private/runtime.js";
 import type { PrimitiveOptions, WaitOptions } from "./options.js";
 import { checkMillis, checkPrimitiveOptions, checkWaitOptions } from "./validate.js";
 
 interface TimerWait {
-  readonly resource: ResourceRecord | undefined;
+  readonly resource: LiveResource | undefined;
   readonly source: string;
   readonly reason: string;
   readonly below: Function;
@@ -76,7 +76,7 @@ export class Interval implements AsyncIterable<void> {
   #next: number;
   #stopped = false;
   #ticks = 0;
-  readonly #resource: ResourceRecord | undefined;
+  readonly #resource: LiveResource | undefined;
 
   constructor(period: number, options?: PrimitiveOptions) {
     checkMillis(period, "interval period", true);

@@ -20,6 +20,8 @@ export class FrameError extends Error {
   constructor(
     readonly problem: FrameProblem,
     message: string,
+    /** The refused frame's length, for "too-large". */
+    readonly bytes = 0,
   ) {
     super(message);
   }
@@ -46,7 +48,7 @@ export class FrameReader {
       const length = view.getUint32(1);
       if (flags & 1) throw new FrameError("compressed", "compressed gRPC messages are not supported");
       if (length > this.maxBytes) {
-        throw new FrameError("too-large", `gRPC message of ${length} bytes exceeds the ${this.maxBytes}-byte limit`);
+        throw new FrameError("too-large", `gRPC message of ${length} bytes exceeds the ${this.maxBytes}-byte limit`, length);
       }
       if (joined.length - offset < FRAME_HEADER_BYTES + length) break;
       messages.push(joined.slice(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + length));

@@ -5,7 +5,7 @@
  */
 import { Temporality, type Update } from "@async-insight/protocol";
 import { watchTarget, type ConsoleClient, type TargetWatch } from "@async-insight/client";
-import { RestartDetector } from "../../reading/process-change.js";
+import { RestartDetector } from "../../wording/process-change.js";
 import type { UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
 import type { ConnectionInfo } from "../view/render-input.js";
@@ -75,11 +75,7 @@ export class LiveFeed implements Feed {
   togglePause(): void {
     const sink = this.#sink;
     if (!sink) return;
-    let pausing = false;
-    sink.connection((c) => {
-      pausing = c.temporality === "live" || c.temporality === "resuming";
-      return { ...c, temporality: pausing ? "pausing" : "resuming" };
-    });
+    const pausing = startPauseToggle(sink);
     (pausing ? this.client.pause() : this.client.resume()).then(
       // WatchState confirms; targets without it never will, so settle here too.
       () => sink.connection((c) => ({ ...c, temporality: pausing ? "paused" : "live" })),
@@ -89,4 +85,14 @@ export class LiveFeed implements Feed {
       },
     );
   }
+}
+
+/** Shows "pausing" or "resuming" at once, before the target answers; true when the toggle pauses. */
+export function startPauseToggle(sink: Pick<FeedSink, "connection">): boolean {
+  let pausing = false;
+  sink.connection((c) => {
+    pausing = c.temporality === "live" || c.temporality === "resuming";
+    return { ...c, temporality: pausing ? "pausing" : "resuming" };
+  });
+  return pausing;
 }

@@ -3,8 +3,8 @@
  * Space plays and pauses the file rather than a target, and a few keys the
  * keymap leaves free move through it.
  */
-import { ReplayController, type ReplayCommand, type ReplayStatus } from "../../replay/replay-controller.js";
-import type { ReplaySource } from "../../replay/replay-source.js";
+import { ReplayController, type ReplayCommand, type ReplayStatus } from "../../playback/replay-controller.js";
+import type { ReplaySource } from "../../playback/replay-source.js";
 import { currentScreen, type UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
 import type { ConnectionInfo } from "../view/render-input.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createEngineSource } from "../state/from-engine.js";
+import { createEngineViewStore } from "../state/from-engine.js";
 import { currentScreen, initialUiState, type UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
 import { decodeKeys } from "../term/key-decoder.js";
@@ -7,7 +7,7 @@ import { channelLockDeadlockUpdates } from "@async-insight/engine/testing";
 import { handleKey, type Effect } from "./keymap.js";
 
 function press(ui: UiState, keys: string): { ui: UiState; effects: Effect[] } {
-  const source = createEngineSource();
+  const source = createEngineViewStore();
   for (const u of channelLockDeadlockUpdates()) source.applyUpdate(u);
   const effects: Effect[] = [];
   for (const key of decodeKeys(keys)) {

@@ -7,7 +7,7 @@ import { arrangeResources, RESOURCE_COLUMNS } from "../state/resource-columns.js
 import { arrangeTasks, taskColumnCount } from "../state/task-columns.js";
 import { resolveOffset, resolveSelection } from "../state/table-selection.js";
 import { currentScreen, type Screen, type TableState, type UiState } from "../state/ui-state.js";
-import { freersFor, type RuntimeView, type TaskRef } from "../state/view-model.js";
+import { freersFor, type RuntimeView, type TaskLink } from "../state/view-model.js";
 
 export type Effect =
   | { readonly type: "quit" }
@@ -26,7 +26,7 @@ export interface KeyResult {
 }
 
 /** Tasks a resource view lists, in the order it draws them: freers, waiters, async ops. */
-export function resourceTaskRefs(data: RuntimeView, key: string): TaskRef[] {
+export function resourceTaskRefs(data: RuntimeView, key: string): TaskLink[] {
   const detail = data.resource(key);
   if (!detail) return [];
   return [...detail.freers.map((f) => f.task), ...detail.waiting.map((w) => w.task), ...detail.asyncOps.flatMap((op) => (op.task ? [op.task] : []))];

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { nanosToTimestamp, UpdateSchema, type Update } from "@async-insight/protocol";
 import { describe, expect, it } from "vitest";
 import { renderResourceView } from "../view/resource-view.js";
-import { createEngineSource } from "./from-engine.js";
+import { createEngineViewStore } from "./from-engine.js";
 
 const T0 = 1_800_000_000_000_000_000n;
 const at = (ms: number) => nanosToTimestamp(T0 + BigInt(ms) * 1_000_000n);
@@ -57,7 +57,7 @@ const plain = (lines: readonly string[]) => lines.map((l) => l.replace(/\x1b\[[0
 
 describe("the terminal's view model reads the engine's facts", () => {
   it("states tasks in the engine's one vocabulary: blocked only with a pending wait", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     source.applyUpdate(ledger());
     expect(
       source
@@ -73,7 +73,7 @@ describe("the terminal's view model reads the engine's facts", () => {
   });
 
   it("lists only pending async ops, by task.id, and says how many finished ones it left out", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     source.applyUpdate(ledger());
     const detail = source.view().resource("1")!;
     expect(detail.asyncOps.map((o) => [o.id, o.task?.label, o.source])).toEqual([["1", "task 8 waiter", "Mutex::lock"]]);
@@ -86,7 +86,7 @@ describe("the terminal's view model reads the engine's facts", () => {
   });
 
   it("shows what a library resource says of itself: library, capacity, in use, pending, timeout", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     source.applyUpdate(
       create(UpdateSchema, {
         now: at(5000),
@@ -127,7 +127,7 @@ describe("the terminal's view model reads the engine's facts", () => {
   });
 
   it("knows the creation time of the task a span id names, the evidence a restart is judged on", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     source.applyUpdate(ledger());
     expect(source.taskCreatedAt("80")).toBe(T0);
     expect(source.taskCreatedAt("8")).toBeUndefined();

@@ -32,23 +32,23 @@ import {
 } from "@async-insight/engine";
 import type { Update, tasks } from "@async-insight/protocol";
 import { displayLocation } from "../../format/location.js";
-import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskLabelById, wokenByText } from "../../reading/task-text.js";
-import { WaitIndex } from "../../reading/wait-index.js";
-import type { RuntimeSource } from "./runtime-source.js";
-import { cycleBasisText } from "../../reading/cycle-basis-text.js";
-import { sourceLine } from "./source-lines.js";
+import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskIdAndNameById, wokenByText } from "../../wording/task-text.js";
+import { WaitIndex } from "../../wording/wait-index.js";
+import type { ViewStore } from "./view-store.js";
+import { cycleBasisText } from "../../wording/cycle-basis-text.js";
+import { readSourceLine } from "./source-lines.js";
 import type {
   AsyncOpRow,
-  Freer,
-  Problem,
+  ShownFreer,
+  ShownProblem,
   ProblemTask,
   ResourceDetail,
   ResourceRow,
   RuntimeView,
   TaskDetail,
-  TaskRef,
+  TaskLink,
   TaskRow,
-  TaskState,
+  TaskActivity,
   WaitLine,
 } from "./view-model.js";
 
@@ -67,7 +67,7 @@ function awaitSourceOf(wait: Wait, location: string | undefined): string | undef
   if (wait.awaitLine) return wait.awaitLine;
   // tokio sends no source text; read the line when the await site is in the user's own files.
   const match = location ? /^(.*):(\d+)(?::\d+)?$/.exec(wait.awaitLocation ?? "") : null;
-  return match ? sourceLine(match[1]!, Number(match[2])) : undefined;
+  return match ? readSourceLine(match[1]!, Number(match[2])) : undefined;
 }
 
 /**
@@ -136,7 +136,7 @@ class LiveTaskRow implements TaskRow {
   readonly fields: string;
   readonly share = { running: 0, ready: 0, blocked: 0 };
   readonly nanos: TaskNanos = { total: 0, busy: 0, scheduled: 0, idle: 0, polls: 0 };
-  state: TaskState = "idle";
+  state: TaskActivity = "idle";
   warnings = 0;
   /** The store generation that last refreshed the row: older means its task is gone. */
   generation = 0;
@@ -192,7 +192,7 @@ interface Frame {
   readonly rowList: TaskRow[];
   readonly lintProblems: EngineProblem[];
   readonly warningsByTask: Map<bigint, string[]>;
-  problems?: Problem[];
+  problems?: ShownProblem[];
 }
 
 class EngineView implements RuntimeView {
@@ -250,8 +250,8 @@ class EngineView implements RuntimeView {
     return fixed;
   }
 
-  #taskRef(id: bigint): TaskRef {
-    return { key: String(id), label: safeText(taskLabelById(this.#store, id)) };
+  #taskRef(id: bigint): TaskLink {
+    return { key: String(id), label: safeText(taskIdAndNameById(this.#store, id)) };
   }
 
   #problemTask(id: bigint, waits: WaitIndex): ProblemTask {
@@ -268,8 +268,8 @@ class EngineView implements RuntimeView {
   }
 
   /** Each deadlock cycle on its own; every other lint as one entry listing the tasks it names. */
-  #problems(frame: Frame): Problem[] {
-    const out: Problem[] = [];
+  #problems(frame: Frame): ShownProblem[] {
+    const out: ShownProblem[] = [];
     const byLint = new Map<string, EngineProblem[]>();
     for (const problem of frame.lintProblems) {
       if (problem.cycle) {
@@ -378,7 +378,7 @@ class EngineView implements RuntimeView {
       polls: op.polls,
       attributes: safeText(pairsText(attributePairs(op.attributes)), LONG_FIELD_WIDTH),
     }));
-    const freers: Freer[] = this.#store.freersOf(resource.id).map((f) => ({
+    const freers: ShownFreer[] = this.#store.freersOf(resource.id).map((f) => ({
       task: this.#taskRef(f.task),
       role: safeText(f.count > 1 ? `${f.label} ×${f.count}` : f.label),
       freerRole: f.role,
@@ -398,7 +398,7 @@ class EngineView implements RuntimeView {
     };
   }
 
-  problems(): readonly Problem[] {
+  problems(): readonly ShownProblem[] {
     const frame = this.#current();
     return (frame.problems ??= this.#problems(frame));
   }
@@ -412,8 +412,8 @@ function parseKey(key: string): bigint | undefined {
   return /^\d+$/.test(key) ? BigInt(key) : undefined;
 }
 
-/** The terminal's RuntimeSource: an engine store, read through EngineView, with the lint levels the user chose. */
-export class EngineSource implements RuntimeSource {
+/** The terminal's ViewStore: an engine store, read through EngineView, with the lint levels the user chose. */
+export class EngineViewStore implements ViewStore {
   #store: RuntimeStore;
   #view: EngineView;
 
@@ -451,6 +451,6 @@ export class EngineSource implements RuntimeSource {
   }
 }
 
-export function createEngineSource(options?: StoreOptions, lints?: LintConfig): EngineSource {
-  return new EngineSource(options, lints);
+export function createEngineViewStore(options?: StoreOptions, lints?: LintConfig): EngineViewStore {
+  return new EngineViewStore(options, lints);
 }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 
 const cache = new Map<string, string[] | null>();
 
-export function sourceLine(file: string, line: number): string | undefined {
+export function readSourceLine(file: string, line: number): string | undefined {
   let lines = cache.get(file);
   if (lines === undefined) {
     try {

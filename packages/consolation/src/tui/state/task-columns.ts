@@ -1,5 +1,5 @@
 /** The task list's columns: header, width and sort order, shared by the view and the keymap. */
-import type { TaskRow, TaskState } from "./view-model.js";
+import type { TaskRow, TaskActivity } from "./view-model.js";
 
 export interface TaskColumn {
   readonly header: string;
@@ -9,7 +9,7 @@ export interface TaskColumn {
   readonly compare: (a: TaskRow, b: TaskRow) => number;
 }
 
-const STATE_ORDER: Readonly<Record<TaskState, number>> = { running: 0, scheduled: 1, blocked: 2, idle: 3, done: 4 };
+const STATE_ORDER: Readonly<Record<TaskActivity, number>> = { running: 0, scheduled: 1, blocked: 2, idle: 3, done: 4 };
 const big = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 type NanosKey = "total" | "busy" | "scheduled" | "idle" | "polls";

@@ -1,4 +1,4 @@
-import type { FreerRole, TaskActivity } from "@async-insight/engine";
+import type { DroppedEvents, FreerRole, Severity, TaskActivity } from "@async-insight/engine";
 
 /**
  * What the terminal views read. The views never touch the engine directly:
@@ -7,13 +7,17 @@ import type { FreerRole, TaskActivity } from "@async-insight/engine";
  */
 
 /**
- * The engine's one vocabulary (`taskActivity`): `blocked` is idle while
- * waiting on a pending async op, `idle` is idle with no known wait.
+ * Shapes the views read, named `Shown*` where the engine has a model type of
+ * the same idea (the engine's `Problem`, `Freer`, `StateShare` hold ids and
+ * nanoseconds; these hold keys and words). Task states are the engine's one
+ * vocabulary (`taskActivity`): `blocked` is idle while waiting on a pending
+ * async op, `idle` is idle with no known wait. Severity and dropped-event
+ * counts are the engine's own types.
  */
-export type TaskState = TaskActivity;
+export type { DroppedEvents, Severity, TaskActivity } from "@async-insight/engine";
 
 /** Fractions of a task's lifetime, each 0..1. */
-export interface StateShare {
+export interface ShownStateShare {
   readonly running: number;
   readonly ready: number;
   readonly blocked: number;
@@ -28,8 +32,8 @@ export interface TaskRow {
   readonly id: string;
   readonly name: string;
   readonly kind: string;
-  readonly state: TaskState;
-  readonly share: StateShare;
+  readonly state: TaskActivity;
+  readonly share: ShownStateShare;
   /** Recent busy fractions, oldest first, each 0..1: the sparkline. */
   readonly recent: readonly number[];
   readonly totalNs: bigint;
@@ -65,14 +69,14 @@ export interface WaitLine {
   readonly freedBy: readonly FreerRole[];
 }
 
-export interface TaskRef {
+export interface TaskLink {
   readonly key: string;
   readonly label: string;
 }
 
 export interface TaskDetail {
   readonly row: TaskRow;
-  readonly parent: TaskRef | undefined;
+  readonly parent: TaskLink | undefined;
   readonly waits: readonly WaitLine[];
   readonly wakers: {
     readonly clones: bigint;
@@ -105,8 +109,8 @@ export interface ResourceRow {
 }
 
 /** A task that can free a resource, and why. */
-export interface Freer {
-  readonly task: TaskRef;
+export interface ShownFreer {
+  readonly task: TaskLink;
   /** The engine's words, e.g. "lock holder (mutex)", "known receiver (mpsc channel) ×2". */
   readonly role: string;
   /** The engine's role, to match against a wait's `freedBy`. */
@@ -123,25 +127,25 @@ export interface Freer {
  * listed instead, so the developer can still follow the chain to them.
  */
 export interface FreersShown {
-  readonly list: readonly Freer[];
+  readonly list: readonly ShownFreer[];
   readonly matching: boolean;
 }
 
 /** The freers that can end a wait: the engine's roles for it (`WaitLine.freedBy`); all of them when no wait is given. */
-export function freersShown(freers: readonly Freer[], freedBy: readonly FreerRole[] | undefined): FreersShown {
+export function freersShown(freers: readonly ShownFreer[], freedBy: readonly FreerRole[] | undefined): FreersShown {
   if (!freedBy) return { list: freers, matching: true };
   const list = freers.filter((f) => freedBy.includes(f.freerRole));
   return list.length > 0 || freers.length === 0 ? { list, matching: true } : { list: freers, matching: false };
 }
 
 /** The rows of the freers screen, in order (what ↑/↓ and Enter act on). */
-export function freersFor(freers: readonly Freer[], freedBy: readonly FreerRole[] | undefined): readonly Freer[] {
+export function freersFor(freers: readonly ShownFreer[], freedBy: readonly FreerRole[] | undefined): readonly ShownFreer[] {
   return freersShown(freers, freedBy).list;
 }
 
 export interface AsyncOpRow {
   readonly id: string;
-  readonly task: TaskRef | undefined;
+  readonly task: TaskLink | undefined;
   readonly source: string;
   readonly totalNs: bigint;
   readonly busyNs: bigint;
@@ -152,8 +156,8 @@ export interface AsyncOpRow {
 export interface ResourceDetail {
   readonly row: ResourceRow;
   readonly attributes: ReadonlyArray<readonly [string, string]>;
-  readonly waiting: ReadonlyArray<{ readonly task: TaskRef; readonly reason: string }>;
-  readonly freers: readonly Freer[];
+  readonly waiting: ReadonlyArray<{ readonly task: TaskLink; readonly reason: string }>;
+  readonly freers: readonly ShownFreer[];
   /**
    * The target proved (by garbage collection) that no code able to run can
    * reach it: its known owners are the only tasks that could ever free it.
@@ -165,10 +169,8 @@ export interface ResourceDetail {
   readonly finishedOps: number;
 }
 
-export type Severity = "error" | "warning" | "info";
-
 export interface ProblemTask {
-  readonly task: TaskRef;
+  readonly task: TaskLink;
   readonly kind: string;
   readonly id: string;
   readonly name: string;
@@ -176,7 +178,7 @@ export interface ProblemTask {
   readonly waits: readonly WaitLine[];
 }
 
-export interface Problem {
+export interface ShownProblem {
   /** The lint id, e.g. "deadlock-cycle". */
   readonly lint: string;
   readonly severity: Severity;
@@ -192,12 +194,6 @@ export interface Problem {
   readonly mermaid?: () => string;
 }
 
-export interface DroppedEvents {
-  readonly tasks: bigint;
-  readonly resources: bigint;
-  readonly asyncOps: bigint;
-}
-
 /** Everything the views ask of the runtime state. */
 export interface RuntimeView {
   tasks(): readonly TaskRow[];
@@ -205,23 +201,6 @@ export interface RuntimeView {
   resources(): readonly ResourceRow[];
   resource(key: string): ResourceDetail | undefined;
   /** Confirmed problems, most severe first. */
-  problems(): readonly Problem[];
+  problems(): readonly ShownProblem[];
   dropped(): DroppedEvents;
-}
-
-/** Summary of one duration histogram from WatchTaskDetails. */
-export interface HistogramSummary {
-  readonly count: bigint;
-  readonly minNs: bigint;
-  readonly maxNs: bigint;
-  readonly highOutliers: bigint;
-  readonly percentiles: ReadonlyArray<readonly [number, bigint]>;
-  /** Counts per equal-width bucket between min and max, for drawing. */
-  readonly buckets: readonly number[];
-}
-
-export interface TaskHistograms {
-  readonly protocolId: bigint;
-  readonly poll: HistogramSummary | undefined;
-  readonly scheduled: HistogramSummary | undefined;
 }

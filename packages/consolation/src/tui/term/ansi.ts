@@ -6,6 +6,7 @@
  * styled text without breaking the escapes apart.
  */
 import { displayWidth, escapeUnsafe, graphemes, graphemeWidth } from "@async-insight/engine";
+import { stripAnsi } from "../../format/strip-ansi.js";
 
 export interface Style {
   readonly fg?: Color;
@@ -40,7 +41,6 @@ export const RESET = "\x1b[0m";
  * in a line came from untrusted text (a task name, a field) and is shown as
  * escape text instead of reaching the terminal.
  */
-const SGR = /\x1b\[[0-9;]*m/g;
 const SGR_SPLIT = /(\x1b\[[0-9;]*m)/;
 
 function sgr(style: Style): string {
@@ -58,10 +58,6 @@ function sgr(style: Style): string {
 export function paint(text: string, style: Style): string {
   const open = sgr(style);
   return open && text ? `${open}${text}${RESET}` : text;
-}
-
-export function stripAnsi(text: string): string {
-  return text.replace(SGR, "");
 }
 
 function isPlainAscii(text: string): boolean {

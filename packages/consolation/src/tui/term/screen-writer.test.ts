@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { fit, paint, stripAnsi, visibleWidth } from "./ansi.js";
+import { stripAnsi } from "../../format/strip-ansi.js";
+import { fit, paint, visibleWidth } from "./ansi.js";
 import { ScreenWriter } from "./screen-writer.js";
 
 describe("ScreenWriter", () => {

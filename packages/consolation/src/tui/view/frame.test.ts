@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createEngineSource } from "../state/from-engine.js";
+import { createEngineViewStore } from "../state/from-engine.js";
 import { initialUiState, type Screen, type UiState } from "../state/ui-state.js";
-import { stripAnsi, visibleWidth } from "../term/ansi.js";
+import { stripAnsi } from "../../format/strip-ansi.js";
+import { visibleWidth } from "../term/ansi.js";
 import { likelyDeadlockUpdates, manyTasksUpdate, selfSendUpdates, channelLockDeadlockUpdates, tokioDeadlockUpdates } from "@async-insight/engine/testing";
 import { renderFrame } from "./frame.js";
 import type { RenderInput } from "./render-input.js";
@@ -12,7 +13,7 @@ const SIZES = [
 ] as const;
 
 function story() {
-  const source = createEngineSource();
+  const source = createEngineViewStore();
   for (const u of channelLockDeadlockUpdates()) source.applyUpdate(u);
   return source;
 }
@@ -105,8 +106,8 @@ const channelKey = (source: ReturnType<typeof story>, name: string) =>
     .resources()
     .find((r) => r.name === name)!.key;
 
-function fed(updates: readonly Parameters<ReturnType<typeof createEngineSource>["applyUpdate"]>[0][]) {
-  const source = createEngineSource();
+function fed(updates: readonly Parameters<ReturnType<typeof createEngineViewStore>["applyUpdate"]>[0][]) {
+  const source = createEngineViewStore();
   for (const u of updates) source.applyUpdate(u);
   return source;
 }
@@ -179,7 +180,7 @@ describe("evidence in the words", () => {
 
 describe("the header", () => {
   it("counts down to the next reconnect and shows pause and dropped events", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     const lines = frame(source, initialUiState(), SIZES[0], {
       connection: { target: "http://127.0.0.1:6669", state: { status: "reconnecting", retryAt: 3_000, reason: "connection refused" }, temporality: "paused" },
       nowMs: 500,
@@ -190,7 +191,7 @@ describe("the header", () => {
 
 describe("tokio data", () => {
   it("finds the two-mutex deadlock from console-subscriber's acquire ops alone", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     for (const u of tokioDeadlockUpdates()) source.applyUpdate(u);
     const [problem] = source.view().problems();
     expect(problem?.lint).toBe("deadlock-cycle");
@@ -200,7 +201,7 @@ describe("tokio data", () => {
   });
 
   it("does not report a cycle seen in only one update", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     source.applyUpdate(tokioDeadlockUpdates()[0]!);
     expect(
       source
@@ -213,7 +214,7 @@ describe("tokio data", () => {
 
 describe("a large task list", () => {
   it("draws only the rows that fit", () => {
-    const source = createEngineSource();
+    const source = createEngineViewStore();
     source.applyUpdate(manyTasksUpdate(10_000));
     const lines = frame(source, initialUiState(), SIZES[1]);
     expect(lines).toHaveLength(24);

@@ -1,6 +1,6 @@
 /** The end of the chain: the tasks that could free a resource a task is stuck on. */
 import { fit, paint } from "../term/ansi.js";
-import { freersShown, type Freer, type ResourceDetail, type RuntimeView } from "../state/view-model.js";
+import { freersShown, type ShownFreer, type ResourceDetail, type RuntimeView } from "../state/view-model.js";
 import type { FreerRole } from "@async-insight/engine";
 import { resourceLabel } from "./resource-view.js";
 import { pad } from "./task-view.js";
@@ -18,7 +18,7 @@ const ROLE_VERBS: Record<FreerRole, string> = {
   notifier: "notify it",
 };
 
-function evidenceLines(detail: ResourceDetail, freers: readonly Freer[], matching: boolean, freedBy: readonly FreerRole[] | undefined): string[] {
+function evidenceLines(detail: ResourceDetail, freers: readonly ShownFreer[], matching: boolean, freedBy: readonly FreerRole[] | undefined): string[] {
   const none =
     freedBy && freedBy.length > 0 && (!matching || freers.length === 0) ? `No task is known to ${freedBy.map((r) => ROLE_VERBS[r]).join(" or ")}.` : undefined;
   if (detail.unreachable) {

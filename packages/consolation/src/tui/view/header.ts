@@ -1,6 +1,6 @@
 /** The top lines: target and connection, pause state, dropped events, view keys, and the problem banner. */
 import { fit, paint } from "../term/ansi.js";
-import type { Problem } from "../state/view-model.js";
+import type { ShownProblem } from "../state/view-model.js";
 import type { RenderInput } from "./render-input.js";
 import { STYLES } from "./theme.js";
 
@@ -23,15 +23,15 @@ function connectionText(input: RenderInput): string {
 const TEMPORALITY = { live: "", paused: "PAUSED", pausing: "PAUSING", resuming: "RESUMING" } as const;
 
 /** A confirmed deadlock only: a likely deadlock also has a cycle, but rests on possible evidence. */
-export function isDeadlock(problem: Problem): boolean {
+export function isDeadlock(problem: ShownProblem): boolean {
   return problem.lint === "deadlock-cycle";
 }
 
-export function isLikelyDeadlock(problem: Problem): boolean {
+export function isLikelyDeadlock(problem: ShownProblem): boolean {
   return problem.lint === "likely-deadlock";
 }
 
-export function renderHeader(input: RenderInput, problems: readonly Problem[]): string[] {
+export function renderHeader(input: RenderInput, problems: readonly ShownProblem[]): string[] {
   const width = input.size.columns;
   const { status } = input.connection;
   const parts =

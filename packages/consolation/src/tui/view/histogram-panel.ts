@@ -1,7 +1,7 @@
 /** A small bar chart of a duration histogram with its percentiles, as the task view shows poll and scheduled times. */
 import { formatDuration } from "../../format/duration.js";
 import { fit, paint } from "../term/ansi.js";
-import type { HistogramSummary } from "../state/view-model.js";
+import type { HistogramSummary } from "../../wording/histogram-summary.js";
 import { STYLES } from "./theme.js";
 
 const BLOCKS = " ▁▂▃▄▅▆▇█";

@@ -4,11 +4,11 @@
  * page; D and M write the cycle as Graphviz or Mermaid.
  */
 import { fit, paint } from "../term/ansi.js";
-import type { Problem } from "../state/view-model.js";
+import type { ShownProblem } from "../state/view-model.js";
 import { pad } from "./task-view.js";
 import { severityBadge, STYLES } from "./theme.js";
 
-function problemLines(problem: Problem, selected: boolean): string[] {
+function problemLines(problem: ShownProblem, selected: boolean): string[] {
   const lines: string[] = [];
   const gutter = selected ? paint("▶", STYLES.key) : " ";
   lines.push(`${gutter} ${severityBadge(problem.severity)} ${paint(problem.summary, STYLES.title)}  ${paint(`[${problem.lint}]`, STYLES.dim)}`);
@@ -29,7 +29,7 @@ function problemLines(problem: Problem, selected: boolean): string[] {
   return lines;
 }
 
-export function renderProblemView(problems: readonly Problem[], selected: number, width: number, height: number): string[] {
+export function renderProblemView(problems: readonly ShownProblem[], selected: number, width: number, height: number): string[] {
   const head = [
     fit(
       `${paint(`Problems (${problems.length})`, STYLES.title)}  ${paint("↑/↓ select · Enter: first task · D: write .dot · M: write Mermaid · Esc: back", STYLES.dim)}`,

@@ -1,7 +1,8 @@
 /** Everything one frame is drawn from. */
 import type { ConnectionState } from "@async-insight/client";
 import type { UiState } from "../state/ui-state.js";
-import type { RuntimeView, TaskHistograms } from "../state/view-model.js";
+import type { TaskHistogramSummaries } from "../../wording/histogram-summary.js";
+import type { RuntimeView } from "../state/view-model.js";
 
 export interface ConnectionInfo {
   readonly target: string;
@@ -23,7 +24,7 @@ export interface RenderInput {
   readonly ui: UiState;
   readonly connection: ConnectionInfo;
   /** Histograms for the open task view, when WatchTaskDetails has sent some. */
-  readonly histograms?: TaskHistograms | undefined;
+  readonly histograms?: TaskHistogramSummaries | undefined;
   readonly size: Size;
   /** Wall clock in ms, for "reconnecting in Ns". */
   readonly nowMs: number;

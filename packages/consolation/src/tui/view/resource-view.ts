@@ -5,12 +5,12 @@
  */
 import { formatDuration } from "../../format/duration.js";
 import { fit, paint } from "../term/ansi.js";
-import type { Freer, ResourceDetail } from "../state/view-model.js";
+import type { ShownFreer, ResourceDetail } from "../state/view-model.js";
 import { pad } from "./task-view.js";
 import { STYLES } from "./theme.js";
 
 /** Whether the engine holds this freer to be one of a closed set, and whether it inferred it. */
-export function certaintyNote(freer: Freer): string {
+export function certaintyNote(freer: ShownFreer): string {
   const notes = [freer.certain ? "certain" : "possible: other code could free it too", ...(freer.inferred ? ["inferred"] : [])];
   return paint(`  (${notes.join(", ")})`, STYLES.dim);
 }

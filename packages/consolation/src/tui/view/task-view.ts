@@ -5,7 +5,8 @@
  */
 import { formatDuration } from "../../format/duration.js";
 import { fit, paint } from "../term/ansi.js";
-import type { TaskDetail, TaskHistograms, WaitLine } from "../state/view-model.js";
+import type { TaskHistogramSummaries } from "../../wording/histogram-summary.js";
+import type { TaskDetail, WaitLine } from "../state/view-model.js";
 import { renderHistogramPanel } from "./histogram-panel.js";
 import { stateText, STYLES } from "./theme.js";
 
@@ -15,13 +16,9 @@ export function waitLineText(wait: WaitLine): string {
   return `${wait.resourceLabel} (${wait.resourceType}): ${paint(` ${wait.reason} `, STYLES.reason)}`;
 }
 
-export function taskLabel(detail: TaskDetail): string {
-  return `task ${detail.row.id}${detail.row.name ? ` "${detail.row.name}"` : ""}`;
-}
-
 export function renderTaskView(
   detail: TaskDetail | undefined,
-  histograms: TaskHistograms | undefined,
+  histograms: TaskHistogramSummaries | undefined,
   selected: number,
   width: number,
   height: number,

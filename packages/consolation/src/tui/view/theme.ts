@@ -1,6 +1,6 @@
 /** The UI's few styles in one place, so views agree on what red or dim means. */
 import { COLORS, paint, type Style } from "../term/ansi.js";
-import type { Severity, TaskState } from "../state/view-model.js";
+import type { Severity, TaskActivity } from "../state/view-model.js";
 
 export const STYLES = {
   title: { bold: true },
@@ -20,7 +20,7 @@ export const STYLES = {
   source: { fg: COLORS.brightWhite, bold: true },
 } as const satisfies Record<string, Style>;
 
-const STATE_STYLE: Readonly<Record<TaskState, Style>> = {
+const STATE_STYLE: Readonly<Record<TaskActivity, Style>> = {
   running: { fg: COLORS.green },
   scheduled: { fg: COLORS.yellow },
   blocked: { fg: COLORS.red },
@@ -28,7 +28,7 @@ const STATE_STYLE: Readonly<Record<TaskState, Style>> = {
   done: { dim: true },
 };
 
-export function stateText(state: TaskState): string {
+export function stateText(state: TaskActivity): string {
   return paint(state, STATE_STYLE[state]);
 }
 

@@ -8,7 +8,7 @@
  */
 import type { DisplayId, Freer, FreerRole, Nanos, ResourceRecord, Wait } from "../../model.js";
 import { capacityFacts, isUnitResource } from "../../relations/capacity.js";
-import type { RuntimeStore } from "../../state/store.js";
+import type { RuntimeStore } from "../../store/store.js";
 import { taskText } from "../lint.js";
 
 /** Tasks a stronger verdict already tells about: named by a stuck verdict, downstream of one, or in a likely deadlock. */
@@ -92,7 +92,7 @@ export function allUnitsHeld(store: RuntimeStore, resource: ResourceRecord, role
 }
 
 /** `4 "a", 7 "b"`: tasks as lint messages name them. */
-export function taskList(store: RuntimeStore, ids: readonly DisplayId[]): string {
+export function namedTaskList(store: RuntimeStore, ids: readonly DisplayId[]): string {
   return ids.map((id) => taskText(store.task(id), id)).join(", ");
 }
 

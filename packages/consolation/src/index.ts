@@ -1,2 +1,0 @@
-export { main } from "./cli/main.js";
-export { CliError } from "./cli/cli-error.js";
