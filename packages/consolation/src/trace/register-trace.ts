@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import type { CommandContext } from "../cli/command-context.js";
-import type { TraceOptions } from "./trace-command.js";
+import type { TraceCommandOptions } from "./trace-command.js";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -18,7 +18,7 @@ export function registerTrace(program: Command, context: CommandContext): void {
     .option("--resource <type-or-id>", "only events inside this resource (concrete type or span id); repeatable", collect)
     .option("--color", "colour even when not writing to a terminal")
     .option("--no-color", "no colour (NO_COLOR is respected too)")
-    .action(async (file: string, opts: TraceOptions) => {
+    .action(async (file: string, opts: TraceCommandOptions) => {
       const { runTraceCommand } = await import("./trace-command.js");
       await runTraceCommand(file, opts, context);
     });

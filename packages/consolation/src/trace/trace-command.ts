@@ -12,7 +12,7 @@ import { colourWanted, painter } from "./colours.js";
 import { formatTraceLine } from "./format-trace-line.js";
 import { CliError } from "../cli/cli-error.js";
 
-export interface TraceOptions {
+export interface TraceCommandOptions {
   task?: string[];
   waker?: boolean;
   resource?: string[];
@@ -27,7 +27,7 @@ function matchesTask(event: RuntimeEvent, wanted: readonly string[], wake: Wake 
   return false;
 }
 
-export async function runTraceCommand(file: string, opts: TraceOptions, context: CommandContext): Promise<void> {
+export async function runTraceCommand(file: string, opts: TraceCommandOptions, context: CommandContext): Promise<void> {
   const paint = painter(colourWanted(opts.color, process.stdout.isTTY === true));
   let lastWake: Wake | undefined;
   const analysis = new WakeAnalysis({ onWake: (w) => (lastWake = w) });
