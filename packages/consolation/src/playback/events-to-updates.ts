@@ -15,12 +15,9 @@
 import { create } from "@bufbuild/protobuf";
 import {
   asyncOps,
-  AttributeSchema,
   PollStatsSchema,
   type RegisterMetadata_NewMetadata,
-  FieldSchema,
   IdSchema,
-  LocationSchema,
   Metadata_Kind,
   Metadata_Level,
   MetadataSchema,
@@ -32,12 +29,11 @@ import {
   resources,
   tasks,
   UpdateSchema,
-  type Field,
-  type Location,
   type Update,
 } from "@async-insight/protocol";
-import { innermostTaskSpan, type FieldMap, type RuntimeEvent, type ScopeSpan, type StateAttribute } from "../trace-formats/runtime-event.js";
+import { innermostTaskSpan, type RuntimeEvent, type ScopeSpan, type StateAttribute } from "../trace-formats/runtime-event.js";
 import { applyAttribute, type AttributeValue } from "./attribute-ops.js";
+import { attributesOf, location, protocolFields } from "./trace-fields.js";
 
 export const DEFAULT_INTERVAL_NS = 100_000_000n; // 100 ms of trace time per Update
 
@@ -398,45 +394,4 @@ function maxDefined(a: bigint | undefined, b: bigint | undefined): bigint | unde
 function innermost(scope: readonly ScopeSpan[], kind: ScopeSpan["kind"], not?: string): ScopeSpan | undefined {
   for (let i = scope.length - 1; i >= 0; i--) if (scope[i]!.kind === kind && scope[i]!.id !== not) return scope[i];
   return undefined;
-}
-
-function location(fields: FieldMap): Location | undefined {
-  const file = fields["loc.file"];
-  if (file === undefined) return undefined;
-  const line = Number(fields["loc.line"]);
-  const column = Number(fields["loc.col"]);
-  return create(LocationSchema, {
-    file: String(file),
-    ...(Number.isFinite(line) ? { line } : {}),
-    ...(Number.isFinite(column) ? { column } : {}),
-  });
-}
-
-const SKIPPED_FIELDS = new Set(["loc.file", "loc.line", "loc.col"]);
-
-function protocolFields(fields: FieldMap): Field[] {
-  const out: Field[] = [];
-  for (const [name, value] of Object.entries(fields)) {
-    if (SKIPPED_FIELDS.has(name)) continue;
-    out.push(create(FieldSchema, { name: { case: "strName", value: name }, value: encodeFieldValue(name, value) }));
-  }
-  return out;
-}
-
-/** Builds the protocol value of a trace field (the protocol's `fieldValue` reads one). */
-function encodeFieldValue(name: string, value: string | number | boolean): Field["value"] {
-  if (typeof value === "boolean") return { case: "boolVal", value };
-  if (typeof value === "number" && Number.isInteger(value))
-    return value >= 0 ? { case: "u64Val", value: BigInt(value) } : { case: "i64Val", value: BigInt(value) };
-  if (typeof value === "string" && /^\d+$/.test(value) && (name.endsWith(".id") || name.endsWith("bytes"))) return { case: "u64Val", value: BigInt(value) };
-  return { case: "strVal", value: String(value) };
-}
-
-function attributesOf(map: Map<string, AttributeValue>) {
-  return [...map.entries()].map(([name, a]) =>
-    create(AttributeSchema, {
-      field: create(FieldSchema, { name: { case: "strName", value: name }, value: encodeFieldValue(name, a.value) }),
-      ...(a.unit !== undefined ? { unit: a.unit } : {}),
-    }),
-  );
 }

@@ -13,30 +13,26 @@ import {
   lintDefinition,
   LONG_FIELD_WIDTH,
   runLints,
-  rolesThatFree,
   safeText,
-  taskActivity,
   toDot,
   toMermaid,
-  type FreerRole,
   type LintConfig,
   type Problem as EngineProblem,
   type ResourceRecord,
   RuntimeStore,
   type StoreOptions,
   type TaskRecord,
-  readTaskNanos,
-  type TaskNanos,
-  type Wait,
   capacityPairs,
 } from "@async-insight/engine";
 import type { Update, tasks } from "@async-insight/protocol";
 import { displayLocation } from "../../format/location.js";
-import { attributePairs, fieldPairs, isRuntimeInternal, pairsText, taskIdAndNameById, wokenByText } from "../../wording/task-text.js";
+import { attributePairs, fieldPairs, pairsText, taskIdAndNameById, wokenByText } from "../../wording/task-text.js";
 import { WaitIndex } from "../../wording/wait-index.js";
 import type { ViewStore } from "./view-store.js";
+import { fixedText, LiveTaskRow, type FixedText } from "./live-task-row.js";
+import { waitLine } from "./wait-line.js";
+import { safePairs, textOrUndefined } from "./view-text.js";
 import { cycleBasisText } from "../../wording/cycle-basis-text.js";
-import { readSourceLine } from "./source-lines.js";
 import type {
   AsyncOpRow,
   ShownFreer,
@@ -48,141 +44,10 @@ import type {
   TaskDetail,
   TaskLink,
   TaskRow,
-  TaskActivity,
-  WaitLine,
 } from "./view-model.js";
 
-/** The sparkline: busy share over the last 12 s in six cells, as wide as the column draws it. */
-const SPARK_WINDOW_NS = 12_000_000_000n;
-const SPARK_CELLS = 6;
 /** A lint that fires for thousands of tasks lists the first few; the count says how many. */
 const TASKS_PER_PROBLEM = 50;
-
-/** The engine's rule for who can end this wait; a view never keeps its own copy. */
-function freedBy(wait: Wait): FreerRole[] {
-  return [...rolesThatFree(wait.direction, wait.asyncOp.source)];
-}
-
-function awaitSourceOf(wait: Wait, location: string | undefined): string | undefined {
-  if (wait.awaitLine) return wait.awaitLine;
-  // tokio sends no source text; read the line when the await site is in the user's own files.
-  const match = location ? /^(.*):(\d+)(?::\d+)?$/.exec(wait.awaitLocation ?? "") : null;
-  return match ? readSourceLine(match[1]!, Number(match[2])) : undefined;
-}
-
-/**
- * tokio says only "Mutex::lock"; when the engine inferred who holds the lock,
- * the reason names the holder, as insight's own reasons do.
- */
-function reasonWithHolder(store: RuntimeStore, wait: Wait): string {
-  if (!wait.asyncOp.reasonInferred || wait.direction !== "acquire" || !wait.resource) return wait.reason;
-  const holders = store.freersOf(wait.resource.id).filter((f) => f.role === "holder" && f.task !== wait.task);
-  return holders.length === 1 ? `${wait.reason} held by task ${holders[0]!.task}` : wait.reason;
-}
-
-export function waitLine(wait: Wait, store?: RuntimeStore): WaitLine {
-  const useful = wait.awaitLocation && !isRuntimeInternal(wait.awaitLocation) ? wait.awaitLocation : undefined;
-  return {
-    resourceKey: wait.resource ? String(wait.resource.id) : undefined,
-    resourceLabel: safeText(wait.resource?.label ?? "unknown resource"),
-    resourceType: safeText(wait.resource?.concreteType ?? "?"),
-    reason: safeText(store ? reasonWithHolder(store, wait) : wait.reason, LONG_FIELD_WIDTH),
-    awaitLocation: useful ? safeText(displayLocation(useful), LONG_FIELD_WIDTH) : undefined,
-    awaitSource: textOrUndefined(awaitSourceOf(wait, useful)),
-    freedBy: freedBy(wait),
-  };
-}
-
-/** Target text is untrusted: every string the views draw is made safe and capped here, once (see safeText). */
-function textOrUndefined(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : safeText(text, LONG_FIELD_WIDTH);
-}
-
-function safePairs(pairs: ReadonlyArray<readonly [string, string]>): Array<[string, string]> {
-  return pairs.map(([k, v]) => [safeText(k), safeText(v, LONG_FIELD_WIDTH)]);
-}
-
-interface FixedText {
-  readonly name: string;
-  readonly kind: string;
-  readonly location: string;
-  readonly fields: string;
-}
-
-/** Name, kind, location and fields never change after a task appears; formatting them is most of a row's cost. */
-function fixedText(task: TaskRecord): FixedText {
-  return {
-    name: safeText(task.name ?? ""),
-    kind: safeText(task.kind),
-    location: task.location ? safeText(displayLocation(task.location), LONG_FIELD_WIDTH) : "",
-    fields: safeText(pairsText(fieldPairs(task)), LONG_FIELD_WIDTH),
-  };
-}
-
-/**
- * A task row refreshed in place each generation; the sparkline is worked out
- * only for rows that are drawn. Durations are kept as numbers, refreshed
- * without allocating (readTaskNanos), and made bigints only when a view reads
- * them: at 10k tasks, five fresh bigints a row on every update were most of
- * the garbage a frame left, and the collector's time with it.
- */
-class LiveTaskRow implements TaskRow {
-  readonly key: string;
-  readonly protocolId: bigint;
-  readonly id: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly location: string;
-  readonly fields: string;
-  readonly share = { running: 0, ready: 0, blocked: 0 };
-  readonly nanos: TaskNanos = { total: 0, busy: 0, scheduled: 0, idle: 0, polls: 0 };
-  state: TaskActivity = "idle";
-  warnings = 0;
-  /** The store generation that last refreshed the row: older means its task is gone. */
-  generation = 0;
-  readonly #store: RuntimeStore;
-  readonly #task: bigint;
-  #recent: readonly number[] | undefined;
-
-  constructor(task: TaskRecord, fixed: FixedText, store: RuntimeStore) {
-    this.key = this.id = String(task.id);
-    this.protocolId = task.spanId;
-    this.#task = task.id;
-    this.#store = store;
-    ({ name: this.name, kind: this.kind, location: this.location, fields: this.fields } = fixed);
-  }
-
-  get totalNs(): bigint {
-    return BigInt(this.nanos.total);
-  }
-  get busyNs(): bigint {
-    return BigInt(this.nanos.busy);
-  }
-  get scheduledNs(): bigint {
-    return BigInt(this.nanos.scheduled);
-  }
-  get idleNs(): bigint {
-    return BigInt(this.nanos.idle);
-  }
-  get polls(): bigint {
-    return BigInt(this.nanos.polls);
-  }
-
-  refresh(task: TaskRecord, warnings: number): void {
-    const share = task.share;
-    this.state = taskActivity(this.#store, task);
-    this.share.running = share.busy;
-    this.share.ready = share.scheduled;
-    this.share.blocked = share.idle;
-    readTaskNanos(task, this.nanos);
-    this.warnings = warnings;
-    this.#recent = undefined;
-  }
-
-  get recent(): readonly number[] {
-    return (this.#recent ??= this.#store.recentActivity(this.#task, SPARK_WINDOW_NS, SPARK_CELLS));
-  }
-}
 
 /** Computed once per store generation. */
 interface Frame {
