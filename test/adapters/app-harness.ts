@@ -92,6 +92,15 @@ export const lineOfLocation = (location: string | undefined) => location?.replac
 
 export const attr = (entity: { attributes: Record<string, { value: unknown }> }, name: string) => entity.attributes[name]?.value;
 
+/** A wait as the adapter tests compare it: whose, on what, at which await line, and the reason's words. */
+export const waitView = (o: DumpOp) => ({
+  task: Number(o.taskId),
+  resource: o.resourceId,
+  at: lineOfLocation(o.location),
+  line: attr(o, "insight.await_line"),
+  reason: attr(o, "insight.reason"),
+});
+
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** `name@version` of the installed library, as `insight.library` names it. */

@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, lineOf, sourceText, startApp, type RunningApp, type StartMode } from "./app-harness.js";
+import { attr, lineOfLocation, lineOf, sourceText, startApp, type RunningApp, type StartMode } from "./app-harness.js";
 
 let app: RunningApp | undefined;
 afterEach(() => app?.stop());
@@ -50,7 +50,7 @@ describe.each(CASES)("withTimeout, %s", (_build, file, mode) => {
       .map((o) => ({
         task: Number(o.taskId),
         pending: o.pending,
-        at: o.location?.replace(/:\d+$/, ""),
+        at: lineOfLocation(o.location),
         timeout: attr(o, "insight.timeout_ms"),
         reason: attr(o, "insight.reason"),
       }))

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
+import { attr, lineOfLocation, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./async-mutex-app.mjs", import.meta.url));
 const LIBRARY = libraryOf("async-mutex");
@@ -58,7 +58,7 @@ describe.each(START_MODES)("async-mutex, insight started by %s", (mode) => {
         task: Number(o.taskId),
         source: o.source,
         resource: o.resourceId,
-        at: o.location?.replace(/:\d+$/, ""),
+        at: lineOfLocation(o.location),
         line: attr(o, "insight.await_line"),
         reason: attr(o, "insight.reason"),
       }))

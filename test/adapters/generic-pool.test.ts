@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type Dump, type RunningApp } from "./app-harness.js";
+import { attr, waitView, libraryOf, lineOf, sourceText, startApp, START_MODES, type Dump, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./generic-pool-app.mjs", import.meta.url));
 const at = (marker: string) => `${APP}:${lineOf(APP, marker)}`;
@@ -46,15 +46,7 @@ describe.each(START_MODES)("generic-pool, insight started by %s", (mode) => {
     expect(attr(timed!, "insight.timeout_ms")).toBe(600000);
     expect(attr(timed!, "insight.owners")).toBe(`holder:${holder}`);
 
-    const blocked = state.asyncOps
-      .filter((o) => o.pending && o.source === "Pool::acquire")
-      .map((o) => ({
-        task: Number(o.taskId),
-        resource: o.resourceId,
-        at: o.location?.replace(/:\d+$/, ""),
-        line: attr(o, "insight.await_line"),
-        reason: attr(o, "insight.reason"),
-      }));
+    const blocked = state.asyncOps.filter((o) => o.pending && o.source === "Pool::acquire").map(waitView);
     const second = lineOf(APP, "// await: second");
     const timedLine = lineOf(APP, "// await: timed");
     expect(blocked.sort((x, y) => x.task - y.task)).toEqual([

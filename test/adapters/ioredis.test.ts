@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../support/free-port.js";
 import { startRedis, type RedisServer } from "../support/servers.js";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
+import { attr, lineOfLocation, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./ioredis-app.mjs", import.meta.url));
 
@@ -48,7 +48,7 @@ describe.each(START_MODES)("ioredis, insight started by %s", (mode) => {
       .filter((o) => o.pending && o.source === "Redis::command")
       .map((o) => ({
         task: Number(o.taskId),
-        at: o.location?.replace(/:\d+$/, ""),
+        at: lineOfLocation(o.location),
         line: attr(o, "insight.await_line"),
         reason: attr(o, "insight.reason"),
         command: attr(o, "insight.command"),

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, type RunningApp } from "./app-harness.js";
+import { attr, waitView, libraryOf, lineOf, sourceText, startApp, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./p-limit-app.mjs", import.meta.url));
 
@@ -39,15 +39,7 @@ it("publishes the limiter, the slot holders, the queued call, and frees the slot
   });
   const queued = lineOf(APP, "// await: queued");
   const ops = state.asyncOps.filter((o) => o.pending && o.source === "Limiter::run");
-  expect(
-    ops.map((o) => ({
-      task: Number(o.taskId),
-      resource: o.resourceId,
-      at: o.location?.replace(/:\d+$/, ""),
-      line: attr(o, "insight.await_line"),
-      reason: attr(o, "insight.reason"),
-    })),
-  ).toEqual([
+  expect(ops.map(waitView)).toEqual([
     {
       task: c,
       resource: limiter.id,

@@ -7,7 +7,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
+import { attr, waitView, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./p-queue-app.mjs", import.meta.url));
 const LIBRARY = libraryOf("p-queue");
@@ -45,15 +45,7 @@ describe.each(START_MODES)("p-queue, insight started by %s", (mode) => {
 
     const queuedLine = lineOf(APP, "// await: queued");
     const ops = state.asyncOps.filter((o) => o.pending && o.source === "PQueue::add");
-    expect(
-      ops.map((o) => ({
-        task: Number(o.taskId),
-        resource: o.resourceId,
-        at: o.location?.replace(/:\d+$/, ""),
-        line: attr(o, "insight.await_line"),
-        reason: attr(o, "insight.reason"),
-      })),
-    ).toEqual([
+    expect(ops.map(waitView)).toEqual([
       {
         task: c,
         resource: queue!.id,

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.js";
 import { startPostgres, type PostgresServer } from "../support/servers.js";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
+import { attr, lineOfLocation, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./pg-app.mjs", import.meta.url));
 
@@ -62,7 +62,7 @@ describe.each(START_MODES)("pg, insight started by %s", (mode) => {
         task: Number(o.taskId),
         source: o.source,
         resource: o.resourceId,
-        at: o.location?.replace(/:\d+$/, ""),
+        at: lineOfLocation(o.location),
         line: attr(o, "insight.await_line"),
         reason: attr(o, "insight.reason"),
       }))

@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
+import { attr, waitView, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./tarn-app.mjs", import.meta.url));
 
@@ -41,15 +41,7 @@ describe.each(START_MODES)("tarn, insight started by %s", (mode) => {
     });
     const line = lineOf(APP, "// await: latecomer");
     const ops = state.asyncOps.filter((o) => o.pending && o.source === "Pool::acquire");
-    expect(
-      ops.map((o) => ({
-        task: Number(o.taskId),
-        resource: o.resourceId,
-        at: o.location?.replace(/:\d+$/, ""),
-        line: attr(o, "insight.await_line"),
-        reason: attr(o, "insight.reason"),
-      })),
-    ).toEqual([
+    expect(ops.map(waitView)).toEqual([
       {
         task: c,
         resource: pool.id,

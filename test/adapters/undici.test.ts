@@ -6,7 +6,7 @@
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { waitFor } from "../support/wait-for.js";
-import { attr, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
+import { attr, lineOfLocation, libraryOf, lineOf, sourceText, startApp, START_MODES, type RunningApp } from "./app-harness.js";
 
 const APP = fileURLToPath(new URL("./undici-app.mjs", import.meta.url));
 
@@ -32,7 +32,7 @@ describe.each(START_MODES)("undici, insight started by %s", (mode) => {
     const requestLine = lineOf(APP, "// await: request");
     const ops = state.asyncOps
       .filter((o) => o.pending && o.source === "Agent::dispatch")
-      .map((o) => ({ task: Number(o.taskId), resource: o.resourceId, reason: attr(o, "insight.reason"), at: o.location?.replace(/:\d+$/, "") }))
+      .map((o) => ({ task: Number(o.taskId), resource: o.resourceId, reason: attr(o, "insight.reason"), at: lineOfLocation(o.location) }))
       .sort((x, y) => x.task - y.task);
     const reason = `waiting for a connection to ${origin}: 1/1 connections busy (1 request running)`;
     expect(ops[0]).toEqual({ task: second, resource: agent.id, reason, at: `${APP}:${requestLine}` });

@@ -139,7 +139,7 @@ describe("ConsoleClient against targets that are not console servers", () => {
     const client = new ConsoleClient(parseTarget(String(port)), { pingIntervalMs: 50, pingTimeoutMs: 100 });
     const error = await firstError(client);
     expect(error).toBeInstanceOf(PingTimeoutError);
-    expect(describeConnectionError(error, client.label)).toBe(`${client.label} stopped answering: ${client.label} did not answer a ping within 0.1s`);
+    expect(describeConnectionError(error, client.label)).toBe(`${client.label} stopped answering: no answer to a ping within 0.1s`);
   });
 });
 

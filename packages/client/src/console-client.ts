@@ -56,10 +56,7 @@ export class ConsoleClient {
     this.#maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     const token = options.token ?? tokenFor(target);
     // A stalled target should surface as a broken stream, not hang forever.
-    const channel = new Http2Channel(formatTarget(target), {
-      pingIntervalMs: options.pingIntervalMs ?? 10_000,
-      pingTimeoutMs: options.pingTimeoutMs ?? 10_000,
-    });
+    const channel = new Http2Channel(formatTarget(target), options);
     this.#call = callOverChannel(channel, { authorization: token ? `Bearer ${token}` : undefined });
   }
 

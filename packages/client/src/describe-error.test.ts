@@ -1,7 +1,8 @@
 import { GrpcError, GrpcStatus } from "@async-insight/protocol/grpc";
+import { LONG_FIELD_WIDTH } from "@async-insight/protocol/text";
 import { describe, expect, it } from "vitest";
 import { describeConnectionError } from "./describe-error.js";
-import { MessageTooLargeError } from "./private/message-limit.js";
+import { MessageTooLargeError, NotGrpcAnswerError } from "./private/message-limit.js";
 
 const T = "http://127.0.0.1:6669";
 
@@ -24,6 +25,25 @@ describe("describeConnectionError() shows the target's own reason", () => {
   it("for a target that requires a token", () => {
     expect(describeConnectionError(new GrpcError(GrpcStatus.UNAUTHENTICATED, "this console server requires a token"), T)).toBe(
       "http://127.0.0.1:6669 requires a token: pass it with --token or CONSOLATION_TOKEN (this console server requires a token)",
+    );
+  });
+
+  it("makes the target's own words safe and caps the line: no escape reaches a terminal", () => {
+    const hostile = `\u001b]0;pwned\u0007\u001b[2J${"x".repeat(5000)}`;
+    const line = describeConnectionError(new GrpcError(GrpcStatus.UNAVAILABLE, hostile), T);
+    expect(line.startsWith("http://127.0.0.1:6669: \\x1b]0;pwned\\x07\\x1b[2Jxxx")).toBe(true);
+    expect(line).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(line.length).toBe(LONG_FIELD_WIDTH);
+    expect(line.endsWith("…")).toBe(true);
+  });
+
+  it("says a target that answers with something else than gRPC is not a console server, whatever its words", () => {
+    expect(describeConnectionError(new NotGrpcAnswerError(GrpcStatus.UNAVAILABLE, "the target answered with HTTP status 503, not a gRPC response"), T)).toBe(
+      "http://127.0.0.1:6669 is not a console server (the target answered with HTTP status 503, not a gRPC response)",
+    );
+    // A console server's own failure that mentions a protocol is its own words, not a verdict on what it is.
+    expect(describeConnectionError(new GrpcError(GrpcStatus.UNAVAILABLE, "protocol handler restarting"), T)).toBe(
+      "http://127.0.0.1:6669: protocol handler restarting",
     );
   });
 });

@@ -3,8 +3,9 @@
  * console never shows a stack trace for a target that is down or wrong.
  */
 import { GrpcError, GrpcStatus, grpcStatusName } from "@async-insight/protocol/grpc";
+import { LONG_FIELD_WIDTH, safeText } from "@async-insight/protocol/text";
 import { PingTimeoutError } from "./private/http2-channel.js";
-import { MessageTooLargeError } from "./private/message-limit.js";
+import { MessageTooLargeError, NotGrpcAnswerError } from "./private/message-limit.js";
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -16,7 +17,16 @@ function causeCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * One line for a failed connection or call. The target's own words (its
+ * grpc-message, an error's text) are untrusted: the line is made safe and
+ * capped, once, here, for every caller (terminal, JSON, web page).
+ */
 export function describeConnectionError(error: unknown, target: string): string {
+  return safeText(connectionErrorLine(error, target), LONG_FIELD_WIDTH);
+}
+
+function connectionErrorLine(error: unknown, target: string): string {
   const sys = causeCode(error);
   if (sys === "ECONNREFUSED") return `nothing is listening at ${target} (connection refused)`;
   if (sys === "ENOTFOUND" || sys === "EAI_AGAIN") return `cannot resolve the host of ${target}`;
@@ -42,7 +52,7 @@ export function describeConnectionError(error: unknown, target: string): string 
       case GrpcStatus.UNAVAILABLE:
       case GrpcStatus.INTERNAL:
       case GrpcStatus.UNKNOWN:
-        if (/HTTP\/2|HTTP status|protocol|content-type/i.test(reason)) return `${target} is not a console server (${reason})`;
+        if (error instanceof NotGrpcAnswerError) return `${target} is not a console server (${reason})`;
         return `${target}: ${reason || grpcStatusName(error.code)}`;
       default:
         return `${target}: ${grpcStatusName(error.code)}: ${reason}`;

@@ -14,13 +14,12 @@
  * The call itself (headers, status, connection errors) is grpc-call.ts's.
  */
 import { detachLazyUpdate, lazyUpdateFromBinary, type Update } from "@async-insight/protocol";
-import { GrpcError, GrpcStatus } from "@async-insight/protocol/grpc";
+import { FRAME_HEADER_BYTES, GrpcStatus } from "@async-insight/protocol/grpc";
 import type { CallChunks } from "./private/grpc-call.js";
-import { compressedMessageError, MessageTooLargeError } from "./private/message-limit.js";
+import { compressedMessageError, MessageTooLargeError, NotGrpcAnswerError } from "./private/message-limit.js";
 
-const HEADER_BYTES = 5;
 /** The request: one empty InstrumentRequest, framed. */
-const REQUEST = new Uint8Array(HEADER_BYTES);
+const REQUEST = new Uint8Array(FRAME_HEADER_BYTES);
 export const WATCH_UPDATES_PATH = "/rs.tokio.console.instrument.Instrument/WatchUpdates";
 /** Past this, a buffer much larger than the message about to be read into it is given back. */
 const KEEP_BYTES = 1024 * 1024;
@@ -53,7 +52,7 @@ export function replacementSize(size: number, length: number): number | undefine
  * garbage at the next scavenge.
  */
 class MessageReader {
-  readonly #header = new Uint8Array(HEADER_BYTES);
+  readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
   #headerFill = 0;
   readonly #buffers = [new Uint8Array(0), new Uint8Array(0)];
   /** The update over each buffer, weakly: one nobody holds needs no copy. */
@@ -71,11 +70,11 @@ class MessageReader {
   /** Consumes `chunk` from `offset` until a message completes or the chunk ends; returns the new offset. */
   read(chunk: Uint8Array, offset: number): { offset: number; message: Uint8Array | undefined } {
     if (this.#length < 0) {
-      const take = Math.min(HEADER_BYTES - this.#headerFill, chunk.length - offset);
+      const take = Math.min(FRAME_HEADER_BYTES - this.#headerFill, chunk.length - offset);
       this.#header.set(chunk.subarray(offset, offset + take), this.#headerFill);
       this.#headerFill += take;
       offset += take;
-      if (this.#headerFill < HEADER_BYTES) return { offset, message: undefined };
+      if (this.#headerFill < FRAME_HEADER_BYTES) return { offset, message: undefined };
       this.#start();
     }
     const buffer = this.#buffers[this.#current]!;
@@ -129,5 +128,5 @@ export async function* readUpdates(call: CallChunks, signal: AbortSignal, maxByt
       yield update;
     }
   }
-  if (reader.partial) throw new GrpcError(GrpcStatus.INTERNAL, "protocol error: the call ended inside a message");
+  if (reader.partial) throw new NotGrpcAnswerError(GrpcStatus.INTERNAL, "protocol error: the call ended inside a message");
 }

@@ -49,10 +49,13 @@ export function memorySample(): Record<string, unknown> {
   };
 }
 
-/** Starts the log when `CONSOLATION_MEMORY_LOG` names a file; returns whether it did. */
-export function startMemoryLog(env: NodeJS.ProcessEnv, everyMs = 1000): boolean {
+/**
+ * Starts the log when `CONSOLATION_MEMORY_LOG` names a file: the timer that
+ * writes it, or undefined when nothing was asked or the file cannot be written.
+ */
+export function startMemoryLog(env: NodeJS.ProcessEnv, everyMs = 1000): NodeJS.Timeout | undefined {
   const file = env["CONSOLATION_MEMORY_LOG"];
-  if (!file) return false;
+  if (!file) return undefined;
   const write = (): boolean => {
     try {
       appendFileSync(file, `${JSON.stringify(memorySample())}\n`);
@@ -62,10 +65,10 @@ export function startMemoryLog(env: NodeJS.ProcessEnv, everyMs = 1000): boolean 
     }
   };
   // One line at once, so even a command that ends at once leaves one.
-  if (!write()) return true;
+  if (!write()) return undefined;
   const timer = setInterval(() => {
     if (!write()) clearInterval(timer);
   }, everyMs);
   timer.unref();
-  return true;
+  return timer;
 }

@@ -74,7 +74,7 @@ export { toChromeTrace, type ChromeTrace, type TraceEvent, type TraceOptions } f
 export { runLints, lintDefinitions, lintDefinition, resolveLintLevels, countByLint, LintConfigError, TOKIO_CONSOLE_LINTS } from "./lints/registry.js";
 export { DEFAULT_THRESHOLDS } from "./lints/lint.js";
 
-// Untrusted text: the one sanitiser every output uses
+// Untrusted text: the one sanitiser every output uses (it lives in the protocol, so the library and the client use it too)
 export {
   safeText,
   escapeUnsafe,
@@ -88,6 +88,11 @@ export {
   LONG_FIELD_WIDTH,
   FULL_TEXT_LIMIT,
   ELLIPSIS,
-} from "./text/sanitize.js";
-export { displayWidth, graphemes, graphemeWidth, codePointWidth } from "./text/display-width.js";
-export { isUnsafeCodePoint, hasUnsafeText, escapeCodePoint } from "./text/control-chars.js";
+  displayWidth,
+  graphemes,
+  graphemeWidth,
+  codePointWidth,
+  isUnsafeCodePoint,
+  hasUnsafeText,
+  escapeCodePoint,
+} from "@async-insight/protocol/text";

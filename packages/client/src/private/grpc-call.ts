@@ -12,6 +12,7 @@
 import { constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from "node:http2";
 import { decodeGrpcMessage, GrpcError, GrpcStatus, type GrpcStatusCode, parseGrpcStatus } from "@async-insight/protocol/grpc";
 import type { Http2Channel } from "./http2-channel.js";
+import { NotGrpcAnswerError } from "./message-limit.js";
 
 /** Opens a call and yields its response body; the one seam tests replace. */
 export type CallChunks = (path: string, request: Uint8Array, signal: AbortSignal) => AsyncIterable<Uint8Array>;
@@ -135,13 +136,13 @@ async function* callChunks(channel: Http2Channel, settings: CallSettings, path: 
     stream.end(request);
     const headers = await waitForHeaders(stream);
     const status = Number(header(headers, ":status"));
-    if (status !== 200) throw new GrpcError(statusOfHttp(status), `the target answered with HTTP status ${status}, not a gRPC response`);
+    if (status !== 200) throw new NotGrpcAnswerError(statusOfHttp(status), `the target answered with HTTP status ${status}, not a gRPC response`);
     const trailersOnly = statusError(headers);
     if (trailersOnly === "ok") return;
     if (trailersOnly) throw trailersOnly;
     const contentType = header(headers, "content-type") ?? "";
     if (!/^application\/grpc(?:\+proto)?(?:;|$)/.test(contentType)) {
-      throw new GrpcError(GrpcStatus.INTERNAL, `the target answered with content-type "${contentType.slice(0, 80)}", not a gRPC response`);
+      throw new NotGrpcAnswerError(GrpcStatus.INTERNAL, `the target answered with content-type "${contentType.slice(0, 80)}", not a gRPC response`);
     }
     for await (const chunk of stream) yield chunk as Uint8Array;
     if (signal.aborted) throw cancelled(signal);
@@ -149,7 +150,7 @@ async function* callChunks(channel: Http2Channel, settings: CallSettings, path: 
     if (ending === "ok") return;
     if (ending) throw ending;
     if (stream.rstCode) throw resetError(stream);
-    throw new GrpcError(GrpcStatus.INTERNAL, "protocol error: the call ended without a grpc-status");
+    throw new NotGrpcAnswerError(GrpcStatus.INTERNAL, "protocol error: the call ended without a grpc-status");
   } catch (error) {
     if (signal.aborted) throw cancelled(signal);
     if (error instanceof GrpcError && !(error instanceof StreamResetError)) throw error;

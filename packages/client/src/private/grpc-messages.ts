@@ -4,9 +4,9 @@
  * FrameReader and decoded one by one.
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageInitShape, type MessageShape } from "@bufbuild/protobuf";
-import { encodeFrame, FrameError, FrameReader, GrpcError, GrpcStatus } from "@async-insight/protocol/grpc";
+import { encodeFrame, FrameError, FrameReader, GrpcStatus } from "@async-insight/protocol/grpc";
 import type { CallChunks } from "./grpc-call.js";
-import { compressedMessageError, MessageTooLargeError } from "./message-limit.js";
+import { compressedMessageError, MessageTooLargeError, NotGrpcAnswerError } from "./message-limit.js";
 
 export interface MethodSchemas<I extends DescMessage, O extends DescMessage> {
   readonly path: string;
@@ -37,7 +37,7 @@ export async function* streamMessages<I extends DescMessage, O extends DescMessa
     }
     for (const message of messages) yield fromBinary(method.output, message);
   }
-  if (reader.pending) throw new GrpcError(GrpcStatus.INTERNAL, "protocol error: the call ended inside a message");
+  if (reader.pending) throw new NotGrpcAnswerError(GrpcStatus.INTERNAL, "protocol error: the call ended inside a message");
 }
 
 export async function unaryCall<I extends DescMessage, O extends DescMessage>(
@@ -49,9 +49,9 @@ export async function unaryCall<I extends DescMessage, O extends DescMessage>(
 ): Promise<MessageShape<O>> {
   let answer: MessageShape<O> | undefined;
   for await (const message of streamMessages(call, method, request, signal, maxBytes)) {
-    if (answer !== undefined) throw new GrpcError(GrpcStatus.INTERNAL, "protocol error: a unary call answered with more than one message");
+    if (answer !== undefined) throw new NotGrpcAnswerError(GrpcStatus.INTERNAL, "protocol error: a unary call answered with more than one message");
     answer = message;
   }
-  if (answer === undefined) throw new GrpcError(GrpcStatus.INTERNAL, "protocol error: a unary call answered with no message");
+  if (answer === undefined) throw new NotGrpcAnswerError(GrpcStatus.INTERNAL, "protocol error: a unary call answered with no message");
   return answer;
 }

@@ -78,12 +78,6 @@ export class Http2Channel {
     }
   }
 
-  close(): void {
-    this.#stopPinging();
-    this.#session?.close();
-    this.#session = undefined;
-  }
-
   #startPinging(): void {
     if (this.#pinger) return;
     this.#pinger = setInterval(() => this.#ping(), this.#pingIntervalMs);
@@ -99,7 +93,7 @@ export class Http2Channel {
     const session = this.#session;
     if (!session || session.closed || session.destroyed) return;
     const timeout = setTimeout(() => {
-      const error = new PingTimeoutError(`${this.#origin} did not answer a ping within ${this.#pingTimeoutMs / 1000}s`);
+      const error = new PingTimeoutError(`no answer to a ping within ${this.#pingTimeoutMs / 1000}s`);
       // Set now: the open calls see their streams end before the session's 'error' event is emitted.
       if (this.#session === session) this.#failure = error;
       session.destroy(error);

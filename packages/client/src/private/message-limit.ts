@@ -11,7 +11,16 @@ export class MessageTooLargeError extends GrpcError {
   }
 }
 
+/**
+ * The target's answer is not gRPC as a console server speaks it (another HTTP
+ * status or content type, no status, a cut or compressed message): said as
+ * "not a console server", whatever words the target sent.
+ */
+export class NotGrpcAnswerError extends GrpcError {
+  override name = "NotGrpcAnswerError";
+}
+
 /** A compressed message: the console asks for none, so a target that sends one is not speaking the protocol. */
 export function compressedMessageError(): GrpcError {
-  return new GrpcError(GrpcStatus.INTERNAL, "protocol error: the target sent a compressed message, which this console did not ask for");
+  return new NotGrpcAnswerError(GrpcStatus.INTERNAL, "protocol error: the target sent a compressed message, which this console did not ask for");
 }

@@ -10,6 +10,7 @@ import { formatTarget } from "@async-insight/client";
 import { CliError } from "../cli/cli-error.js";
 import { resolveTarget } from "../cli/target-option.js";
 import { readDiscoveryDir, serverLabel, serverRole, type DiscoveredServer } from "./discovery-dir.js";
+import { LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 
 export interface NamedTarget {
   readonly url: URL;
@@ -58,10 +59,10 @@ export function explicitTargets(choice: TargetChoice): URL[] {
   return urls.filter((u) => !seen.has(u.host) && seen.add(u.host));
 }
 
-/** How a process introduces itself in the header of a multi-target dump or report. */
+/** How a process introduces itself in the header of a multi-target dump or report; the script is the target's own text. */
 export function processLine(target: NamedTarget): string {
   const script = target.server?.script ? `  ${target.server.script}` : "";
-  return `${target.label}  ${formatTarget(target.url)}${target.role ? `  ${target.role}` : ""}${script}`;
+  return safeText(`${target.label}  ${formatTarget(target.url)}${target.role ? `  ${target.role}` : ""}${script}`, LONG_FIELD_WIDTH);
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);

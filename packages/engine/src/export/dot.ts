@@ -1,5 +1,5 @@
 /** Graphviz DOT for a {@link GraphView}: tasks as ellipses, resources as boxes, inferred edges dashed. */
-import { dotText, FIELD_WIDTH } from "../text/sanitize.js";
+import { dotText, FIELD_WIDTH } from "@async-insight/protocol/text";
 import type { GraphView } from "./graph-view.js";
 
 /**

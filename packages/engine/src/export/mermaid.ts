@@ -1,5 +1,5 @@
 /** Mermaid flowchart text for a {@link GraphView}, in the story's `graph TD` form. */
-import { FIELD_WIDTH, mermaidText } from "../text/sanitize.js";
+import { FIELD_WIDTH, mermaidText } from "@async-insight/protocol/text";
 import type { GraphView } from "./graph-view.js";
 
 /**

@@ -133,6 +133,18 @@ describe("pool-exhausted-by-idle-holders", () => {
     expect(verdict(store)).toEqual([]);
   });
 
+  it("healthy: holders idle for seconds on a slow query (socket data), under the 30 s of a stuck await, while requests queue", () => {
+    const store = observeAt([T0 + S, T0 + 12n * S], (b) => {
+      pool(b);
+      for (const id of [4n, 7n]) {
+        holder(b, id, `GET /slow/${id}`, T0 + 2n * MS);
+        res(b, 50n + id, "Socket", { "insight.awaited": "socket data" });
+        op(b, 80n + id, "Socket::await", 50n + id, id, T0 + MS, "waiting for socket data");
+      }
+    });
+    expect(verdict(store)).toEqual([]);
+  });
+
   it("healthy: a free connection (in use below capacity), or one checked out outside any task", () => {
     const idle = (extra: Record<string, Value>) =>
       observeAt(LONG, (b) => {

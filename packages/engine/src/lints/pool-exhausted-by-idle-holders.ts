@@ -21,7 +21,7 @@ export const poolExhaustedByIdleHolders: Lint = {
     "pool-exhausted-by-idle-holders",
     "warning",
     "pools are exhausted by idle holders while requests queue",
-    "Every connection of this pool is checked out by a task that has made no progress for at least a second, while other tasks wait for a connection. The connections are held across waits that have nothing to do with them (often a second acquire from the same pool, an HTTP call, or a lock). Release the connection before the unrelated await, acquire everything a request needs at once, give acquires a timeout, or make the pool larger than the number of connections one request can hold at a time.",
+    "Every connection of this pool is checked out by a task that has made no progress for a long while (30 s; a second when it waits for another connection from the same pool or for a timer), while other tasks wait for a connection. The connections are held across waits that have nothing to do with them (often a second acquire from the same pool, an HTTP call, or a lock). Release the connection before the unrelated await, acquire everything a request needs at once, give acquires a timeout, or make the pool larger than the number of connections one request can hold at a time.",
   ),
   check({ store, now, thresholds }) {
     if (now === undefined) return [];
@@ -33,7 +33,11 @@ export const poolExhaustedByIdleHolders: Lint = {
       let idleFor: bigint | undefined;
       for (const freer of units.holders) {
         const still = told.has(freer.task) ? undefined : stillFor(store, now, freer);
-        if (still === undefined || still < thresholds.lockIdleNs) return [];
+        // A holder waiting for another connection from this same pool, or for a timer, is certainly not
+        // using the one it holds: a second is enough. Any other wait may be a slow query on that very
+        // connection, which looks the same from outside: only a stuck await (30 s) says it is not.
+        const elsewhere = store.waitsOf(freer.task).some((w) => w.resource?.id === resource.id || w.resource?.kind === "Timer");
+        if (still === undefined || still < (elsewhere ? thresholds.lockIdleNs : thresholds.stuckAwaitNs)) return [];
         idleFor = idleFor === undefined || still < idleFor ? still : idleFor;
       }
       const ids: DisplayId[] = units.holders.map((h) => h.task);

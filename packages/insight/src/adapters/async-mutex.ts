@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { claim, currentLiveTask, follow, track, trackedOf, type LibraryState, type ResourceSpec, type TrackedResource, type TrackedWait } from "./kit.js";
 import { wrapMethod, type AdapterContext, type AdapterDefinition } from "./patching.js";
+import { readStackNow } from "../private/callsite.js";
 
 interface Sem {
   _value: number;
@@ -278,23 +279,13 @@ class WithTimeoutLines {
   }
 
   calledFrom(below: Function): boolean {
-    const holder: { stack?: unknown } = {};
-    const limit = Error.stackTraceLimit;
-    const previous = Error.prepareStackTrace;
-    Error.stackTraceLimit = 16;
-    Error.prepareStackTrace = (_error, frames: NodeJS.CallSite[]) =>
+    const inside = (_error: Error, frames: NodeJS.CallSite[]) =>
       frames.some((frame) => {
         const name = frame.getFileName() ?? "";
         const line = frame.getLineNumber() ?? 0;
         return (name === this.file || name === pathToFileURL(this.file).href) && line >= this.first && line <= this.last;
       });
-    try {
-      Error.captureStackTrace(holder, below);
-      return holder.stack === true;
-    } finally {
-      Error.prepareStackTrace = previous;
-      Error.stackTraceLimit = limit;
-    }
+    return readStackNow(below, 16, inside) === true;
   }
 }
 

@@ -4,7 +4,7 @@
  * frames (knex → tarn, runExclusive → acquire).
  */
 import { spendCapture } from "../private/await-hooks.js";
-import { isInsightFile, type Location, type Site } from "../private/callsite.js";
+import { isInsightFile, readStackNow, type Location, type Site } from "../private/callsite.js";
 import { debug } from "../private/debug.js";
 
 /** Frames read to find user code under a library's own frames (knex → tarn, runExclusive → acquire). */
@@ -48,21 +48,11 @@ function firstUserLocation(_error: Error, frames: NodeJS.CallSite[]): Location |
  * wait that blocks), and a site keeps no stack alive.
  */
 export function userSite(below: Function): Site {
-  const holder: { stack?: unknown } = {};
-  const limit = Error.stackTraceLimit;
-  const previous = Error.prepareStackTrace;
-  Error.stackTraceLimit = SITE_DEPTH;
-  Error.prepareStackTrace = firstUserLocation;
   try {
-    Error.captureStackTrace(holder, below);
-    const raw = holder.stack;
-    return { holder: undefined, raw: raw !== null && typeof raw === "object" ? (raw as Site["raw"]) : null };
+    return { holder: undefined, raw: readStackNow(below, SITE_DEPTH, firstUserLocation) ?? null };
   } catch (error) {
     debug("could not read a user call site: %s", error);
     return { holder: undefined, raw: null };
-  } finally {
-    Error.prepareStackTrace = previous;
-    Error.stackTraceLimit = limit;
   }
 }
 

@@ -25,6 +25,7 @@
 import { fileURLToPath } from "node:url";
 import { debug } from "./debug.js";
 import { isOwnFile } from "./await-frames.js";
+import { readStackNow } from "./callsite.js";
 import type { LiveTask } from "./records.js";
 
 /** Frames per look: past Node's hook dispatcher and a builtin or two (`new Promise`, `then`) to the code that made it. */
@@ -91,20 +92,9 @@ export function madeByLoader(promise: object, parent: object | undefined, below:
     passedOver.add(promise);
     return true;
   }
-  const holder: { stack?: unknown } = {};
-  const limit = Error.stackTraceLimit;
-  const previous = Error.prepareStackTrace;
-  Error.stackTraceLimit = LOADING_DEPTH;
-  Error.prepareStackTrace = onlyNode;
-  try {
-    Error.captureStackTrace(holder, below);
-    if (holder.stack === true) {
-      passedOver.add(promise);
-      return true;
-    }
-  } finally {
-    Error.prepareStackTrace = previous;
-    Error.stackTraceLimit = limit;
+  if (readStackNow(below, LOADING_DEPTH, onlyNode) === true) {
+    passedOver.add(promise);
+    return true;
   }
   endLoading("the app's code runs");
   return false;

@@ -99,6 +99,27 @@ export function captureSite(below: Function): Site {
   }
 }
 
+/**
+ * Captures the stack below `below`, at most `depth` frames, and reads it at
+ * once through `read` (as Error.prepareStackTrace), putting the app's own
+ * stack settings back: what `read` returns, or undefined when V8 gave a string.
+ */
+export function readStackNow<T>(below: Function, depth: number, read: (error: Error, frames: NodeJS.CallSite[]) => T): T | undefined {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  const previous = Error.prepareStackTrace;
+  Error.stackTraceLimit = depth;
+  Error.prepareStackTrace = read;
+  try {
+    Error.captureStackTrace(holder, below);
+    const stack = holder.stack;
+    return typeof stack === "string" ? undefined : (stack as T);
+  } finally {
+    Error.prepareStackTrace = previous;
+    Error.stackTraceLimit = limit;
+  }
+}
+
 /** Reads a captured site's first user frame now and lets the stack go. */
 export function settleSite(site: Site | undefined): void {
   if (site === undefined || site.raw !== undefined) return;

@@ -10,6 +10,7 @@ import { locationOrUnknown, resolveSite, sourceLine, type Location } from "./cal
 import { guarded } from "./debug.js";
 import type { OpRecord, LiveTask } from "./records.js";
 import type { Runtime } from "./runtime.js";
+import { LONG_FIELD_WIDTH, safeText } from "@async-insight/protocol/text";
 
 function lineText(location: Location): string | undefined {
   const cached = sourceLine(location);
@@ -26,12 +27,13 @@ function describeWait(op: OpRecord): string {
   const name = op.resource.name ? ` ${op.resource.name}` : "";
   const site = resolveSite(op.site);
   const text = site ? lineText(site) : undefined;
-  return `${op.reason} (${op.resource.concreteType}${name}) at ${locationOrUnknown(site)}${text ? `: ${text}` : ""}`;
+  return safeText(`${op.reason} (${op.resource.concreteType}${name}) at ${locationOrUnknown(site)}${text ? `: ${text}` : ""}`, LONG_FIELD_WIDTH);
 }
 
 function describeTask(task: LiveTask): string {
   const where = resolveSite(task.site) ?? task.fallbackLocation;
-  const head = `  task ${task.taskId} "${task.name}" (${task.kind}, spawned at ${locationOrUnknown(where)})`;
+  // Names come from the app's input (a request task is named by its URL path): made safe before stderr shows them.
+  const head = `  task ${task.taskId} "${safeText(task.name)}" (${task.kind}, spawned at ${safeText(locationOrUnknown(where), LONG_FIELD_WIDTH)})`;
   const wait = task.waitingOn
     ? `\n    waiting: ${describeWait(task.waitingOn)}`
     : "\n    waiting on something insight does not instrument (a plain promise, I/O)";

@@ -3,8 +3,10 @@
  * `await` resuming, a `.then` callback). `before` notes the time, and the
  * task when the continuation's context is already current (`startedIn`);
  * `after` reads the task otherwise and, if there is one, records the poll.
- * Cost: two hook calls and two clock reads per continuation, whether or not a
- * task runs it; no allocation and no per-promise state (see docs/model.md).
+ * Cost: two hook calls, two clock reads and one executionAsyncResource() per
+ * continuation (a getStore() too when its context is current in `before`),
+ * whether or not a task runs it; no allocation and no per-promise state (see
+ * docs/model.md).
  */
 import { executionAsyncResource } from "node:async_hooks";
 import { performance } from "node:perf_hooks";

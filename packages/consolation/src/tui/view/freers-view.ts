@@ -1,5 +1,6 @@
 /** The end of the chain: the tasks that could free a resource a task is stuck on. */
 import { fit, paint } from "../term/ansi.js";
+import { stripAnsi } from "../../format/strip-ansi.js";
 import { freersShown, type ShownFreer, type ResourceDetail, type RuntimeView } from "../state/view-model.js";
 import type { FreerRole } from "@async-insight/engine";
 import { resourceLabel } from "./resource-view.js";
@@ -63,7 +64,7 @@ export function renderFreersView(
   freers.forEach((freer, i) => {
     const row = data.task(freer.task.key)?.row;
     const text = `${fit(freer.task.label, 36)} ${fit(freer.role, 30)} ${fit(!matching ? "" : freer.certain ? "certain" : "possible", 8)} ${row ? stateText(row.state) : "gone"}  ${row?.location ?? ""}${freer.inferred ? paint("  (inferred)", STYLES.dim) : ""}`;
-    add(i === selected ? `${paint("▶", STYLES.key)} ${paint(fit(text.replace(/\x1b\[[0-9;]*m/g, ""), width - 2), STYLES.selected)}` : `  ${text}`);
+    add(i === selected ? `${paint("▶", STYLES.key)} ${paint(fit(stripAnsi(text), width - 2), STYLES.selected)}` : `  ${text}`);
   });
   if (detail.waiting.length > 0) {
     add();
