@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { boundedJsonReplacer } from "@async-insight/engine";
+import { boundedJsonReplacer, LONG_FIELD_WIDTH, safeText } from "@async-insight/engine";
 import { commandAllowed, hostAllowed, hostName, isLoopbackHost, setSecurityHeaders, tokenAccepted } from "./security-headers.js";
 import { readProblemDoc, readStaticFile } from "./static-files.js";
 import { SseClients } from "./sse-clients.js";
@@ -143,7 +143,8 @@ export function startWebServer(options: WebServerOptions): Promise<RunningWebSer
         return sendJson(res, 200, { ok: true });
       } catch (error) {
         options.feed.setTemporality(pausing ? "live" : "paused");
-        return sendJson(res, 502, { error: `could not ${pausing ? "pause" : "resume"}: ${error instanceof Error ? error.message : String(error)}` });
+        const why = safeText(error instanceof Error ? error.message : String(error), LONG_FIELD_WIDTH);
+        return sendJson(res, 502, { error: `could not ${pausing ? "pause" : "resume"}: ${why}` });
       }
     }
     if (method !== "GET" && method !== "HEAD") return sendText(res, 405, "method not allowed\n", undefined, { Allow: "GET, HEAD, POST" });

@@ -4,7 +4,7 @@
  * drawing, keys and the store are the same for both.
  */
 import { Temporality, type Update } from "@async-insight/protocol";
-import { watchTarget, type ConsoleClient, type TargetWatch } from "@async-insight/client";
+import { describeConnectionError, watchTarget, type ConsoleClient, type TargetWatch } from "@async-insight/client";
 import { RestartDetector } from "../../wording/process-change.js";
 import type { UiState } from "../state/ui-state.js";
 import type { Key } from "../term/key-decoder.js";
@@ -81,7 +81,8 @@ export class LiveFeed implements Feed {
       () => sink.connection((c) => ({ ...c, temporality: pausing ? "paused" : "live" })),
       (error: unknown) => {
         sink.connection((c) => ({ ...c, temporality: pausing ? "live" : "paused" }));
-        sink.notice(`could not ${pausing ? "pause" : "resume"}: ${error instanceof Error ? error.message : String(error)}`);
+        // The target's words, made safe and capped like every connection error.
+        sink.notice(`could not ${pausing ? "pause" : "resume"}: ${describeConnectionError(error, this.client.label)}`);
       },
     );
   }
