@@ -20,7 +20,11 @@ function newSpaceAfterChurn(flags: readonly string[]): number {
 describe("heap tuning", () => {
   it("keeps the young generation at its initial two 1 MB semi-spaces when set after start-up", () => {
     expect(newSpaceAfterChurn([])).toBeGreaterThan(2);
-    expect(newSpaceAfterChurn(HEAP_FLAGS)).toBe(2);
+    // Never grown past its initial two 1 MB semi-spaces; V8 may shrink it below them when allocation is slow
+    // (a CI run on a loaded machine read 1), which is as tuned as it gets.
+    const tuned = newSpaceAfterChurn(HEAP_FLAGS);
+    expect(tuned).toBeGreaterThan(0);
+    expect(tuned).toBeLessThanOrEqual(2);
   });
 
   it("leaves V8's defaults alone with CONSOLATION_HEAP=default", () => {
